@@ -1,0 +1,23 @@
+// Two projects: unit tests run anywhere and fast; integration tests need the local stack
+// (scripts/stack.sh) and run one file at a time so they never fight over the 2-core machine.
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/unit'],
+      transform: { '^.+\\.ts$': tsJest },
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/integration'],
+      transform: { '^.+\\.ts$': tsJest },
+      setupFiles: ['<rootDir>/test/integration/load-stack-env.ts'],
+      testTimeout: 300_000,
+    },
+  ],
+};

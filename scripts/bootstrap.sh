@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Makes a fresh checkout runnable: system tools the tests use, then node_modules exactly as the lock file says.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+need_apt=()
+command -v gpg >/dev/null || need_apt+=(gnupg)
+command -v curl >/dev/null || need_apt+=(curl)
+command -v java >/dev/null || need_apt+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || need_apt+=(maven)
+command -v go >/dev/null || need_apt+=(golang-go)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "[bootstrap] installing ${need_apt[*]} from apt" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "[bootstrap] missing tools: ${need_apt[*]}; install them with your package manager" >&2
+    exit 1
+  fi
+fi
+
+# Reinstall node_modules only when the lock file changed since the last install.
+stamp=node_modules/.snapseal-lock-sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "[bootstrap] npm ci" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" >"$stamp"
+fi

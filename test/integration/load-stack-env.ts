@@ -1,0 +1,10 @@
+// Integration tests talk to the real local stack; its connection settings live in .stack/env (scripts/stack.sh).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { withEnvFile } from '../../src/config';
+
+const envFile = process.env.SNAPSEAL_STACK_ENV ?? join(__dirname, '..', '..', '.stack', 'env');
+if (!existsSync(envFile)) {
+  throw new Error(`The local stack's settings (${envFile}) are missing: start it with 'npm run stack -- up'.`);
+}
+Object.assign(process.env, withEnvFile(envFile, process.env));
