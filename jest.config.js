@@ -1,9 +1,10 @@
 // Two projects: unit tests run anywhere and fast; integration tests need the local stack
 // (scripts/stack.sh) and run one file at a time so they never fight over the 2-core machine.
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 /** @type {import('jest').Config} */
 module.exports = {
+  testTimeout: 300_000,
   projects: [
     {
       displayName: 'unit',
@@ -17,7 +18,6 @@ module.exports = {
       roots: ['<rootDir>/test/integration'],
       transform: { '^.+\\.ts$': tsJest },
       setupFiles: ['<rootDir>/test/integration/load-stack-env.ts'],
-      testTimeout: 300_000,
     },
   ],
 };

@@ -55,6 +55,7 @@ export const SETTINGS = {
 
   SNAPSEAL_INDEX_TEMPLATE: { schema: nonEmpty, default: 'logdata-{DD}{MM}{YYYY}', about: 'indices to archive for a date; {YYYY} {MM} {DD} are replaced' },
   SNAPSEAL_MAX_VOLUME_MIB: { schema: mebibytes, default: '1024', about: 'largest volume (plaintext tar) before a new one starts' },
+  SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES: { schema: positiveInt, default: '360', about: 'how long a snapshot may take before the run fails' },
   SNAPSEAL_VOLUME_CONCURRENCY: { schema: positiveInt, default: '2', about: 'volumes of one archive streamed at once' },
   SNAPSEAL_OBJECT_LOCK_DAYS: { schema: z.union([z.literal('0'), positiveInt]).transform(Number), default: '0', about: 'Object Lock retention in days on sealed objects (0: bucket default or none)' },
   SNAPSEAL_RECIPIENT_KEY_FILES: { schema: fileList, default: '', about: 'armored OpenPGP public keys to encrypt for, comma-separated' },
@@ -123,6 +124,7 @@ export interface Config {
     uploadQueueSize: number;
     maxVolumeBytes: number;
     volumeConcurrency: number;
+    snapshotTimeoutMinutes: number;
     objectLockDays: number;
     indexTemplate: string;
   };
@@ -178,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uploadQueueSize: s.SNAPSEAL_UPLOAD_QUEUE_SIZE,
       maxVolumeBytes: s.SNAPSEAL_MAX_VOLUME_MIB,
       volumeConcurrency: s.SNAPSEAL_VOLUME_CONCURRENCY,
+      snapshotTimeoutMinutes: s.SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES,
       objectLockDays: s.SNAPSEAL_OBJECT_LOCK_DAYS,
       indexTemplate: s.SNAPSEAL_INDEX_TEMPLATE,
     },

@@ -1,6 +1,7 @@
 // Integration tests talk to the real local stack; its connection settings live in .stack/env (scripts/stack.sh).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { withEnvFile } from '../../src/config';
 
 const envFile = process.env.SNAPSEAL_STACK_ENV ?? join(__dirname, '..', '..', '.stack', 'env');
@@ -8,3 +9,6 @@ if (!existsSync(envFile)) {
   throw new Error(`The local stack's settings (${envFile}) are missing: start it with 'npm run stack -- up'.`);
 }
 Object.assign(process.env, withEnvFile(envFile, process.env));
+
+// Workers in tests log warnings and errors only; their INFO lines would bury the test output.
+Runtime.install({ logger: new DefaultLogger('WARN') });

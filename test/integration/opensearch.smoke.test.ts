@@ -38,7 +38,8 @@ describe('OpenSearch node', () => {
   it('snapshots into a MinIO bucket under the repository base_path and restores from it', async () => {
     await search.snapshot.createRepository({
       repository,
-      body: { type: 's3', settings: { bucket, base_path: basePath, shard_path_type: 'FIXED' } },
+      // The client's types list only the fs settings; the s3 ones pass through as they are.
+      body: { type: 's3', settings: { bucket, base_path: basePath, shard_path_type: 'FIXED' } as object },
     });
     const created = await search.snapshot.create({
       repository,

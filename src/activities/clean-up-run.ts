@@ -1,0 +1,35 @@
+// Removes everything a run leaves in staging (snapshot, blobs, repository registration) and, for a run that did
+// not seal, its volume objects too, so a failed run never looks like an archive. Safe to repeat.
+import { archiveLayout } from '../archive/archive-layout';
+import type { ArchiveTarget } from '../archive/archive-types';
+import { deleteRepository, deleteSnapshot, getSnapshotStatus } from '../opensearch/snapshot-api';
+import { abortUploads, deletePrefix, readText } from '../s3/s3-objects';
+import type { ActivityDeps } from './activity-deps';
+
+export interface CleanUpReport {
+  stagingObjectsDeleted: number;
+  unsealedVolumesDeleted: number;
+}
+
+export function createCleanUpRun({ config, s3, opensearch }: ActivityDeps) {
+  return async function cleanUpRun(target: ArchiveTarget, sealed: boolean): Promise<CleanUpReport> {
+    // The snapshot can only be deleted through its repository, so the repository goes last.
+    const status = await getSnapshotStatus(opensearch, target.repository, target.snapshot).catch(() => undefined);
+    if (status && status.state !== 'MISSING') await deleteSnapshot(opensearch, target.repository, target.snapshot);
+    await deleteRepository(opensearch, target.repository);
+
+    const runFolder = target.folders.repositoryBasePath.replace(/repository$/, '');
+    const stagingObjectsDeleted = await deletePrefix(s3, config.staging.bucket, runFolder);
+
+    let unsealedVolumesDeleted = 0;
+    const layout = archiveLayout(config.archive.prefix, target.archiveId);
+    // A concurrent run of the same archive may have sealed it meanwhile: never touch a sealed archive.
+    const sealedByAnyRun = sealed || (await readText(s3, config.archive.bucket, layout.manifestKey)) !== undefined;
+    if (!sealedByAnyRun) {
+      unsealedVolumesDeleted = await deletePrefix(s3, config.archive.bucket, layout.folder);
+    } else {
+      await abortUploads(s3, config.archive.bucket, layout.folder);
+    }
+    return { stagingObjectsDeleted, unsealedVolumesDeleted };
+  };
+}

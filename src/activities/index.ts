@@ -1,0 +1,25 @@
+// The activity object the worker registers: one factory per activity, all sharing the injected dependencies.
+import type { ActivityDeps } from './activity-deps';
+import { createArchiveVolume } from './archive-volume';
+import { createCheckSnapshot } from './check-snapshot';
+import { createCleanUpRun } from './clean-up-run';
+import { createDescribeSealedArchive } from './describe-sealed-archive';
+import { createPlanArchiveVolumes } from './plan-archive-volumes';
+import { createPrepareArchive } from './prepare-archive';
+import { createSealArchive } from './seal-archive';
+import { createTakeSnapshot } from './take-snapshot';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    prepareArchive: createPrepareArchive(deps),
+    takeSnapshot: createTakeSnapshot(deps),
+    checkSnapshot: createCheckSnapshot(deps),
+    planArchiveVolumes: createPlanArchiveVolumes(deps),
+    archiveVolume: createArchiveVolume(deps),
+    sealArchive: createSealArchive(deps),
+    describeSealedArchive: createDescribeSealedArchive(deps),
+    cleanUpRun: createCleanUpRun(deps),
+  };
+}
+
+export type { ActivityDeps } from './activity-deps';

@@ -1,0 +1,83 @@
+// Checks everything a run needs before any side effect: the cluster answers, the indices exist, both buckets
+// are usable, and whether this archive was sealed already.
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { archiveLayout, runFolders } from '../archive/archive-layout';
+import { ArchiveDateError, archiveIdFor, indicesForDate } from '../archive/archive-date';
+import type { ArchiveRequest, ArchiveTarget, PreparedArchive } from '../archive/archive-types';
+import type { Config } from '../config';
+import { ClusterRequestError, getClusterInfo, resolveIndices } from '../opensearch/snapshot-api';
+import { isNotFound } from '../s3/s3-errors';
+import { assertBucketReachable } from '../s3/s3-objects';
+import type { ActivityDeps } from './activity-deps';
+import { FailureType, permanentFailure } from './failure-types';
+
+/** Names of everything a run creates, derived from the request, the run tag and the configuration. */
+export function archiveTarget(request: ArchiveRequest, runTag: string, config: Config): ArchiveTarget {
+  try {
+    const indexPattern = request.indices ?? indicesForDate(config.archive.indexTemplate, request.date);
+    const archiveId = archiveIdFor(request.date, indexPattern);
+    return {
+      archiveId,
+      date: request.date,
+      indexPattern,
+      repository: `snapseal-${runTag}`,
+      snapshot: `snapseal-${archiveId}`.toLowerCase(),
+      folders: runFolders(config.staging.prefix, archiveId, runTag),
+    };
+  } catch (err) {
+    if (err instanceof ArchiveDateError) throw permanentFailure(FailureType.InvalidInput, err.message, err);
+    throw err;
+  }
+}
+
+export function createPrepareArchive({ config, s3, opensearch }: ActivityDeps) {
+  return async function prepareArchive(request: ArchiveRequest, runTag: string): Promise<PreparedArchive> {
+    const target = archiveTarget(request, runTag, config);
+    const manifestKey = archiveLayout(config.archive.prefix, target.archiveId).manifestKey;
+    for (const [bucket, role] of [
+      [config.staging.bucket, 'staging (SNAPSEAL_STAGING_BUCKET)'],
+      [config.archive.bucket, 'archive (SNAPSEAL_ARCHIVE_BUCKET)'],
+    ] as const) {
+      try {
+        await assertBucketReachable(s3, bucket, role);
+      } catch (err) {
+        throw permanentFailure(FailureType.BucketUnusable, (err as Error).message, err);
+      }
+    }
+    const sealed = await s3
+      .send(new HeadObjectCommand({ Bucket: config.archive.bucket, Key: manifestKey }))
+      .then(() => true)
+      .catch((err: unknown) => {
+        if (isNotFound(err)) return false;
+        throw err;
+      });
+
+    try {
+      const cluster = await getClusterInfo(opensearch);
+      const indices = await resolveIndices(opensearch, target.indexPattern);
+      if (!sealed && indices.length === 0) {
+        throw permanentFailure(
+          FailureType.IndexNotFound,
+          `No open index matches "${target.indexPattern}" on cluster "${cluster.name}": nothing to archive for ${target.date}. ` +
+            'Check the date, --indices or SNAPSEAL_INDEX_TEMPLATE.',
+        );
+      }
+      return {
+        target,
+        settings: {
+          maxVolumeBytes: config.archive.maxVolumeBytes,
+          volumeConcurrency: config.archive.volumeConcurrency,
+          snapshotTimeoutMs: config.archive.snapshotTimeoutMinutes * 60_000,
+        },
+        cluster,
+        indices,
+        existingManifestKey: sealed ? manifestKey : undefined,
+      };
+    } catch (err) {
+      if (err instanceof ClusterRequestError && err.permanent) {
+        throw permanentFailure(FailureType.ClusterRejected, err.message, err);
+      }
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,54 @@
+// Calendar dates of archives (YYYY-MM-DD) and the index names a date selects. Pure and deterministic:
+// workflows use it too, so it reads no clock and no environment.
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export class ArchiveDateError extends Error {
+  override name = 'ArchiveDateError';
+}
+
+/** Validate a YYYY-MM-DD calendar date (rejects 2026-02-30 and the like). */
+export function parseArchiveDate(value: string): { year: number; month: number; day: number } {
+  const m = ISO_DATE.exec(value);
+  if (!m) throw new ArchiveDateError(`Invalid date "${value}": expected YYYY-MM-DD, for example 2026-11-21`);
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) {
+    throw new ArchiveDateError(`Invalid date "${value}": no such calendar day`);
+  }
+  return { year, month, day };
+}
+
+/** The calendar date of `instant` in `timeZone`, minus `daysBack` days ("yesterday" is daysBack 1). */
+export function calendarDateIn(instant: Date, timeZone: string, daysBack = 0): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .formatToParts(instant)
+    .reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
+  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day));
+  return new Date(local - daysBack * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Fill {YYYY}, {MM} and {DD} of an index template (e.g. logdata-{DD}{MM}{YYYY} → logdata-21112026). */
+export function indicesForDate(template: string, date: string): string {
+  const { year, month, day } = parseArchiveDate(date);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return template.replaceAll('{YYYY}', String(year)).replaceAll('{MM}', pad(month)).replaceAll('{DD}', pad(day));
+}
+
+/**
+ * The archive id: one per (date, index selection), so asking twice for the same day and indices names the
+ * same archive (and the same workflow id). Readable, and safe as an S3 key segment and a workflow id.
+ */
+export function archiveIdFor(date: string, indices: string): string {
+  parseArchiveDate(date);
+  const selection = indices
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .sort()
+    .join('+')
+    .replace(/\*/g, '_all_')
+    .replace(/[^A-Za-z0-9._+-]/g, '_');
+  if (selection === '') throw new ArchiveDateError('The index selection is empty: name at least one index or pattern');
+  return `${date}_${selection}`;
+}

@@ -1,0 +1,154 @@
+// The cluster operations snapseal needs (indices, repositories, snapshots), with errors that say what failed.
+import type { Client } from '@opensearch-project/opensearch';
+
+export interface ClusterInfo {
+  name: string;
+  uuid: string;
+  version: string;
+  distribution: string;
+}
+
+export interface IndexInfo {
+  name: string;
+  uuid: string;
+  docCount: number;
+}
+
+export type SnapshotState = 'IN_PROGRESS' | 'SUCCESS' | 'PARTIAL' | 'FAILED' | 'INCOMPATIBLE' | 'MISSING';
+
+export interface SnapshotStatus {
+  state: SnapshotState;
+  uuid?: string;
+  indices: string[];
+  shards: { total: number; failed: number; successful: number };
+  failures: string[];
+  reason?: string;
+}
+
+export interface S3RepositorySettings {
+  bucket: string;
+  base_path: string;
+  client: string;
+  shard_path_type?: 'FIXED';
+  server_side_encryption_type?: 'bucket_default';
+  role_arn?: string;
+}
+
+/** A problem that retrying will not solve (missing index, rejected settings, denied access). */
+export class ClusterRequestError extends Error {
+  override name = 'ClusterRequestError';
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+interface ResponseErrorLike {
+  meta?: { statusCode?: number; body?: { error?: { type?: string; reason?: string } | string } };
+  message?: string;
+  name?: string;
+}
+
+function explain(operation: string, err: unknown): ClusterRequestError {
+  const e = err as ResponseErrorLike;
+  const statusCode = e.meta?.statusCode;
+  const body = e.meta?.body?.error;
+  const detail = typeof body === 'string' ? body : body ? `${body.type}: ${body.reason}` : (e.message ?? String(err));
+  if (statusCode === undefined || statusCode >= 500 || statusCode === 429) {
+    const hint = e.name === 'ConnectionError' ? ' (is the cluster reachable at SNAPSEAL_OPENSEARCH_URL?)' : '';
+    return new ClusterRequestError(`${operation} failed: ${detail}${hint}`, false, { cause: err });
+  }
+  const auth = statusCode === 401 || statusCode === 403 ? ' (check the cluster credentials and permissions)' : '';
+  return new ClusterRequestError(`${operation} failed (${statusCode}): ${detail}${auth}`, true, { cause: err });
+}
+
+async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw explain(operation, err);
+  }
+}
+
+export async function getClusterInfo(client: Client): Promise<ClusterInfo> {
+  const { body } = await call('Reading cluster info', () => client.info());
+  return {
+    name: body.cluster_name,
+    uuid: body.cluster_uuid,
+    version: body.version.number,
+    distribution: body.version.distribution ?? 'elasticsearch',
+  };
+}
+
+/** The open indices a pattern selects (comma-separated names and wildcards), sorted by name. */
+export async function resolveIndices(client: Client, pattern: string): Promise<IndexInfo[]> {
+  const response = await client.cat
+    .indices({ index: pattern, format: 'json', h: ['index', 'uuid', 'docs.count'], expand_wildcards: 'open' })
+    .catch((err: unknown) => {
+      const e = err as ResponseErrorLike;
+      if (e.meta?.statusCode === 404) return { body: [] as unknown[] };
+      throw explain(`Looking up indices "${pattern}"`, err);
+    });
+  const rows = response.body as { index: string; uuid: string; 'docs.count': string }[];
+  return rows
+    .map((r) => ({ name: r.index, uuid: r.uuid, docCount: Number(r['docs.count'] ?? 0) }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export async function registerS3Repository(client: Client, repository: string, settings: S3RepositorySettings): Promise<void> {
+  await call(`Registering snapshot repository "${repository}"`, () =>
+    client.snapshot.createRepository({ repository, verify: false, body: { type: 's3', settings: settings as object } }),
+  );
+}
+
+export async function deleteRepository(client: Client, repository: string): Promise<void> {
+  await call(`Removing snapshot repository "${repository}"`, () =>
+    client.snapshot.deleteRepository({ repository }, { ignore: [404] }),
+  );
+}
+
+export async function startSnapshot(client: Client, repository: string, snapshot: string, indices: string[]): Promise<void> {
+  await call(`Starting snapshot "${snapshot}"`, () =>
+    client.snapshot.create({
+      repository,
+      snapshot,
+      wait_for_completion: false,
+      body: { indices: indices.join(','), include_global_state: false, ignore_unavailable: false, partial: false },
+    }),
+  ).catch((err: ClusterRequestError) => {
+    // A retried start finds its own snapshot already there: that is success, not a conflict.
+    if (/invalid_snapshot_name_exception|already exists/i.test(err.message)) return;
+    throw err;
+  });
+}
+
+export async function getSnapshotStatus(client: Client, repository: string, snapshot: string): Promise<SnapshotStatus> {
+  const response = await client.snapshot.get({ repository, snapshot }).catch((err: unknown) => {
+    const e = err as ResponseErrorLike;
+    if (e.meta?.statusCode === 404) return undefined;
+    throw explain(`Reading snapshot "${snapshot}"`, err);
+  });
+  const info = response?.body.snapshots?.[0];
+  if (!info) return { state: 'MISSING', indices: [], shards: { total: 0, failed: 0, successful: 0 }, failures: [] };
+  return {
+    state: (info.state ?? 'IN_PROGRESS') as SnapshotState,
+    uuid: info.uuid,
+    indices: info.indices ?? [],
+    shards: {
+      total: Number(info.shards?.total ?? 0),
+      failed: Number(info.shards?.failed ?? 0),
+      successful: Number(info.shards?.successful ?? 0),
+    },
+    failures: (info.failures ?? []).map((f) => `index ${f.index} shard ${f.shard_id}: ${f.reason}`),
+    reason: info.reason,
+  };
+}
+
+export async function deleteSnapshot(client: Client, repository: string, snapshot: string): Promise<void> {
+  await call(`Deleting snapshot "${snapshot}"`, () =>
+    client.snapshot.delete({ repository, snapshot }, { ignore: [404] }),
+  );
+}

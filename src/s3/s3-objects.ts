@@ -1,0 +1,102 @@
+// Small S3 operations the activities share: list a prefix, delete a prefix, read/write small JSON documents.
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { describeS3Error, isNotFound } from './s3-errors';
+
+export interface ListedObject {
+  key: string;
+  size: number;
+}
+
+/** Every object under `prefix`, in the server's (lexicographic) order. */
+export async function* listObjects(client: S3Client, bucket: string, prefix: string): AsyncGenerator<ListedObject> {
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const o of page.Contents ?? []) yield { key: o.Key!, size: o.Size ?? 0 };
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+}
+
+/** Delete every object under `prefix` (current versions) and abort unfinished multipart uploads; returns the count. */
+export async function deletePrefix(client: S3Client, bucket: string, prefix: string): Promise<number> {
+  let deleted = 0;
+  let batch: string[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const result = await client.send(
+      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+    );
+    const failed = (result.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
+    if (failed.length > 0) {
+      throw new Error(`Could not delete ${failed.length} objects under s3://${bucket}/${prefix}: ${failed[0]?.Code} ${failed[0]?.Message}`);
+    }
+    deleted += batch.length;
+    batch = [];
+  };
+  for await (const o of listObjects(client, bucket, prefix)) {
+    batch.push(o.key);
+    if (batch.length === 1000) await flush();
+  }
+  await flush();
+  await abortUploads(client, bucket, prefix);
+  return deleted;
+}
+
+/** Abort multipart uploads left under `prefix` by a worker that died mid-upload. */
+export async function abortUploads(client: S3Client, bucket: string, prefix: string): Promise<number> {
+  const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
+  let aborted = 0;
+  for (const u of page.Uploads ?? []) {
+    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key!, UploadId: u.UploadId! }));
+    aborted += 1;
+  }
+  return aborted;
+}
+
+export async function readJson<T>(client: S3Client, bucket: string, key: string): Promise<T | undefined> {
+  const text = await readText(client, bucket, key);
+  return text === undefined ? undefined : (JSON.parse(text) as T);
+}
+
+export async function readText(client: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return await got.Body!.transformToString('utf8');
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw new Error(`Reading s3://${bucket}/${key} failed: ${describeS3Error(err)}`, { cause: err });
+  }
+}
+
+export async function writeObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  body: string | Uint8Array,
+  extra: Partial<PutObjectCommandInput> = {},
+): Promise<void> {
+  await client.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ChecksumAlgorithm: 'SHA256', ...extra }),
+  );
+}
+
+/** Throws a classified error when the bucket is missing or not ours to use. */
+export async function assertBucketReachable(client: S3Client, bucket: string, role: string): Promise<void> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (err) {
+    throw new Error(`The ${role} bucket "${bucket}" is not usable: ${describeS3Error(err)}`, { cause: err });
+  }
+}

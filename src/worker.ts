@@ -1,0 +1,21 @@
+// The worker process: reads configuration from the environment, polls the task queue until SIGTERM/SIGINT,
+// then lets running activities finish (SNAPSEAL_WORKER_SHUTDOWN_GRACE_SECONDS) and exits.
+import { loadConfig, withEnvFile } from './config';
+import { exitWithError } from './cli/exit-with-error';
+import { createSnapsealWorker } from './worker-factory';
+
+async function main(): Promise<void> {
+  const envFile = process.env.SNAPSEAL_ENV_FILE;
+  const config = loadConfig(envFile ? withEnvFile(envFile) : process.env);
+  const { worker, close } = await createSnapsealWorker(config);
+  console.error(
+    `snapseal worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})`,
+  );
+  try {
+    await worker.run(); // resolves after a shutdown signal once in-flight work has drained
+  } finally {
+    await close();
+  }
+}
+
+main().catch(exitWithError);

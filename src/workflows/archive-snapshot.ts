@@ -1,0 +1,145 @@
+// The archive workflow: snapshot → wait → stream volumes (tar, sha256, OpenPGP, upload) → seal → clean up.
+// Orchestration only; every side effect is an activity. Cleanup runs whatever happens, cancellation included.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  log,
+  proxyActivities,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { ArchiveRequest, ArchiveResult, ArchiveTarget, RunSettings, VolumeResult } from '../archive/archive-types';
+import { ARCHIVE_DATE, ARCHIVE_ID, BYTES_DONE, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from './search-attributes';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const NON_RETRYABLE = ['InvalidInput', 'IndexNotFound', 'BucketUnusable', 'ClusterRejected', 'SnapshotFailed', 'StagingChanged', 'KeyUnusable'];
+
+const quick = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+const streaming = proxyActivities<Activities>({
+  startToCloseTimeout: '12 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+// Cleanup must eventually succeed (a cluster or S3 outage passes); it retries until it does.
+const cleanup = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+function stage(name: string): void {
+  upsertSearchAttributes([{ key: STAGE, value: name }]);
+}
+
+export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveResult> {
+  upsertSearchAttributes([{ key: ARCHIVE_DATE, value: request.date }]);
+  stage('preparing');
+  // The run tag makes this run's staging folder and repository name unique (two runs never share a snapshot).
+  const runTag = workflowInfo().runId.replace(/-/g, '').slice(0, 12);
+  const prepared = await quick.prepareArchive(request, runTag);
+  const { target, settings } = prepared;
+  const archiveId = target.archiveId;
+  upsertSearchAttributes([{ key: ARCHIVE_ID, value: archiveId }]);
+  if (prepared.existingManifestKey) {
+    stage('already-sealed');
+    log.info('Archive already sealed; nothing to do', { archiveId, manifest: prepared.existingManifestKey });
+    const existing = await quick.describeSealedArchive(archiveId);
+    return { ...existing, status: 'ALREADY_SEALED', snapshot: target.snapshot, indices: prepared.indices };
+  }
+
+  let sealed = false;
+  try {
+    stage('snapshotting');
+    await quick.takeSnapshot(target, prepared.indices.map((i) => i.name));
+    const snapshotUuid = await waitForSnapshot(target, settings.snapshotTimeoutMs);
+
+    stage('planning');
+    const plan = await quick.planArchiveVolumes(target, settings.maxVolumeBytes);
+    upsertSearchAttributes([{ key: VOLUMES_TOTAL, value: plan.volumes.length }]);
+
+    stage('streaming');
+    const volumes = await archiveVolumes(target, plan.planDigest, plan.volumes.map((v) => v.index), settings);
+
+    stage('sealing');
+    const seal = await quick.sealArchive({
+      target,
+      createdAt: new Date(Date.now()).toISOString(), // workflow time: replays give the same instant
+      snapshotUuid,
+      cluster: prepared.cluster,
+      indices: prepared.indices,
+      volumes,
+    });
+    sealed = true;
+    stage('sealed');
+    return { ...seal, status: 'SEALED', snapshot: target.snapshot, indices: prepared.indices };
+  } finally {
+    await CancellationScope.nonCancellable(async () => {
+      try {
+        const report = await cleanup.cleanUpRun(target, sealed);
+        log.info('Run cleaned up', { archiveId, ...report });
+      } catch (err) {
+        // Reported, never allowed to hide the run's own outcome or make a failed run look sealed.
+        log.error('Cleanup failed; staging objects may remain', { archiveId, error: String(err) });
+      }
+    });
+  }
+}
+
+async function waitForSnapshot(target: ArchiveTarget, timeoutMs: number): Promise<string> {
+  const started = Date.now();
+  let delayMs = 1000;
+  for (;;) {
+    const status = await quick.checkSnapshot(target);
+    if (status.state === 'SUCCESS') return status.uuid ?? '';
+    if (status.state !== 'IN_PROGRESS') {
+      const detail =
+        status.state === 'MISSING'
+          ? 'the snapshot disappeared from the repository'
+          : `${status.shards.failed} of ${status.shards.total} shards failed${status.failures.length ? ` (${status.failures.join('; ')})` : ''}${status.reason ? `: ${status.reason}` : ''}`;
+      throw ApplicationFailure.nonRetryable(
+        `Snapshot "${target.snapshot}" ended ${status.state}: ${detail}. No archive was written; staging is cleaned.`,
+        'SnapshotFailed',
+      );
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw ApplicationFailure.nonRetryable(
+        `Snapshot "${target.snapshot}" still IN_PROGRESS after ${Math.round(timeoutMs / 60000)} minutes; giving up. Staging is cleaned.`,
+        'SnapshotFailed',
+      );
+    }
+    await sleep(delayMs);
+    delayMs = Math.min(delayMs * 2, 60_000);
+  }
+}
+
+/** Stream volumes with bounded concurrency; a retry of the workflow task never redoes a completed volume. */
+async function archiveVolumes(
+  target: ArchiveTarget,
+  planDigest: string,
+  indexes: number[],
+  settings: RunSettings,
+): Promise<VolumeResult[]> {
+  const results: VolumeResult[] = [];
+  let bytesDone = 0;
+  const queue = [...indexes];
+  const lane = async (): Promise<void> => {
+    for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+      const result = await streaming.archiveVolume(target, planDigest, index, settings.maxVolumeBytes);
+      results.push(result);
+      bytesDone += result.plaintextBytes;
+      upsertSearchAttributes([
+        { key: VOLUMES_DONE, value: results.length },
+        { key: BYTES_DONE, value: bytesDone },
+      ]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(settings.volumeConcurrency, indexes.length)) }, lane));
+  return results.sort((a, b) => a.index - b.index);
+}

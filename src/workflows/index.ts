@@ -1,0 +1,3 @@
+// Every workflow the snapseal worker runs (this file is the worker's workflowsPath).
+export { archiveSnapshot } from './archive-snapshot';
+export { dailyArchive } from './daily-archive';
