@@ -58,9 +58,15 @@ export const SETTINGS = {
   SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES: { schema: positiveInt, default: '360', about: 'how long a snapshot may take before the run fails' },
   SNAPSEAL_VOLUME_CONCURRENCY: { schema: positiveInt, default: '2', about: 'volumes of one archive streamed at once' },
   SNAPSEAL_OBJECT_LOCK_DAYS: { schema: z.union([z.literal('0'), positiveInt]).transform(Number), default: '0', about: 'Object Lock retention in days on sealed objects (0: bucket default or none)' },
+  SNAPSEAL_COLD_AFTER_DAYS: { schema: z.union([z.literal('0'), positiveInt]).transform(Number), default: '30', about: 'lifecycle: days before archive objects move to cold storage (0: never)' },
+  SNAPSEAL_COLD_STORAGE_CLASS: { schema: z.enum(['GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR']), default: 'DEEP_ARCHIVE', about: 'lifecycle: the cold storage class' },
+  SNAPSEAL_LIFECYCLE_TRANSITIONS: { schema: bool, default: 'true', about: 'lifecycle: write the transition rule (false for MinIO without a remote tier)' },
+  SNAPSEAL_RETENTION_DAYS: { schema: z.union([z.literal('0'), positiveInt]).transform(Number), default: '2557', about: 'lifecycle: days before archive objects expire (0: never; 2557 is 7 years)' },
   SNAPSEAL_RECIPIENT_KEY_FILES: { schema: fileList, default: '', about: 'armored OpenPGP public keys to encrypt for, comma-separated' },
   SNAPSEAL_SIGNING_KEY_FILE: { schema: text, default: '', about: 'armored OpenPGP private key that signs manifests' },
   SNAPSEAL_SIGNING_KEY_PASSPHRASE: { schema: text, default: '', about: 'its passphrase, if any', secret: true },
+  SNAPSEAL_DECRYPTION_KEY_FILE: { schema: text, default: '', about: 'armored private key of a recipient, for verify and restore (never needed by the archiving worker)' },
+  SNAPSEAL_DECRYPTION_KEY_PASSPHRASE: { schema: text, default: '', about: 'its passphrase, if any', secret: true },
   SNAPSEAL_VERIFY_KEY_FILES: { schema: fileList, default: '', about: 'archiver public keys accepted when verifying; default: the signing key' },
 
   SNAPSEAL_SCHEDULE_ID: { schema: nonEmpty, default: 'snapseal-daily', about: 'id of the daily Schedule' },
@@ -127,6 +133,7 @@ export interface Config {
     snapshotTimeoutMinutes: number;
     objectLockDays: number;
     indexTemplate: string;
+    lifecycle: { coldAfterDays: number; coldStorageClass: 'GLACIER' | 'DEEP_ARCHIVE' | 'GLACIER_IR'; transitions: boolean; retentionDays: number };
   };
   opensearch: {
     url: string;
@@ -142,6 +149,8 @@ export interface Config {
     signingKeyFile?: string;
     signingKeyPassphrase?: Secret;
     verifyKeyFiles: string[];
+    decryptionKeyFile?: string;
+    decryptionKeyPassphrase?: Secret;
   };
   schedule: { id: string; cron: string; timeZone: string };
   worker: { maxActivities: number; maxWorkflowTasks: number; shutdownGraceSeconds: number };
@@ -183,6 +192,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       snapshotTimeoutMinutes: s.SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES,
       objectLockDays: s.SNAPSEAL_OBJECT_LOCK_DAYS,
       indexTemplate: s.SNAPSEAL_INDEX_TEMPLATE,
+      lifecycle: {
+        coldAfterDays: s.SNAPSEAL_COLD_AFTER_DAYS,
+        coldStorageClass: s.SNAPSEAL_COLD_STORAGE_CLASS,
+        transitions: s.SNAPSEAL_LIFECYCLE_TRANSITIONS,
+        retentionDays: s.SNAPSEAL_RETENTION_DAYS,
+      },
     },
     opensearch: {
       url: s.SNAPSEAL_OPENSEARCH_URL,
@@ -199,6 +214,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signingKeyPassphrase:
         s.SNAPSEAL_SIGNING_KEY_PASSPHRASE === '' ? undefined : new Secret(s.SNAPSEAL_SIGNING_KEY_PASSPHRASE),
       verifyKeyFiles: s.SNAPSEAL_VERIFY_KEY_FILES,
+      decryptionKeyFile: orUndefined(s.SNAPSEAL_DECRYPTION_KEY_FILE),
+      decryptionKeyPassphrase:
+        s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE === '' ? undefined : new Secret(s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE),
     },
     schedule: { id: s.SNAPSEAL_SCHEDULE_ID, cron: s.SNAPSEAL_SCHEDULE_CRON, timeZone: s.SNAPSEAL_SCHEDULE_TIMEZONE },
     worker: {

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { PrivateKey, PublicKey } from 'openpgp';
 import type { Config } from '../config';
-import { fingerprint, readRecipientKeys, readSigningKey, KeyError } from '../pipeline/openpgp-keys';
+import { fingerprint, readRecipientKeys, readSigningKey, readVerificationKeys, KeyError } from '../pipeline/openpgp-keys';
 
 export interface ArchiveKeys {
   recipients: PublicKey[];
@@ -38,7 +38,7 @@ export async function loadArchiveKeys(keys: Config['keys']): Promise<ArchiveKeys
     keys.signingKeyPassphrase?.reveal(),
   );
   const extraVerify = await Promise.all(keys.verifyKeyFiles.map((f) => readKeyFile(f, 'SNAPSEAL_VERIFY_KEY_FILES')));
-  const verify = [signing.toPublic(), ...(extraVerify.length > 0 ? await readRecipientKeys(extraVerify, { forVerification: true }) : [])];
+  const verify = [signing.toPublic(), ...(extraVerify.length > 0 ? await readVerificationKeys(extraVerify) : [])];
   return {
     recipients,
     recipientFingerprints: recipients.map(fingerprint),

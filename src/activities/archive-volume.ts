@@ -1,0 +1,93 @@
+// Streams one volume: its staging blobs → deterministic tar → sha256 → OpenPGP → sha256 → multipart upload.
+// Heartbeats carry progress; a volume already uploaded by an earlier attempt is recognised and not redone.
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { Context } from '@temporalio/activity';
+import { archiveLayout, volumeName } from '../archive/archive-layout';
+import type { ArchiveTarget, VolumeResult } from '../archive/archive-types';
+import { listStagingBlobs } from '../archive/staging-blobs';
+import { streamVolume, type VolumeRecord } from '../archive/stream-volume';
+import { planDigest, planVolumes } from '../pipeline/volume-plan';
+import { readJson, writeObject } from '../s3/s3-objects';
+import { isNotFound } from '../s3/s3-errors';
+import type { ActivityDeps } from './activity-deps';
+import { FailureType, permanentFailure } from './failure-types';
+
+export interface VolumeProgress {
+  volume: number;
+  bytes: number;
+  files: number;
+  totalBytes: number;
+  totalFiles: number;
+}
+
+export function volumeRecordKey(target: ArchiveTarget, index: number): string {
+  return `${target.folders.workPrefix}${volumeName(index)}.json`;
+}
+
+export function summary(record: VolumeRecord): VolumeResult {
+  const { files, ...rest } = record;
+  return { ...rest, fileCount: files.length };
+}
+
+export function createArchiveVolume(deps: ActivityDeps) {
+  const { config, s3, keys } = deps;
+  return async function archiveVolume(
+    target: ArchiveTarget,
+    expectedPlanDigest: string,
+    index: number,
+    maxVolumeBytes: number,
+  ): Promise<VolumeResult> {
+    const ctx = Context.current();
+    const layout = archiveLayout(config.archive.prefix, target.archiveId);
+    const recordKey = volumeRecordKey(target, index);
+
+    const done = await readJson<VolumeRecord>(s3, config.staging.bucket, recordKey);
+    if (done && (await objectSize(deps, layout.volumeKey(index))) === done.ciphertextBytes) {
+      ctx.log.info('Volume already uploaded by an earlier attempt', { volume: index });
+      return summary(done);
+    }
+
+    const blobs = await listStagingBlobs(s3, config.staging.bucket, target.folders.repositoryBasePath);
+    const volumes = planVolumes(blobs, maxVolumeBytes);
+    if (planDigest(volumes) !== expectedPlanDigest) {
+      throw permanentFailure(
+        FailureType.StagingChanged,
+        `The staging folder of snapshot "${target.snapshot}" changed after planning; refusing to archive a different set of blobs`,
+      );
+    }
+    const volume = volumes.find((v) => v.index === index);
+    if (!volume) throw permanentFailure(FailureType.StagingChanged, `Volume ${index} is not in the plan`);
+
+    const totalBytes = volume.entries.reduce((sum, e) => sum + e.size, 0);
+    const record = await streamVolume({
+      s3,
+      source: { bucket: config.staging.bucket, basePath: target.folders.repositoryBasePath },
+      destination: {
+        bucket: config.archive.bucket,
+        key: layout.volumeKey(index),
+        partSizeBytes: config.archive.partSizeBytes,
+        queueSize: config.archive.uploadQueueSize,
+      },
+      index,
+      entries: volume.entries,
+      recipients: keys.recipients,
+      signal: ctx.cancellationSignal,
+      onProgress: (bytes, files) => {
+        const progress: VolumeProgress = { volume: index, bytes, files, totalBytes, totalFiles: volume.entries.length };
+        ctx.heartbeat(progress);
+      },
+    });
+    await writeObject(s3, config.staging.bucket, recordKey, JSON.stringify(record));
+    return summary(record);
+  };
+}
+
+async function objectSize({ config, s3 }: ActivityDeps, key: string): Promise<number | undefined> {
+  try {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: config.archive.bucket, Key: key }));
+    return head.ContentLength;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,72 @@
+// Composes the pipeline stages for one volume: S3 blobs → tar → sha256 → OpenPGP → sha256 → S3 upload.
+// Nothing touches local disk; memory is bounded by stream buffers and the upload's in-flight parts.
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { PublicKey } from 'openpgp';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createByteProgress } from '../pipeline/byte-progress';
+import { createDeterministicTar, type TarFileRecord } from '../pipeline/deterministic-tar';
+import { encryptStream } from '../pipeline/openpgp-encrypt';
+import { Sha256PassThrough } from '../pipeline/sha256-pass-through';
+import { startStreamUpload, type UploadTarget } from '../s3/upload-stream';
+import { volumeName } from './archive-layout';
+import type { VolumeResult } from './archive-types';
+
+export interface VolumeRecord extends Omit<VolumeResult, 'fileCount'> {
+  files: TarFileRecord[];
+}
+
+export interface StreamVolumeInput {
+  s3: S3Client;
+  source: { bucket: string; basePath: string };
+  destination: UploadTarget;
+  index: number;
+  entries: { key: string; size: number }[];
+  recipients: PublicKey[];
+  signal?: AbortSignal;
+  onProgress?: (plaintextBytes: number, filesDone: number) => void;
+}
+
+async function openBlob(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<Readable> {
+  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+  return got.Body as Readable;
+}
+
+export async function streamVolume(input: StreamVolumeInput): Promise<VolumeRecord> {
+  const { s3, source, destination, signal } = input;
+  let filesDone = 0;
+  const tar = createDeterministicTar(
+    input.entries.map((e) => ({
+      path: e.key,
+      size: e.size,
+      open: () => openBlob(s3, source.bucket, `${source.basePath}/${e.key}`, signal),
+    })),
+    { onFile: () => (filesDone += 1) },
+  );
+  const plaintext = new Sha256PassThrough();
+  const progress = createByteProgress((bytes) => input.onProgress?.(bytes, filesDone));
+  const ciphertext = new Sha256PassThrough();
+  const upload = startStreamUpload(s3, destination);
+
+  const encrypted = encryptStream(tar.stream.pipe(plaintext).pipe(progress), input.recipients, {
+    filename: volumeName(input.index).replace(/\.gpg$/, ''),
+  });
+  try {
+    await Promise.all([pipeline(await encrypted, ciphertext, upload.body, { signal }), upload.done]);
+  } catch (err) {
+    tar.stream.destroy();
+    await upload.abort().catch(() => undefined);
+    throw err;
+  }
+  const files = await tar.files;
+  input.onProgress?.(plaintext.bytes, files.length);
+  return {
+    index: input.index,
+    key: destination.key,
+    files,
+    plaintextBytes: plaintext.bytes,
+    plaintextSha256: plaintext.digestHex(),
+    ciphertextBytes: ciphertext.bytes,
+    ciphertextSha256: ciphertext.digestHex(),
+  };
+}

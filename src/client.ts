@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+// The snapseal CLI: ad hoc archives, listing, the daily Schedule, bucket setup, verification and the demo.
+import { Command, Option } from 'commander';
+import { formatBytes } from './cli/format';
+import { configFrom, output, withTemporal, workflowUrl, type GlobalOptions } from './cli/cli-context';
+import { exitWithError } from './cli/exit-with-error';
+import { startArchive, waitForArchive } from './cli/archive-command';
+import { listArchives } from './cli/list-archives';
+import { createSchedule, withSchedule } from './cli/schedule-command';
+import { runDemo } from './demo/run-demo';
+import { createS3Client } from './s3/create-s3-client';
+import { ensureBuckets } from './setup/ensure-buckets';
+import { verifyWithConfig } from './verify/verify-with-config';
+import { TOOL_VERSION } from './tool-version';
+
+const program = new Command('snapseal')
+  .description('Sealed, encrypted, verifiable archives of OpenSearch/Elasticsearch snapshots')
+  .version(TOOL_VERSION)
+  .option('--env-file <path>', 'read settings from this KEY=VALUE file (default: $SNAPSEAL_ENV_FILE); the environment wins')
+  .option('--json', 'print machine-readable JSON');
+
+const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+
+program
+  .command('archive')
+  .description("archive one day's indices (default: yesterday, SNAPSEAL_INDEX_TEMPLATE) and wait for the result")
+  .option('--date <YYYY-MM-DD>', 'the day to archive')
+  .option('--indices <pattern>', 'index names or patterns, comma-separated, instead of the template')
+  .option('--no-wait', 'print the workflow id and exit')
+  .action(async (opts: { date?: string; indices?: string; wait: boolean }) => {
+    const g = globals();
+    const config = configFrom(g);
+    await withTemporal(config, async (client) => {
+      const started = await startArchive(client, config, { ...opts, progress: !g.json });
+      const url = workflowUrl(config, started.workflowId, started.runId);
+      if (!opts.wait) {
+        output(g, { ...started, url }, () => `${started.joined ? 'joined running' : 'started'} ${started.workflowId}\n${url}`);
+        return;
+      }
+      if (!g.json) process.stderr.write(`${started.joined ? 'joined' : 'started'} ${started.workflowId}: ${url}\n`);
+      const result = await waitForArchive(client, started, !g.json);
+      output(g, { ...result, workflowId: started.workflowId, url }, () =>
+        [
+          `${result.status === 'SEALED' ? 'sealed' : 'already sealed'}: ${result.archiveId} (#${result.sequence}${result.previousArchiveId ? `, after ${result.previousArchiveId}` : ', first in chain'})`,
+          `  indices:  ${result.indices.map((i) => `${i.name} (${i.docCount} docs)`).join(', ')}`,
+          `  volumes:  ${result.volumes}, ${formatBytes(result.plaintextBytes)} tar, ${formatBytes(result.ciphertextBytes)} encrypted`,
+          `  manifest: s3://${config.archive.bucket}/${result.manifestKey} (sha256 ${result.manifestSha256})`,
+        ].join('\n'),
+      );
+    });
+  });
+
+program
+  .command('list')
+  .description('list archives: sealed ones and runs in progress')
+  .action(async () => {
+    const g = globals();
+    const config = configFrom(g);
+    const s3 = createS3Client(config.s3);
+    try {
+      const rows = await withTemporal(config, (client) => listArchives(s3, client, config)).catch(() => listArchives(s3, undefined, config));
+      output(g, rows, () =>
+        rows.length === 0
+          ? 'no archives yet'
+          : rows
+              .map((r) => `${r.status.padEnd(10)} ${r.id}  date ${r.date}  ${r.volumes} volume(s)  ${formatBytes(r.bytes)}  ${r.indices.join(',')}`)
+              .join('\n'),
+      );
+    } finally {
+      s3.destroy();
+    }
+  });
+
+const schedule = program.command('schedule').description('manage the daily Schedule (SNAPSEAL_SCHEDULE_*)');
+schedule
+  .command('create')
+  .description('create the daily Schedule')
+  .option('--cron <expr>', 'cron expression (default: SNAPSEAL_SCHEDULE_CRON)')
+  .option('--time-zone <tz>', 'IANA time zone (default: SNAPSEAL_SCHEDULE_TIMEZONE)')
+  .option('--indices <pattern>', 'fixed index selection instead of the date template')
+  .action(async (opts: { cron?: string; timeZone?: string; indices?: string }) => {
+    const g = globals();
+    const config = configFrom(g);
+    const cron = opts.cron ?? config.schedule.cron;
+    const timeZone = opts.timeZone ?? config.schedule.timeZone;
+    const id = await withTemporal(config, (client) => createSchedule(client, config, { cron, timeZone, indices: opts.indices }));
+    output(g, { scheduleId: id, cron, timeZone }, () => `created schedule ${id}: "${cron}" ${timeZone}, archives yesterday's indices`);
+  });
+for (const [name, description] of [
+  ['describe', 'show the Schedule, its next runs and recent actions'],
+  ['pause', 'pause the Schedule'],
+  ['unpause', 'resume the Schedule'],
+  ['trigger', 'start a run now (archives the day before now)'],
+  ['delete', 'delete the Schedule (archives stay)'],
+] as const) {
+  schedule
+    .command(name)
+    .description(description)
+    .action(async () => {
+      const g = globals();
+      const config = configFrom(g);
+      const result = await withTemporal(config, (client) =>
+        withSchedule(client, config, async (handle) => {
+          switch (name) {
+            case 'describe': {
+              const d = await handle.describe();
+              return {
+                scheduleId: d.scheduleId,
+                paused: d.state.paused,
+                nextActionTimes: d.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()),
+                recentActions: d.info.recentActions.map((a) => ({ scheduledAt: a.scheduledAt.toISOString(), workflowId: a.action.workflow.workflowId })),
+              };
+            }
+            case 'pause':
+              await handle.pause('paused from the snapseal CLI');
+              return { scheduleId: handle.scheduleId, paused: true };
+            case 'unpause':
+              await handle.unpause('unpaused from the snapseal CLI');
+              return { scheduleId: handle.scheduleId, paused: false };
+            case 'trigger':
+              await handle.trigger();
+              return { scheduleId: handle.scheduleId, triggered: true };
+            case 'delete':
+              await handle.delete();
+              return { scheduleId: handle.scheduleId, deleted: true };
+          }
+        }),
+      );
+      output(g, result, () => JSON.stringify(result, null, 2));
+    });
+}
+
+program
+  .command('setup')
+  .description('create the staging and archive buckets (versioning, Object Lock, lifecycle); safe to repeat')
+  .action(async () => {
+    const g = globals();
+    const config = configFrom(g);
+    const s3 = createS3Client(config.s3);
+    try {
+      const report = await ensureBuckets(s3, config);
+      output(g, report, () =>
+        report.map((b) => `${b.created ? 'created' : 'kept   '} ${b.bucket}${b.objectLock ? ' (versioning, Object Lock)' : ''}: ${b.lifecycle.join('; ')}`).join('\n'),
+      );
+    } finally {
+      s3.destroy();
+    }
+  });
+
+program
+  .command('verify <archive-id>')
+  .description('check the manifest signature and every volume and file checksum (needs a decryption key: SNAPSEAL_DECRYPTION_KEY_FILE)')
+  .action(async (archiveId: string) => {
+    const g = globals();
+    const report = await verifyWithConfig(configFrom(g), archiveId);
+    output(g, report, () =>
+      report.ok
+        ? `OK ${archiveId}: signed by ${report.signer}; ${report.volumesChecked} volume(s), ${report.filesChecked} files, ${formatBytes(report.plaintextBytes)} verified`
+        : `FAILED ${archiveId}:\n${report.problems.map((p) => `  ${[p.volume ? `volume ${p.volume}` : '', p.file ?? ''].filter(Boolean).join(' ')}: ${p.problem}`).join('\n')}`,
+    );
+    if (!report.ok) process.exitCode = 4;
+  });
+
+program
+  .command('demo')
+  .description('on the local stack: load sample audit logs, archive one day, verify it, print what was written')
+  .addOption(new Option('--days <n>', 'days of sample data').default('3'))
+  .addOption(new Option('--docs <n>', 'documents per day').default('4000'))
+  .action(async (opts: { days: string; docs: string }) => {
+    const g = globals();
+    await runDemo(g, { days: Number(opts.days), docsPerDay: Number(opts.docs) });
+  });
+
+program
+  .command('worker')
+  .description('run a worker in the foreground (same as node dist/worker.js)')
+  .action(async () => {
+    const g = globals();
+    if (g.envFile) process.env.SNAPSEAL_ENV_FILE = g.envFile;
+    await import('./worker');
+  });
+
+program.parseAsync(process.argv).catch(exitWithError);

@@ -1,0 +1,32 @@
+// Demo keys for the local stack: generated once into .stack/demo-keys/ when no keys are configured.
+// Real deployments configure their own keys; these never leave the machine.
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateDemoKeys } from '../pipeline/openpgp-keys';
+
+export interface DemoKeyFiles {
+  recipientPublic: string;
+  recipientPrivate: string;
+  archiverPublic: string;
+  archiverPrivate: string;
+}
+
+export async function ensureDemoKeys(dir: string): Promise<DemoKeyFiles> {
+  const files: DemoKeyFiles = {
+    recipientPublic: join(dir, 'security-team.pub.asc'),
+    recipientPrivate: join(dir, 'security-team.sec.asc'),
+    archiverPublic: join(dir, 'archiver.pub.asc'),
+    archiverPrivate: join(dir, 'archiver.sec.asc'),
+  };
+  if (Object.values(files).every((f) => existsSync(f))) return files;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const recipient = await generateDemoKeys({ name: 'Demo Security Team', email: 'security-team@snapseal.invalid' });
+  const archiver = await generateDemoKeys({ name: 'Demo Archiver', email: 'archiver@snapseal.invalid' });
+  await writeFile(files.recipientPublic, recipient.publicKey);
+  await writeFile(files.recipientPrivate, recipient.privateKey, { mode: 0o600 });
+  await writeFile(files.archiverPublic, archiver.publicKey);
+  await writeFile(files.archiverPrivate, archiver.privateKey, { mode: 0o600 });
+  await chmod(dir, 0o700);
+  return files;
+}

@@ -1,0 +1,101 @@
+// `snapseal demo`: the main job on the embedded local stack. Sample audit logs in, one day archived by a real
+// worker through Temporal, the archive verified, and a summary of what was written.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { calendarDateIn } from '../archive/archive-date';
+import { startArchive, waitForArchive } from '../cli/archive-command';
+import { output, withTemporal, workflowUrl, type GlobalOptions } from '../cli/cli-context';
+import { formatBytes } from '../cli/format';
+import { loadConfig, withEnvFile, type Config } from '../config';
+import { createOpenSearchClient } from '../opensearch/create-opensearch-client';
+import { createS3Client } from '../s3/create-s3-client';
+import { ensureBuckets } from '../setup/ensure-buckets';
+import { verifyWithConfig } from '../verify/verify-with-config';
+import { createSnapsealWorker } from '../worker-factory';
+import { ensureDemoKeys } from './demo-keys';
+import { loadSampleDay } from './load-sample-data';
+
+export interface DemoOptions {
+  days: number;
+  docsPerDay: number;
+}
+
+const STACK_DIR = join(__dirname, '..', '..', '.stack');
+
+/** The local stack's settings plus demo keys and MinIO-friendly lifecycle, unless the user set their own. */
+async function demoConfig(options: GlobalOptions): Promise<Config> {
+  const envFile = options.envFile ?? process.env.SNAPSEAL_ENV_FILE ?? join(STACK_DIR, 'env');
+  if (!existsSync(envFile)) {
+    throw new Error(`The demo runs on the local stack, and its settings (${envFile}) are missing: run 'npm run stack -- up' first (npm run demo does).`);
+  }
+  const env = withEnvFile(envFile);
+  if (!env.SNAPSEAL_RECIPIENT_KEY_FILES) {
+    const keys = await ensureDemoKeys(join(STACK_DIR, 'demo-keys'));
+    env.SNAPSEAL_RECIPIENT_KEY_FILES = keys.recipientPublic;
+    env.SNAPSEAL_SIGNING_KEY_FILE = keys.archiverPrivate;
+    env.SNAPSEAL_DECRYPTION_KEY_FILE ??= keys.recipientPrivate;
+  }
+  env.SNAPSEAL_LIFECYCLE_TRANSITIONS ??= 'false'; // MinIO has no Glacier tier unless one is configured
+  env.SNAPSEAL_MAX_VOLUME_MIB ??= '8'; // small, so the demo shows several volumes
+  return loadConfig(env);
+}
+
+export async function runDemo(options: GlobalOptions, demo: DemoOptions): Promise<void> {
+  const say = (line: string): void => void (options.json ? undefined : process.stderr.write(`${line}\n`));
+  const started = Date.now();
+  const config = await demoConfig(options);
+  const s3 = createS3Client(config.s3);
+  const search = createOpenSearchClient(config.opensearch, config.s3.region);
+  try {
+    say('1/4 buckets');
+    await ensureBuckets(s3, config);
+
+    const date = calendarDateIn(new Date(), config.schedule.timeZone, 1);
+    say(`2/4 sample audit logs (${demo.days} days × ${demo.docsPerDay} documents)`);
+    const loaded = [];
+    for (let back = 0; back < demo.days; back++) {
+      const day = calendarDateIn(new Date(Date.parse(`${date}T12:00:00Z`)), 'UTC', back);
+      const result = await loadSampleDay(search, config.archive.indexTemplate, day, demo.docsPerDay);
+      say(`    ${result.index}: ${result.docs} documents${result.created ? '' : ' (already loaded)'}`);
+      loaded.push(result);
+    }
+
+    say(`3/4 archiving ${date} through Temporal`);
+    const { worker, close } = await createSnapsealWorker(config);
+    let result;
+    let workflowId = '';
+    let runId = '';
+    try {
+      result = await withTemporal(config, async (client) => {
+        const run = await startArchive(client, config, { date, wait: true, progress: !options.json });
+        workflowId = run.workflowId;
+        runId = run.runId;
+        say(`    workflow ${workflowId}: ${workflowUrl(config, workflowId, runId)}`);
+        return worker.runUntil(waitForArchive(client, run, !options.json));
+      });
+    } finally {
+      await close();
+    }
+
+    say('4/4 verifying the archive (signature, every volume, every file)');
+    const report = await verifyWithConfig(config, result.archiveId);
+    const seconds = Math.round((Date.now() - started) / 1000);
+    const summary = { ok: report.ok, seconds, date, loaded, archive: result, verification: report, temporalUi: workflowUrl(config, workflowId, runId) };
+    output(options, summary, () =>
+      [
+        `${report.ok ? 'OK' : 'FAILED'}: archive ${result.archiveId} ${result.status === 'SEALED' ? 'sealed' : 'was already sealed'} and verified in ${seconds}s`,
+        `  indices:   ${result.indices.map((i) => `${i.name} (${i.docCount} docs)`).join(', ')}`,
+        `  volumes:   ${result.volumes} in s3://${config.archive.bucket}/${config.archive.prefix}${result.archiveId}/ (${formatBytes(result.plaintextBytes)} tar → ${formatBytes(result.ciphertextBytes)} OpenPGP)`,
+        `  manifest:  ${result.manifestKey} (chain #${result.sequence}), signed by ${report.signer ?? '?'}`,
+        `  verified:  ${report.volumesChecked} volume(s), ${report.filesChecked} files` +
+          (report.ok ? '' : `\n  problems:\n${report.problems.map((p) => `    ${JSON.stringify(p)}`).join('\n')}`),
+        `  Temporal UI: ${summary.temporalUi}`,
+        `  keys:      ${join(STACK_DIR, 'demo-keys')} (demo only)`,
+      ].join('\n'),
+    );
+    if (!report.ok) process.exitCode = 4;
+  } finally {
+    s3.destroy();
+    await search.close();
+  }
+}
