@@ -162,12 +162,11 @@ start_minio() {
 start_opensearch() {
   source "$ROOT/scripts/opensearch.sh"
   mkdir -p "$STACK_DIR/opensearch/repo"
-  local cmd
-  mapfile -t cmd < <(opensearch_cmd)
+  opensearch_cmd >/dev/null # fills OPENSEARCH_CMD
   start opensearch env OPENSEARCH_HOME="$STACK_DIR/opensearch" OPENSEARCH_HTTP_PORT="$OPENSEARCH_PORT" \
     OPENSEARCH_TRANSPORT_PORT="$OPENSEARCH_TRANSPORT_PORT" OPENSEARCH_CLUSTER_NAME=snapseal-local \
     S3_ENDPOINT="127.0.0.1:$MINIO_PORT" S3_ACCESS_KEY=$MINIO_USER S3_SECRET_KEY=$MINIO_PASSWORD \
-    OPENSEARCH_PATH_REPO="$STACK_DIR/opensearch/repo" "${cmd[@]}"
+    OPENSEARCH_PATH_REPO="$STACK_DIR/opensearch/repo" "${OPENSEARCH_CMD[@]}"
 }
 
 write_env() {
