@@ -21,8 +21,21 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'os', 'stream', 'http', 'https', 'child_process'], message: 'Workflows must stay deterministic: no Node built-ins.' },
-            { group: ['@aws-sdk/*', '@opensearch-project/*', 'openpgp', 'tar-stream', '../activities/*', '../pipeline/*'], message: 'Workflows orchestrate; I/O lives in activities (import activity types only).' },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'os', 'stream', 'http', 'https', 'child_process'],
+              message: 'Workflows must stay deterministic: no Node built-ins.',
+            },
+            {
+              group: [
+                '@aws-sdk/*',
+                '@opensearch-project/*',
+                'openpgp',
+                'tar-stream',
+                '../activities/*',
+                '../pipeline/*',
+              ],
+              message: 'Workflows orchestrate; I/O lives in activities (import activity types only).',
+            },
           ],
         },
       ],

@@ -16,14 +16,19 @@ import { TOOL_VERSION } from './tool-version';
 const program = new Command('snapseal')
   .description('Sealed, encrypted, verifiable archives of OpenSearch/Elasticsearch snapshots')
   .version(TOOL_VERSION)
-  .option('--env-file <path>', 'read settings from this KEY=VALUE file (default: $SNAPSEAL_ENV_FILE); the environment wins')
+  .option(
+    '--env-file <path>',
+    'read settings from this KEY=VALUE file (default: $SNAPSEAL_ENV_FILE); the environment wins',
+  )
   .option('--json', 'print machine-readable JSON');
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 
 program
   .command('archive')
-  .description("archive one day's indices (default: yesterday, SNAPSEAL_INDEX_TEMPLATE) and wait for the result")
+  .description(
+    "archive one day's indices (default: yesterday, SNAPSEAL_INDEX_TEMPLATE) and wait for the result",
+  )
   .option('--date <YYYY-MM-DD>', 'the day to archive')
   .option('--indices <pattern>', 'index names or patterns, comma-separated, instead of the template')
   .option('--no-wait', 'print the workflow id and exit')
@@ -34,10 +39,15 @@ program
       const started = await startArchive(client, config, { ...opts, progress: !g.json });
       const url = workflowUrl(config, started.workflowId, started.runId);
       if (!opts.wait) {
-        output(g, { ...started, url }, () => `${started.joined ? 'joined running' : 'started'} ${started.workflowId}\n${url}`);
+        output(
+          g,
+          { ...started, url },
+          () => `${started.joined ? 'joined running' : 'started'} ${started.workflowId}\n${url}`,
+        );
         return;
       }
-      if (!g.json) process.stderr.write(`${started.joined ? 'joined' : 'started'} ${started.workflowId}: ${url}\n`);
+      if (!g.json)
+        process.stderr.write(`${started.joined ? 'joined' : 'started'} ${started.workflowId}: ${url}\n`);
       const result = await waitForArchive(client, started, !g.json);
       output(g, { ...result, workflowId: started.workflowId, url }, () =>
         [
@@ -58,12 +68,17 @@ program
     const config = configFrom(g);
     const s3 = createS3Client(config.s3);
     try {
-      const rows = await withTemporal(config, (client) => listArchives(s3, client, config)).catch(() => listArchives(s3, undefined, config));
+      const rows = await withTemporal(config, (client) => listArchives(s3, client, config)).catch(() =>
+        listArchives(s3, undefined, config),
+      );
       output(g, rows, () =>
         rows.length === 0
           ? 'no archives yet'
           : rows
-              .map((r) => `${r.status.padEnd(10)} ${r.id}  date ${r.date}  ${r.volumes} volume(s)  ${formatBytes(r.bytes)}  ${r.indices.join(',')}`)
+              .map(
+                (r) =>
+                  `${r.status.padEnd(10)} ${r.id}  date ${r.date}  ${r.volumes} volume(s)  ${formatBytes(r.bytes)}  ${r.indices.join(',')}`,
+              )
               .join('\n'),
       );
     } finally {
@@ -83,8 +98,14 @@ schedule
     const config = configFrom(g);
     const cron = opts.cron ?? config.schedule.cron;
     const timeZone = opts.timeZone ?? config.schedule.timeZone;
-    const id = await withTemporal(config, (client) => createSchedule(client, config, { cron, timeZone, indices: opts.indices }));
-    output(g, { scheduleId: id, cron, timeZone }, () => `created schedule ${id}: "${cron}" ${timeZone}, archives yesterday's indices`);
+    const id = await withTemporal(config, (client) =>
+      createSchedule(client, config, { cron, timeZone, indices: opts.indices }),
+    );
+    output(
+      g,
+      { scheduleId: id, cron, timeZone },
+      () => `created schedule ${id}: "${cron}" ${timeZone}, archives yesterday's indices`,
+    );
   });
 for (const [name, description] of [
   ['describe', 'show the Schedule, its next runs and recent actions'],
@@ -108,7 +129,10 @@ for (const [name, description] of [
                 scheduleId: d.scheduleId,
                 paused: d.state.paused,
                 nextActionTimes: d.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()),
-                recentActions: d.info.recentActions.map((a) => ({ scheduledAt: a.scheduledAt.toISOString(), workflowId: a.action.workflow.workflowId })),
+                recentActions: d.info.recentActions.map((a) => ({
+                  scheduledAt: a.scheduledAt.toISOString(),
+                  workflowId: a.action.workflow.workflowId,
+                })),
               };
             }
             case 'pause':
@@ -140,7 +164,12 @@ program
     try {
       const report = await ensureBuckets(s3, config);
       output(g, report, () =>
-        report.map((b) => `${b.created ? 'created' : 'kept   '} ${b.bucket}${b.objectLock ? ' (versioning, Object Lock)' : ''}: ${b.lifecycle.join('; ')}`).join('\n'),
+        report
+          .map(
+            (b) =>
+              `${b.created ? 'created' : 'kept   '} ${b.bucket}${b.objectLock ? ' (versioning, Object Lock)' : ''}: ${b.lifecycle.join('; ')}`,
+          )
+          .join('\n'),
       );
     } finally {
       s3.destroy();
@@ -149,7 +178,9 @@ program
 
 program
   .command('verify <archive-id>')
-  .description('check the manifest signature and every volume and file checksum (needs a decryption key: SNAPSEAL_DECRYPTION_KEY_FILE)')
+  .description(
+    'check the manifest signature and every volume and file checksum (needs a decryption key: SNAPSEAL_DECRYPTION_KEY_FILE)',
+  )
   .action(async (archiveId: string) => {
     const g = globals();
     const report = await verifyWithConfig(configFrom(g), archiveId);
@@ -163,7 +194,9 @@ program
 
 program
   .command('demo')
-  .description('on the local stack: load sample audit logs, archive one day, verify it, print what was written')
+  .description(
+    'on the local stack: load sample audit logs, archive one day, verify it, print what was written',
+  )
   .addOption(new Option('--days <n>', 'days of sample data').default('3'))
   .addOption(new Option('--docs <n>', 'documents per day').default('4000'))
   .action(async (opts: { days: string; docs: string }) => {

@@ -16,8 +16,13 @@ const url = z.union([z.literal(''), z.url({ message: 'expected a URL such as htt
 const hostPort = z.string().regex(/^[^\s:/]+:\d+$/, 'expected host:port such as 127.0.0.1:7233');
 const bucket = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)');
-const keyPrefix = z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, 'expected a key prefix ending in "/" such as archives/ (or empty)');
+  .regex(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    'expected an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)',
+  );
+const keyPrefix = z
+  .string()
+  .regex(/^([A-Za-z0-9._-]+\/)*$/, 'expected a key prefix ending in "/" such as archives/ (or empty)');
 const fileList = z.string().transform((v) =>
   v
     .split(',')
@@ -31,51 +36,178 @@ export const SETTINGS = {
   TEMPORAL_ADDRESS: { schema: hostPort, default: '127.0.0.1:7233', about: 'Temporal frontend host:port' },
   TEMPORAL_NAMESPACE: { schema: nonEmpty, default: 'default', about: 'Temporal namespace' },
   SNAPSEAL_TASK_QUEUE: { schema: nonEmpty, default: 'snapseal', about: 'task queue the worker polls' },
-  SNAPSEAL_TEMPORAL_UI_URL: { schema: url, default: 'http://127.0.0.1:8233', about: 'Temporal Web UI, for links' },
+  SNAPSEAL_TEMPORAL_UI_URL: {
+    schema: url,
+    default: 'http://127.0.0.1:8233',
+    about: 'Temporal Web UI, for links',
+  },
 
   SNAPSEAL_S3_ENDPOINT: { schema: url, default: '', about: 'S3 endpoint URL; empty for AWS S3' },
   SNAPSEAL_S3_REGION: { schema: nonEmpty, default: 'us-east-1', about: 'S3 region' },
   SNAPSEAL_S3_FORCE_PATH_STYLE: { schema: bool, default: 'false', about: 'path-style URLs (MinIO: true)' },
-  SNAPSEAL_S3_ACCESS_KEY_ID: { schema: text, default: '', about: 'access key id; empty: AWS default credential chain' },
+  SNAPSEAL_S3_ACCESS_KEY_ID: {
+    schema: text,
+    default: '',
+    about: 'access key id; empty: AWS default credential chain',
+  },
   SNAPSEAL_S3_SECRET_ACCESS_KEY: { schema: text, default: '', about: 'secret access key', secret: true },
-  SNAPSEAL_STAGING_BUCKET: { schema: bucket, default: 'snapseal-staging', about: 'bucket the cluster snapshots into' },
-  SNAPSEAL_STAGING_PREFIX: { schema: keyPrefix, default: 'staging/', about: 'prefix of per-run staging folders' },
-  SNAPSEAL_ARCHIVE_BUCKET: { schema: bucket, default: 'snapseal-archive', about: 'bucket sealed archives go to' },
+  SNAPSEAL_STAGING_BUCKET: {
+    schema: bucket,
+    default: 'snapseal-staging',
+    about: 'bucket the cluster snapshots into',
+  },
+  SNAPSEAL_STAGING_PREFIX: {
+    schema: keyPrefix,
+    default: 'staging/',
+    about: 'prefix of per-run staging folders',
+  },
+  SNAPSEAL_ARCHIVE_BUCKET: {
+    schema: bucket,
+    default: 'snapseal-archive',
+    about: 'bucket sealed archives go to',
+  },
   SNAPSEAL_ARCHIVE_PREFIX: { schema: keyPrefix, default: 'archives/', about: 'prefix of archives in it' },
-  SNAPSEAL_PART_SIZE_MIB: { schema: mebibytes, default: '64', about: 'multipart part size (10,000 parts max: 64 MiB allows 625 GiB volumes)' },
-  SNAPSEAL_UPLOAD_QUEUE_SIZE: { schema: positiveInt, default: '2', about: 'parts uploaded in parallel per volume' },
+  SNAPSEAL_PART_SIZE_MIB: {
+    schema: mebibytes,
+    default: '64',
+    about: 'multipart part size (10,000 parts max: 64 MiB allows 625 GiB volumes)',
+  },
+  SNAPSEAL_UPLOAD_QUEUE_SIZE: {
+    schema: positiveInt,
+    default: '2',
+    about: 'parts uploaded in parallel per volume',
+  },
 
   SNAPSEAL_OPENSEARCH_URL: { schema: url, default: 'http://127.0.0.1:9200', about: 'cluster URL' },
   SNAPSEAL_OPENSEARCH_USERNAME: { schema: text, default: '', about: 'basic-auth user; empty for none' },
   SNAPSEAL_OPENSEARCH_PASSWORD: { schema: text, default: '', about: 'basic-auth password', secret: true },
-  SNAPSEAL_OPENSEARCH_AWS_SIGV4: { schema: z.enum(['', 'es', 'aoss']), default: '', about: 'sign requests with AWS SigV4 for this service (Amazon OpenSearch Service: es)' },
-  SNAPSEAL_REPOSITORY_S3_CLIENT: { schema: nonEmpty, default: 'default', about: "the cluster's s3.client.<name> used by the staging repository" },
-  SNAPSEAL_REPOSITORY_ROLE_ARN: { schema: text, default: '', about: 'role_arn for the staging repository (Amazon OpenSearch Service)' },
-  SNAPSEAL_REPOSITORY_SSE_BUCKET_DEFAULT: { schema: bool, default: 'false', about: 'set server_side_encryption_type: bucket_default (OpenSearch 3.x)' },
+  SNAPSEAL_OPENSEARCH_AWS_SIGV4: {
+    schema: z.enum(['', 'es', 'aoss']),
+    default: '',
+    about: 'sign requests with AWS SigV4 for this service (Amazon OpenSearch Service: es)',
+  },
+  SNAPSEAL_REPOSITORY_S3_CLIENT: {
+    schema: nonEmpty,
+    default: 'default',
+    about: "the cluster's s3.client.<name> used by the staging repository",
+  },
+  SNAPSEAL_REPOSITORY_ROLE_ARN: {
+    schema: text,
+    default: '',
+    about: 'role_arn for the staging repository (Amazon OpenSearch Service)',
+  },
+  SNAPSEAL_REPOSITORY_SSE_BUCKET_DEFAULT: {
+    schema: bool,
+    default: 'false',
+    about: 'set server_side_encryption_type: bucket_default (OpenSearch 3.x)',
+  },
 
-  SNAPSEAL_INDEX_TEMPLATE: { schema: nonEmpty, default: 'logdata-{DD}{MM}{YYYY}', about: 'indices to archive for a date; {YYYY} {MM} {DD} are replaced' },
-  SNAPSEAL_MAX_VOLUME_MIB: { schema: mebibytes, default: '1024', about: 'largest volume (plaintext tar) before a new one starts' },
-  SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES: { schema: positiveInt, default: '360', about: 'how long a snapshot may take before the run fails' },
-  SNAPSEAL_VOLUME_CONCURRENCY: { schema: positiveInt, default: '2', about: 'volumes of one archive streamed at once' },
-  SNAPSEAL_OBJECT_LOCK_DAYS: { schema: z.union([z.literal('0'), positiveInt]).transform(Number), default: '0', about: 'Object Lock retention in days on sealed objects (0: bucket default or none)' },
-  SNAPSEAL_COLD_AFTER_DAYS: { schema: z.union([z.literal('0'), positiveInt]).transform(Number), default: '30', about: 'lifecycle: days before archive objects move to cold storage (0: never)' },
-  SNAPSEAL_COLD_STORAGE_CLASS: { schema: z.enum(['GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR']), default: 'DEEP_ARCHIVE', about: 'lifecycle: the cold storage class' },
-  SNAPSEAL_LIFECYCLE_TRANSITIONS: { schema: bool, default: 'true', about: 'lifecycle: write the transition rule (false for MinIO without a remote tier)' },
-  SNAPSEAL_RETENTION_DAYS: { schema: z.union([z.literal('0'), positiveInt]).transform(Number), default: '2557', about: 'lifecycle: days before archive objects expire (0: never; 2557 is 7 years)' },
-  SNAPSEAL_RECIPIENT_KEY_FILES: { schema: fileList, default: '', about: 'armored OpenPGP public keys to encrypt for, comma-separated' },
-  SNAPSEAL_SIGNING_KEY_FILE: { schema: text, default: '', about: 'armored OpenPGP private key that signs manifests' },
-  SNAPSEAL_SIGNING_KEY_PASSPHRASE: { schema: text, default: '', about: 'its passphrase, if any', secret: true },
-  SNAPSEAL_DECRYPTION_KEY_FILE: { schema: text, default: '', about: 'armored private key of a recipient, for verify and restore (never needed by the archiving worker)' },
-  SNAPSEAL_DECRYPTION_KEY_PASSPHRASE: { schema: text, default: '', about: 'its passphrase, if any', secret: true },
-  SNAPSEAL_VERIFY_KEY_FILES: { schema: fileList, default: '', about: 'archiver public keys accepted when verifying; default: the signing key' },
+  SNAPSEAL_INDEX_TEMPLATE: {
+    schema: nonEmpty,
+    default: 'logdata-{DD}{MM}{YYYY}',
+    about: 'indices to archive for a date; {YYYY} {MM} {DD} are replaced',
+  },
+  SNAPSEAL_MAX_VOLUME_MIB: {
+    schema: mebibytes,
+    default: '1024',
+    about: 'largest volume (plaintext tar) before a new one starts',
+  },
+  SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES: {
+    schema: positiveInt,
+    default: '360',
+    about: 'how long a snapshot may take before the run fails',
+  },
+  SNAPSEAL_VOLUME_CONCURRENCY: {
+    schema: positiveInt,
+    default: '2',
+    about: 'volumes of one archive streamed at once',
+  },
+  SNAPSEAL_OBJECT_LOCK_DAYS: {
+    schema: z.union([z.literal('0'), positiveInt]).transform(Number),
+    default: '0',
+    about: 'Object Lock retention in days on sealed objects (0: bucket default or none)',
+  },
+  SNAPSEAL_COLD_AFTER_DAYS: {
+    schema: z.union([z.literal('0'), positiveInt]).transform(Number),
+    default: '30',
+    about: 'lifecycle: days before archive objects move to cold storage (0: never)',
+  },
+  SNAPSEAL_COLD_STORAGE_CLASS: {
+    schema: z.enum(['GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR']),
+    default: 'DEEP_ARCHIVE',
+    about: 'lifecycle: the cold storage class',
+  },
+  SNAPSEAL_LIFECYCLE_TRANSITIONS: {
+    schema: bool,
+    default: 'true',
+    about: 'lifecycle: write the transition rule (false for MinIO without a remote tier)',
+  },
+  SNAPSEAL_RETENTION_DAYS: {
+    schema: z.union([z.literal('0'), positiveInt]).transform(Number),
+    default: '2557',
+    about: 'lifecycle: days before archive objects expire (0: never; 2557 is 7 years)',
+  },
+  SNAPSEAL_RECIPIENT_KEY_FILES: {
+    schema: fileList,
+    default: '',
+    about: 'armored OpenPGP public keys to encrypt for, comma-separated',
+  },
+  SNAPSEAL_SIGNING_KEY_FILE: {
+    schema: text,
+    default: '',
+    about: 'armored OpenPGP private key that signs manifests',
+  },
+  SNAPSEAL_SIGNING_KEY_PASSPHRASE: {
+    schema: text,
+    default: '',
+    about: 'its passphrase, if any',
+    secret: true,
+  },
+  SNAPSEAL_DECRYPTION_KEY_FILE: {
+    schema: text,
+    default: '',
+    about:
+      'armored private key of a recipient, for verify and restore (never needed by the archiving worker)',
+  },
+  SNAPSEAL_DECRYPTION_KEY_PASSPHRASE: {
+    schema: text,
+    default: '',
+    about: 'its passphrase, if any',
+    secret: true,
+  },
+  SNAPSEAL_VERIFY_KEY_FILES: {
+    schema: fileList,
+    default: '',
+    about: 'archiver public keys accepted when verifying; default: the signing key',
+  },
 
   SNAPSEAL_SCHEDULE_ID: { schema: nonEmpty, default: 'snapseal-daily', about: 'id of the daily Schedule' },
-  SNAPSEAL_SCHEDULE_CRON: { schema: nonEmpty, default: '30 1 * * *', about: 'when the daily run starts (cron, 5 fields)' },
-  SNAPSEAL_SCHEDULE_TIMEZONE: { schema: nonEmpty, default: 'UTC', about: 'time zone of the cron and of "yesterday"' },
+  SNAPSEAL_SCHEDULE_CRON: {
+    schema: nonEmpty,
+    default: '30 1 * * *',
+    about: 'when the daily run starts (cron, 5 fields)',
+  },
+  SNAPSEAL_SCHEDULE_TIMEZONE: {
+    schema: nonEmpty,
+    default: 'UTC',
+    about: 'time zone of the cron and of "yesterday"',
+  },
 
-  SNAPSEAL_WORKER_MAX_ACTIVITIES: { schema: positiveInt, default: '4', about: 'activities one worker runs at once' },
-  SNAPSEAL_WORKER_MAX_WORKFLOW_TASKS: { schema: positiveInt, default: '10', about: 'workflow tasks one worker runs at once' },
-  SNAPSEAL_WORKER_SHUTDOWN_GRACE_SECONDS: { schema: positiveInt, default: '30', about: 'on SIGTERM, how long running activities may finish' },
+  SNAPSEAL_WORKER_MAX_ACTIVITIES: {
+    schema: positiveInt,
+    default: '4',
+    about: 'activities one worker runs at once',
+  },
+  SNAPSEAL_WORKER_MAX_WORKFLOW_TASKS: {
+    schema: positiveInt,
+    default: '10',
+    about: 'workflow tasks one worker runs at once',
+  },
+  SNAPSEAL_WORKER_SHUTDOWN_GRACE_SECONDS: {
+    schema: positiveInt,
+    default: '30',
+    about: 'on SIGTERM, how long running activities may finish',
+  },
 } as const satisfies Record<string, { schema: z.ZodType; default: string; about: string; secret?: boolean }>;
 
 type Settings = typeof SETTINGS;
@@ -133,7 +265,12 @@ export interface Config {
     snapshotTimeoutMinutes: number;
     objectLockDays: number;
     indexTemplate: string;
-    lifecycle: { coldAfterDays: number; coldStorageClass: 'GLACIER' | 'DEEP_ARCHIVE' | 'GLACIER_IR'; transitions: boolean; retentionDays: number };
+    lifecycle: {
+      coldAfterDays: number;
+      coldStorageClass: 'GLACIER' | 'DEEP_ARCHIVE' | 'GLACIER_IR';
+      transitions: boolean;
+      retentionDays: number;
+    };
   };
   opensearch: {
     url: string;
@@ -179,7 +316,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       credentials:
         s.SNAPSEAL_S3_ACCESS_KEY_ID === ''
           ? undefined
-          : { accessKeyId: s.SNAPSEAL_S3_ACCESS_KEY_ID, secretAccessKey: new Secret(s.SNAPSEAL_S3_SECRET_ACCESS_KEY) },
+          : {
+              accessKeyId: s.SNAPSEAL_S3_ACCESS_KEY_ID,
+              secretAccessKey: new Secret(s.SNAPSEAL_S3_SECRET_ACCESS_KEY),
+            },
     },
     staging: { bucket: s.SNAPSEAL_STAGING_BUCKET, prefix: s.SNAPSEAL_STAGING_PREFIX },
     archive: {
@@ -202,7 +342,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     opensearch: {
       url: s.SNAPSEAL_OPENSEARCH_URL,
       username: orUndefined(s.SNAPSEAL_OPENSEARCH_USERNAME),
-      password: s.SNAPSEAL_OPENSEARCH_PASSWORD === '' ? undefined : new Secret(s.SNAPSEAL_OPENSEARCH_PASSWORD),
+      password:
+        s.SNAPSEAL_OPENSEARCH_PASSWORD === '' ? undefined : new Secret(s.SNAPSEAL_OPENSEARCH_PASSWORD),
       awsSigv4Service: s.SNAPSEAL_OPENSEARCH_AWS_SIGV4 === '' ? undefined : s.SNAPSEAL_OPENSEARCH_AWS_SIGV4,
       repositoryClient: s.SNAPSEAL_REPOSITORY_S3_CLIENT,
       repositoryRoleArn: orUndefined(s.SNAPSEAL_REPOSITORY_ROLE_ARN),
@@ -216,9 +357,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       verifyKeyFiles: s.SNAPSEAL_VERIFY_KEY_FILES,
       decryptionKeyFile: orUndefined(s.SNAPSEAL_DECRYPTION_KEY_FILE),
       decryptionKeyPassphrase:
-        s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE === '' ? undefined : new Secret(s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE),
+        s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE === ''
+          ? undefined
+          : new Secret(s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE),
     },
-    schedule: { id: s.SNAPSEAL_SCHEDULE_ID, cron: s.SNAPSEAL_SCHEDULE_CRON, timeZone: s.SNAPSEAL_SCHEDULE_TIMEZONE },
+    schedule: {
+      id: s.SNAPSEAL_SCHEDULE_ID,
+      cron: s.SNAPSEAL_SCHEDULE_CRON,
+      timeZone: s.SNAPSEAL_SCHEDULE_TIMEZONE,
+    },
     worker: {
       maxActivities: s.SNAPSEAL_WORKER_MAX_ACTIVITIES,
       maxWorkflowTasks: s.SNAPSEAL_WORKER_MAX_WORKFLOW_TASKS,
@@ -236,7 +383,9 @@ export function withEnvFile(path: string, base: NodeJS.ProcessEnv = process.env)
   try {
     content = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`Cannot read the settings file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new ConfigError(
+      `Cannot read the settings file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
   const merged: NodeJS.ProcessEnv = {};
   for (const line of content.split('\n')) {

@@ -73,7 +73,13 @@ export function createArchiveVolume(deps: ActivityDeps) {
       recipients: keys.recipients,
       signal: ctx.cancellationSignal,
       onProgress: (bytes, files) => {
-        const progress: VolumeProgress = { volume: index, bytes, files, totalBytes, totalFiles: volume.entries.length };
+        const progress: VolumeProgress = {
+          volume: index,
+          bytes,
+          files,
+          totalBytes,
+          totalFiles: volume.entries.length,
+        };
         ctx.heartbeat(progress);
       },
     });

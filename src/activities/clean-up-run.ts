@@ -14,8 +14,11 @@ export interface CleanUpReport {
 export function createCleanUpRun({ config, s3, opensearch }: ActivityDeps) {
   return async function cleanUpRun(target: ArchiveTarget, sealed: boolean): Promise<CleanUpReport> {
     // The snapshot can only be deleted through its repository, so the repository goes last.
-    const status = await getSnapshotStatus(opensearch, target.repository, target.snapshot).catch(() => undefined);
-    if (status && status.state !== 'MISSING') await deleteSnapshot(opensearch, target.repository, target.snapshot);
+    const status = await getSnapshotStatus(opensearch, target.repository, target.snapshot).catch(
+      () => undefined,
+    );
+    if (status && status.state !== 'MISSING')
+      await deleteSnapshot(opensearch, target.repository, target.snapshot);
     await deleteRepository(opensearch, target.repository);
 
     const runFolder = target.folders.repositoryBasePath.replace(/repository$/, '');
@@ -24,7 +27,8 @@ export function createCleanUpRun({ config, s3, opensearch }: ActivityDeps) {
     let unsealedVolumesDeleted = 0;
     const layout = archiveLayout(config.archive.prefix, target.archiveId);
     // A concurrent run of the same archive may have sealed it meanwhile: never touch a sealed archive.
-    const sealedByAnyRun = sealed || (await readText(s3, config.archive.bucket, layout.manifestKey)) !== undefined;
+    const sealedByAnyRun =
+      sealed || (await readText(s3, config.archive.bucket, layout.manifestKey)) !== undefined;
     if (!sealedByAnyRun) {
       unsealedVolumesDeleted = await deletePrefix(s3, config.archive.bucket, layout.folder);
     } else {

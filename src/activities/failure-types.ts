@@ -14,5 +14,10 @@ export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
 /** A failure Temporal must not retry: the input or the environment has to change first. */
 export function permanentFailure(type: FailureType, message: string, cause?: unknown): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: true, cause: cause instanceof Error ? cause : undefined });
+  return ApplicationFailure.create({
+    type,
+    message,
+    nonRetryable: true,
+    cause: cause instanceof Error ? cause : undefined,
+  });
 }

@@ -7,7 +7,10 @@ import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
 export function createPlanArchiveVolumes({ config, s3 }: ActivityDeps) {
-  return async function planArchiveVolumes(target: ArchiveTarget, maxVolumeBytes: number): Promise<VolumePlanSummary> {
+  return async function planArchiveVolumes(
+    target: ArchiveTarget,
+    maxVolumeBytes: number,
+  ): Promise<VolumePlanSummary> {
     const blobs = await listStagingBlobs(s3, config.staging.bucket, target.folders.repositoryBasePath);
     if (blobs.length === 0) {
       throw permanentFailure(

@@ -32,14 +32,24 @@ export function createSealArchive(deps: ActivityDeps) {
     const layout = archiveLayout(config.archive.prefix, target.archiveId);
     const records: VolumeRecord[] = [];
     for (const v of input.volumes) {
-      const record = await readJson<VolumeRecord>(s3, config.staging.bucket, volumeRecordKey(target, v.index));
+      const record = await readJson<VolumeRecord>(
+        s3,
+        config.staging.bucket,
+        volumeRecordKey(target, v.index),
+      );
       if (!record || record.ciphertextSha256 !== v.ciphertextSha256) {
-        throw permanentFailure(FailureType.StagingChanged, `The record of volume ${v.index} is missing or does not match its upload`);
+        throw permanentFailure(
+          FailureType.StagingChanged,
+          `The record of volume ${v.index} is missing or does not match its upload`,
+        );
       }
       records.push(record);
     }
 
-    const build = (sequence: number, previous: ChainLink | null): { manifest: ArchiveManifest; bytes: Buffer; sha256: string } => {
+    const build = (
+      sequence: number,
+      previous: ChainLink | null,
+    ): { manifest: ArchiveManifest; bytes: Buffer; sha256: string } => {
       const manifest: ArchiveManifest = {
         format: 'snapseal-manifest/1',
         archiveId: target.archiveId,
@@ -48,7 +58,11 @@ export function createSealArchive(deps: ActivityDeps) {
         createdAt: input.createdAt,
         tool: { name: TOOL_NAME, version: TOOL_VERSION },
         cluster: input.cluster,
-        snapshot: { name: target.snapshot, uuid: input.snapshotUuid, repositoryBasePath: target.folders.repositoryBasePath },
+        snapshot: {
+          name: target.snapshot,
+          uuid: input.snapshotUuid,
+          repositoryBasePath: target.folders.repositoryBasePath,
+        },
         indices: input.indices,
         recipients: keys.recipientFingerprints,
         signer: keys.signingFingerprint,
@@ -75,7 +89,10 @@ export function createSealArchive(deps: ActivityDeps) {
         // An earlier attempt of this seal claimed the link already; the manifest is rebuilt identically.
         const again = build(head.sequence, head.previous);
         if (again.sha256 !== head.manifestSha256) {
-          throw permanentFailure(FailureType.StagingChanged, `Chain entry ${head.sequence} names this archive with a different manifest digest`);
+          throw permanentFailure(
+            FailureType.StagingChanged,
+            `Chain entry ${head.sequence} names this archive with a different manifest digest`,
+          );
         }
         sealed = again;
         break;
@@ -91,18 +108,31 @@ export function createSealArchive(deps: ActivityDeps) {
       };
       if (await claimChainEntry(s3, config.archive.bucket, config.archive.prefix, entry)) sealed = candidate;
     }
-    if (!sealed) throw new Error(`Could not claim a chain position after ${MAX_CLAIM_ATTEMPTS} attempts (many concurrent seals?)`);
+    if (!sealed)
+      throw new Error(
+        `Could not claim a chain position after ${MAX_CLAIM_ATTEMPTS} attempts (many concurrent seals?)`,
+      );
 
     const signature = await signManifest(sealed.bytes, keys.signing);
     const retention = retentionFor(config.archive.objectLockDays, input.createdAt);
     for (const r of records) {
       if (retention) {
-        await s3.send(new PutObjectRetentionCommand({ Bucket: config.archive.bucket, Key: r.key, Retention: retention }));
+        await s3.send(
+          new PutObjectRetentionCommand({ Bucket: config.archive.bucket, Key: r.key, Retention: retention }),
+        );
       }
     }
-    const lock = retention ? { ObjectLockMode: retention.Mode, ObjectLockRetainUntilDate: retention.RetainUntilDate } : {};
-    await writeObject(s3, config.archive.bucket, layout.signatureKey, signature, { ContentType: 'application/pgp-signature', ...lock });
-    await writeObject(s3, config.archive.bucket, layout.manifestKey, sealed.bytes, { ContentType: 'application/json', ...lock });
+    const lock = retention
+      ? { ObjectLockMode: retention.Mode, ObjectLockRetainUntilDate: retention.RetainUntilDate }
+      : {};
+    await writeObject(s3, config.archive.bucket, layout.signatureKey, signature, {
+      ContentType: 'application/pgp-signature',
+      ...lock,
+    });
+    await writeObject(s3, config.archive.bucket, layout.manifestKey, sealed.bytes, {
+      ContentType: 'application/json',
+      ...lock,
+    });
 
     return {
       archiveId: target.archiveId,
@@ -117,7 +147,10 @@ export function createSealArchive(deps: ActivityDeps) {
   };
 }
 
-function retentionFor(days: number, createdAt: string): { Mode: 'GOVERNANCE'; RetainUntilDate: Date } | undefined {
+function retentionFor(
+  days: number,
+  createdAt: string,
+): { Mode: 'GOVERNANCE'; RetainUntilDate: Date } | undefined {
   if (days <= 0) return undefined;
   return { Mode: 'GOVERNANCE', RetainUntilDate: new Date(Date.parse(createdAt) + days * 86_400_000) };
 }

@@ -17,7 +17,9 @@ export function createTakeSnapshot({ config, opensearch }: ActivityDeps) {
       client: config.opensearch.repositoryClient,
       // From OpenSearch 2.17 a hashed shard path may put blobs outside base_path; FIXED keeps them inside.
       shard_path_type: 'FIXED',
-      ...(config.opensearch.sseBucketDefault ? { server_side_encryption_type: 'bucket_default' as const } : {}),
+      ...(config.opensearch.sseBucketDefault
+        ? { server_side_encryption_type: 'bucket_default' as const }
+        : {}),
       ...(config.opensearch.repositoryRoleArn ? { role_arn: config.opensearch.repositoryRoleArn } : {}),
     };
     try {

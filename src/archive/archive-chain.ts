@@ -17,7 +17,11 @@ export interface ChainEntry extends ChainLink {
 }
 
 /** The newest entry of the chain, or undefined for an empty chain. */
-export async function readChainHead(s3: S3Client, bucket: string, archivePrefix: string): Promise<ChainEntry | undefined> {
+export async function readChainHead(
+  s3: S3Client,
+  bucket: string,
+  archivePrefix: string,
+): Promise<ChainEntry | undefined> {
   let lastKey: string | undefined;
   for await (const o of listObjects(s3, bucket, chainPrefix(archivePrefix))) {
     if (/\/\d{8}\.json$/.test(o.key)) lastKey = o.key; // zero-padded: lexicographic order is numeric order
@@ -25,7 +29,11 @@ export async function readChainHead(s3: S3Client, bucket: string, archivePrefix:
   return lastKey ? readJson<ChainEntry>(s3, bucket, lastKey) : undefined;
 }
 
-export async function readAllChainEntries(s3: S3Client, bucket: string, archivePrefix: string): Promise<ChainEntry[]> {
+export async function readAllChainEntries(
+  s3: S3Client,
+  bucket: string,
+  archivePrefix: string,
+): Promise<ChainEntry[]> {
   const entries: ChainEntry[] = [];
   for await (const o of listObjects(s3, bucket, chainPrefix(archivePrefix))) {
     const entry = await readJson<ChainEntry>(s3, bucket, o.key);
@@ -35,12 +43,23 @@ export async function readAllChainEntries(s3: S3Client, bucket: string, archiveP
 }
 
 /** Claim `entry.sequence`; false when another seal took it first. */
-export async function claimChainEntry(s3: S3Client, bucket: string, archivePrefix: string, entry: ChainEntry): Promise<boolean> {
+export async function claimChainEntry(
+  s3: S3Client,
+  bucket: string,
+  archivePrefix: string,
+  entry: ChainEntry,
+): Promise<boolean> {
   try {
-    await writeObject(s3, bucket, chainEntryKey(archivePrefix, entry.sequence), `${JSON.stringify(entry, null, 2)}\n`, {
-      IfNoneMatch: '*',
-      ContentType: 'application/json',
-    });
+    await writeObject(
+      s3,
+      bucket,
+      chainEntryKey(archivePrefix, entry.sequence),
+      `${JSON.stringify(entry, null, 2)}\n`,
+      {
+        IfNoneMatch: '*',
+        ContentType: 'application/json',
+      },
+    );
     return true;
   } catch (err) {
     if (isPreconditionFailed(err)) return false;

@@ -21,7 +21,12 @@ export function parseArchiveDate(value: string): { year: number; month: number; 
 
 /** The calendar date of `instant` in `timeZone`, minus `daysBack` days ("yesterday" is daysBack 1). */
 export function calendarDateIn(instant: Date, timeZone: string, daysBack = 0): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  })
     .formatToParts(instant)
     .reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
   const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day));
@@ -32,7 +37,10 @@ export function calendarDateIn(instant: Date, timeZone: string, daysBack = 0): s
 export function indicesForDate(template: string, date: string): string {
   const { year, month, day } = parseArchiveDate(date);
   const pad = (n: number): string => String(n).padStart(2, '0');
-  return template.replaceAll('{YYYY}', String(year)).replaceAll('{MM}', pad(month)).replaceAll('{DD}', pad(day));
+  return template
+    .replaceAll('{YYYY}', String(year))
+    .replaceAll('{MM}', pad(month))
+    .replaceAll('{DD}', pad(day));
 }
 
 /**
@@ -49,6 +57,7 @@ export function archiveIdFor(date: string, indices: string): string {
     .join('+')
     .replace(/\*/g, '_all_')
     .replace(/[^A-Za-z0-9._+-]/g, '_');
-  if (selection === '') throw new ArchiveDateError('The index selection is empty: name at least one index or pattern');
+  if (selection === '')
+    throw new ArchiveDateError('The index selection is empty: name at least one index or pattern');
   return `${date}_${selection}`;
 }

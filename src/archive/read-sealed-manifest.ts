@@ -10,6 +10,11 @@ export async function readSealedManifest(
   key: string,
 ): Promise<{ manifest: ArchiveManifest; text: string; sha256: string }> {
   const text = await readText(s3, bucket, key);
-  if (text === undefined) throw new Error(`No manifest at s3://${bucket}/${key}: the archive is missing or was never sealed`);
-  return { manifest: parseManifest(text), text, sha256: createHash('sha256').update(text, 'utf8').digest('hex') };
+  if (text === undefined)
+    throw new Error(`No manifest at s3://${bucket}/${key}: the archive is missing or was never sealed`);
+  return {
+    manifest: parseManifest(text),
+    text,
+    sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+  };
 }

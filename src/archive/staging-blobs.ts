@@ -9,7 +9,11 @@ export interface StagingBlob {
   size: number;
 }
 
-export async function listStagingBlobs(client: S3Client, bucket: string, basePath: string): Promise<StagingBlob[]> {
+export async function listStagingBlobs(
+  client: S3Client,
+  bucket: string,
+  basePath: string,
+): Promise<StagingBlob[]> {
   const prefix = `${basePath}/`;
   const blobs: StagingBlob[] = [];
   for await (const o of listObjects(client, bucket, prefix)) {

@@ -20,10 +20,14 @@ export interface StartedArchive {
   joined: boolean;
 }
 
-export async function startArchive(client: Client, config: Config, options: ArchiveCommandOptions): Promise<StartedArchive> {
+export async function startArchive(
+  client: Client,
+  config: Config,
+  options: ArchiveCommandOptions,
+): Promise<StartedArchive> {
   const date = options.date ?? calendarDateIn(new Date(), config.schedule.timeZone, 1);
   parseArchiveDate(date);
-  const workflowId = archiveWorkflowId(date, options.indices);
+  const workflowId = archiveWorkflowId(config.temporal.taskQueue, date, options.indices);
   try {
     const handle = await client.workflow.start('archiveSnapshot', {
       taskQueue: config.temporal.taskQueue,
@@ -41,7 +45,11 @@ export async function startArchive(client: Client, config: Config, options: Arch
 }
 
 /** Wait for the run, printing one progress line to stderr whenever it changes. */
-export async function waitForArchive(client: Client, started: StartedArchive, progress: boolean): Promise<ArchiveResult> {
+export async function waitForArchive(
+  client: Client,
+  started: StartedArchive,
+  progress: boolean,
+): Promise<ArchiveResult> {
   const handle = client.workflow.getHandle(started.workflowId, started.runId);
   const result = handle.result() as Promise<ArchiveResult>;
   if (!progress) return result;

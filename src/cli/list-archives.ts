@@ -17,10 +17,16 @@ export interface ArchiveListing {
   status: string;
 }
 
-export async function listArchives(s3: S3Client, temporal: Client | undefined, config: Config): Promise<ArchiveListing[]> {
+export async function listArchives(
+  s3: S3Client,
+  temporal: Client | undefined,
+  config: Config,
+): Promise<ArchiveListing[]> {
   const rows: ArchiveListing[] = [];
   for (const entry of await readAllChainEntries(s3, config.archive.bucket, config.archive.prefix)) {
-    const { manifest } = await readSealedManifest(s3, config.archive.bucket, entry.manifestKey).catch(() => ({ manifest: undefined }));
+    const { manifest } = await readSealedManifest(s3, config.archive.bucket, entry.manifestKey).catch(() => ({
+      manifest: undefined,
+    }));
     rows.push({
       id: entry.archiveId,
       date: manifest?.date ?? '?',

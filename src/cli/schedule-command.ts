@@ -25,7 +25,9 @@ export function validateTimeZone(timeZone: string): void {
   try {
     new Intl.DateTimeFormat('en', { timeZone });
   } catch {
-    throw new ScheduleInputError(`Unknown time zone "${timeZone}" (SNAPSEAL_SCHEDULE_TIMEZONE or --time-zone): expected an IANA name such as Europe/Berlin`);
+    throw new ScheduleInputError(
+      `Unknown time zone "${timeZone}" (SNAPSEAL_SCHEDULE_TIMEZONE or --time-zone): expected an IANA name such as Europe/Berlin`,
+    );
   }
 }
 
@@ -35,7 +37,11 @@ export interface ScheduleOptions {
   indices?: string;
 }
 
-export async function createSchedule(client: Client, config: Config, options: ScheduleOptions): Promise<string> {
+export async function createSchedule(
+  client: Client,
+  config: Config,
+  options: ScheduleOptions,
+): Promise<string> {
   validateCron(options.cron);
   validateTimeZone(options.timeZone);
   const input: DailyArchiveInput = { timeZone: options.timeZone, indices: options.indices };
@@ -60,12 +66,18 @@ export async function createSchedule(client: Client, config: Config, options: Sc
   return handle.scheduleId;
 }
 
-export async function withSchedule<T>(client: Client, config: Config, use: (h: ReturnType<Client['schedule']['getHandle']>) => Promise<T>): Promise<T> {
+export async function withSchedule<T>(
+  client: Client,
+  config: Config,
+  use: (h: ReturnType<Client['schedule']['getHandle']>) => Promise<T>,
+): Promise<T> {
   try {
     return await use(client.schedule.getHandle(config.schedule.id));
   } catch (err) {
     if (err instanceof ScheduleNotFoundError) {
-      throw new ScheduleInputError(`No schedule "${config.schedule.id}" (SNAPSEAL_SCHEDULE_ID): create it with 'snapseal schedule create'`);
+      throw new ScheduleInputError(
+        `No schedule "${config.schedule.id}" (SNAPSEAL_SCHEDULE_ID): create it with 'snapseal schedule create'`,
+      );
     }
     throw err;
   }

@@ -17,14 +17,46 @@ export function seededRandom(seed: number): Random {
 
 const pick = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;
 const ip = (r: Random, prefix = ''): string =>
-  prefix + Array.from({ length: 4 - prefix.split('.').filter(Boolean).length }, () => Math.floor(r() * 254) + 1).join('.');
+  prefix +
+  Array.from({ length: 4 - prefix.split('.').filter(Boolean).length }, () => Math.floor(r() * 254) + 1).join(
+    '.',
+  );
 
 const ACCOUNTS = ['123456789012', '210987654321'];
 const REGIONS = ['eu-west-1', 'us-east-1', 'eu-central-1'];
-const TRAIL_EVENTS = ['ConsoleLogin', 'AssumeRole', 'GetObject', 'PutObject', 'CreateUser', 'AttachRolePolicy', 'StopInstances', 'DescribeInstances'];
-const PATHS = ['/', '/login', '/api/v1/orders', '/api/v1/users/42', '/static/app.js', '/admin', '/wp-login.php', '/health'];
-const AGENTS = ['Mozilla/5.0 (X11; Linux x86_64)', 'curl/8.5.0', 'python-requests/2.32', 'Go-http-client/2.0', 'sqlmap/1.8'];
-const WAF_RULES = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesSQLiRuleSet', 'RateLimit-1000', 'GeoBlock'];
+const TRAIL_EVENTS = [
+  'ConsoleLogin',
+  'AssumeRole',
+  'GetObject',
+  'PutObject',
+  'CreateUser',
+  'AttachRolePolicy',
+  'StopInstances',
+  'DescribeInstances',
+];
+const PATHS = [
+  '/',
+  '/login',
+  '/api/v1/orders',
+  '/api/v1/users/42',
+  '/static/app.js',
+  '/admin',
+  '/wp-login.php',
+  '/health',
+];
+const AGENTS = [
+  'Mozilla/5.0 (X11; Linux x86_64)',
+  'curl/8.5.0',
+  'python-requests/2.32',
+  'Go-http-client/2.0',
+  'sqlmap/1.8',
+];
+const WAF_RULES = [
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesSQLiRuleSet',
+  'RateLimit-1000',
+  'GeoBlock',
+];
 
 export type AuditLogKind = 'vpcflow' | 'alb' | 'cloudtrail' | 'waf';
 
@@ -77,11 +109,20 @@ function cloudtrail(date: string, r: Random): Record<string, unknown> {
     '@timestamp': timestamp(date, r),
     log_type: 'cloudtrail',
     eventVersion: '1.10',
-    eventSource: event === 'ConsoleLogin' ? 'signin.amazonaws.com' : event.endsWith('Object') ? 's3.amazonaws.com' : 'iam.amazonaws.com',
+    eventSource:
+      event === 'ConsoleLogin'
+        ? 'signin.amazonaws.com'
+        : event.endsWith('Object')
+          ? 's3.amazonaws.com'
+          : 'iam.amazonaws.com',
     eventName: event,
     awsRegion: pick(r, REGIONS),
     sourceIPAddress: ip(r),
-    userIdentity: { type: pick(r, ['IAMUser', 'AssumedRole', 'Root']), accountId: pick(r, ACCOUNTS), userName: pick(r, ['alice', 'bob', 'deploy-bot', 'ci']) },
+    userIdentity: {
+      type: pick(r, ['IAMUser', 'AssumedRole', 'Root']),
+      accountId: pick(r, ACCOUNTS),
+      userName: pick(r, ['alice', 'bob', 'deploy-bot', 'ci']),
+    },
     errorCode: r() > 0.9 ? 'AccessDenied' : undefined,
     readOnly: event.startsWith('Get') || event.startsWith('Describe'),
     requestID: Math.floor(r() * 1e16).toString(36),
@@ -96,11 +137,21 @@ function waf(date: string, r: Random): Record<string, unknown> {
     webaclId: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/prod/abc',
     action: blocked ? 'BLOCK' : 'ALLOW',
     terminatingRuleId: blocked ? pick(r, WAF_RULES) : 'Default_Action',
-    httpRequest: { clientIp: ip(r), country: pick(r, ['DE', 'US', 'FR', 'CN', 'BR', 'NL']), uri: pick(r, PATHS), httpMethod: pick(r, ['GET', 'POST']) },
+    httpRequest: {
+      clientIp: ip(r),
+      country: pick(r, ['DE', 'US', 'FR', 'CN', 'BR', 'NL']),
+      uri: pick(r, PATHS),
+      httpMethod: pick(r, ['GET', 'POST']),
+    },
   };
 }
 
-const GENERATORS: Record<AuditLogKind, (date: string, r: Random) => Record<string, unknown>> = { vpcflow: vpcFlow, alb, cloudtrail, waf };
+const GENERATORS: Record<AuditLogKind, (date: string, r: Random) => Record<string, unknown>> = {
+  vpcflow: vpcFlow,
+  alb,
+  cloudtrail,
+  waf,
+};
 
 /** `count` documents for one calendar day, the four kinds mixed. */
 export function* auditLogDocuments(date: string, count: number): Generator<Record<string, unknown>> {

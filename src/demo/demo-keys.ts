@@ -21,7 +21,10 @@ export async function ensureDemoKeys(dir: string): Promise<DemoKeyFiles> {
   };
   if (Object.values(files).every((f) => existsSync(f))) return files;
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const recipient = await generateDemoKeys({ name: 'Demo Security Team', email: 'security-team@snapseal.invalid' });
+  const recipient = await generateDemoKeys({
+    name: 'Demo Security Team',
+    email: 'security-team@snapseal.invalid',
+  });
   const archiver = await generateDemoKeys({ name: 'Demo Archiver', email: 'archiver@snapseal.invalid' });
   await writeFile(files.recipientPublic, recipient.publicKey);
   await writeFile(files.recipientPrivate, recipient.privateKey, { mode: 0o600 });

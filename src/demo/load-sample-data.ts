@@ -11,7 +11,12 @@ export interface LoadedIndex {
   created: boolean;
 }
 
-export async function loadSampleDay(client: Client, template: string, date: string, docs: number): Promise<LoadedIndex> {
+export async function loadSampleDay(
+  client: Client,
+  template: string,
+  date: string,
+  docs: number,
+): Promise<LoadedIndex> {
   const index = indicesForDate(template, date);
   const exists = (await client.indices.exists({ index })).body;
   if (exists) {
@@ -30,7 +35,8 @@ export async function loadSampleDay(client: Client, template: string, date: stri
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     const response = await client.bulk({ body: batch as never });
-    if (response.body.errors) throw new Error(`Loading sample documents into ${index} failed: the bulk request reported errors`);
+    if (response.body.errors)
+      throw new Error(`Loading sample documents into ${index} failed: the bulk request reported errors`);
     batch = [];
   };
   for (const doc of auditLogDocuments(date, docs)) {

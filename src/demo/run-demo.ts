@@ -26,7 +26,9 @@ const STACK_DIR = join(__dirname, '..', '..', '.stack');
 async function demoConfig(options: GlobalOptions): Promise<Config> {
   const envFile = options.envFile ?? process.env.SNAPSEAL_ENV_FILE ?? join(STACK_DIR, 'env');
   if (!existsSync(envFile)) {
-    throw new Error(`The demo runs on the local stack, and its settings (${envFile}) are missing: run 'npm run stack -- up' first (npm run demo does).`);
+    throw new Error(
+      `The demo runs on the local stack, and its settings (${envFile}) are missing: run 'npm run stack -- up' first (npm run demo does).`,
+    );
   }
   const env = withEnvFile(envFile);
   if (!env.SNAPSEAL_RECIPIENT_KEY_FILES) {
@@ -80,7 +82,15 @@ export async function runDemo(options: GlobalOptions, demo: DemoOptions): Promis
     say('4/4 verifying the archive (signature, every volume, every file)');
     const report = await verifyWithConfig(config, result.archiveId);
     const seconds = Math.round((Date.now() - started) / 1000);
-    const summary = { ok: report.ok, seconds, date, loaded, archive: result, verification: report, temporalUi: workflowUrl(config, workflowId, runId) };
+    const summary = {
+      ok: report.ok,
+      seconds,
+      date,
+      loaded,
+      archive: result,
+      verification: report,
+      temporalUi: workflowUrl(config, workflowId, runId),
+    };
     output(options, summary, () =>
       [
         `${report.ok ? 'OK' : 'FAILED'}: archive ${result.archiveId} ${result.status === 'SEALED' ? 'sealed' : 'was already sealed'} and verified in ${seconds}s`,
@@ -88,7 +98,9 @@ export async function runDemo(options: GlobalOptions, demo: DemoOptions): Promis
         `  volumes:   ${result.volumes} in s3://${config.archive.bucket}/${config.archive.prefix}${result.archiveId}/ (${formatBytes(result.plaintextBytes)} tar → ${formatBytes(result.ciphertextBytes)} OpenPGP)`,
         `  manifest:  ${result.manifestKey} (chain #${result.sequence}), signed by ${report.signer ?? '?'}`,
         `  verified:  ${report.volumesChecked} volume(s), ${report.filesChecked} files` +
-          (report.ok ? '' : `\n  problems:\n${report.problems.map((p) => `    ${JSON.stringify(p)}`).join('\n')}`),
+          (report.ok
+            ? ''
+            : `\n  problems:\n${report.problems.map((p) => `    ${JSON.stringify(p)}`).join('\n')}`),
         `  Temporal UI: ${summary.temporalUi}`,
         `  keys:      ${join(STACK_DIR, 'demo-keys')} (demo only)`,
       ].join('\n'),

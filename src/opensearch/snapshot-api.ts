@@ -56,13 +56,18 @@ function explain(operation: string, err: unknown): ClusterRequestError {
   const e = err as ResponseErrorLike;
   const statusCode = e.meta?.statusCode;
   const body = e.meta?.body?.error;
-  const detail = typeof body === 'string' ? body : body ? `${body.type}: ${body.reason}` : (e.message ?? String(err));
+  const detail =
+    typeof body === 'string' ? body : body ? `${body.type}: ${body.reason}` : (e.message ?? String(err));
   if (statusCode === undefined || statusCode >= 500 || statusCode === 429) {
-    const hint = e.name === 'ConnectionError' ? ' (is the cluster reachable at SNAPSEAL_OPENSEARCH_URL?)' : '';
+    const hint =
+      e.name === 'ConnectionError' ? ' (is the cluster reachable at SNAPSEAL_OPENSEARCH_URL?)' : '';
     return new ClusterRequestError(`${operation} failed: ${detail}${hint}`, false, { cause: err });
   }
-  const auth = statusCode === 401 || statusCode === 403 ? ' (check the cluster credentials and permissions)' : '';
-  return new ClusterRequestError(`${operation} failed (${statusCode}): ${detail}${auth}`, true, { cause: err });
+  const auth =
+    statusCode === 401 || statusCode === 403 ? ' (check the cluster credentials and permissions)' : '';
+  return new ClusterRequestError(`${operation} failed (${statusCode}): ${detail}${auth}`, true, {
+    cause: err,
+  });
 }
 
 async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
@@ -98,9 +103,17 @@ export async function resolveIndices(client: Client, pattern: string): Promise<I
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-export async function registerS3Repository(client: Client, repository: string, settings: S3RepositorySettings): Promise<void> {
+export async function registerS3Repository(
+  client: Client,
+  repository: string,
+  settings: S3RepositorySettings,
+): Promise<void> {
   await call(`Registering snapshot repository "${repository}"`, () =>
-    client.snapshot.createRepository({ repository, verify: false, body: { type: 's3', settings: settings as object } }),
+    client.snapshot.createRepository({
+      repository,
+      verify: false,
+      body: { type: 's3', settings: settings as object },
+    }),
   );
 }
 
@@ -110,13 +123,23 @@ export async function deleteRepository(client: Client, repository: string): Prom
   );
 }
 
-export async function startSnapshot(client: Client, repository: string, snapshot: string, indices: string[]): Promise<void> {
+export async function startSnapshot(
+  client: Client,
+  repository: string,
+  snapshot: string,
+  indices: string[],
+): Promise<void> {
   await call(`Starting snapshot "${snapshot}"`, () =>
     client.snapshot.create({
       repository,
       snapshot,
       wait_for_completion: false,
-      body: { indices: indices.join(','), include_global_state: false, ignore_unavailable: false, partial: false },
+      body: {
+        indices: indices.join(','),
+        include_global_state: false,
+        ignore_unavailable: false,
+        partial: false,
+      },
     }),
   ).catch((err: ClusterRequestError) => {
     // A retried start finds its own snapshot already there: that is success, not a conflict.
@@ -125,14 +148,19 @@ export async function startSnapshot(client: Client, repository: string, snapshot
   });
 }
 
-export async function getSnapshotStatus(client: Client, repository: string, snapshot: string): Promise<SnapshotStatus> {
+export async function getSnapshotStatus(
+  client: Client,
+  repository: string,
+  snapshot: string,
+): Promise<SnapshotStatus> {
   const response = await client.snapshot.get({ repository, snapshot }).catch((err: unknown) => {
     const e = err as ResponseErrorLike;
     if (e.meta?.statusCode === 404) return undefined;
     throw explain(`Reading snapshot "${snapshot}"`, err);
   });
   const info = response?.body.snapshots?.[0];
-  if (!info) return { state: 'MISSING', indices: [], shards: { total: 0, failed: 0, successful: 0 }, failures: [] };
+  if (!info)
+    return { state: 'MISSING', indices: [], shards: { total: 0, failed: 0, successful: 0 }, failures: [] };
   return {
     state: (info.state ?? 'IN_PROGRESS') as SnapshotState,
     uuid: info.uuid,

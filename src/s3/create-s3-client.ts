@@ -8,7 +8,10 @@ export function createS3Client(config: S3Config): S3Client {
     endpoint: config.endpoint,
     forcePathStyle: config.forcePathStyle,
     credentials: config.credentials
-      ? { accessKeyId: config.credentials.accessKeyId, secretAccessKey: config.credentials.secretAccessKey.reveal() }
+      ? {
+          accessKeyId: config.credentials.accessKeyId,
+          secretAccessKey: config.credentials.secretAccessKey.reveal(),
+        }
       : undefined,
     // Retries of single requests (throttling, 5xx, resets); whole-volume retries are Temporal's job.
     maxAttempts: 5,

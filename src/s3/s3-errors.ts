@@ -49,7 +49,11 @@ export function describeS3Error(err: unknown): string {
   const s = status(err);
   if (c === 'NotFound' && s === 404) return 'not found (404): create it first, e.g. with `snapseal setup`';
   if (c === 'NoSuchBucket') return 'the bucket does not exist: create it first, e.g. with `snapseal setup`';
-  if (s === 403 || c === 'AccessDenied' || c === 'Forbidden') return 'access denied (403): check the S3 credentials and the bucket policy';
+  if (s === 403 || c === 'AccessDenied' || c === 'Forbidden')
+    return 'access denied (403): check the S3 credentials and the bucket policy';
   const message = (err as S3LikeError)?.message;
-  return [c, s ? `(${s})` : undefined, message && message !== c ? message : undefined].filter(Boolean).join(' ') || String(err);
+  return (
+    [c, s ? `(${s})` : undefined, message && message !== c ? message : undefined].filter(Boolean).join(' ') ||
+    String(err)
+  );
 }

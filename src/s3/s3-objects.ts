@@ -18,7 +18,11 @@ export interface ListedObject {
 }
 
 /** Every object under `prefix`, in the server's (lexicographic) order. */
-export async function* listObjects(client: S3Client, bucket: string, prefix: string): AsyncGenerator<ListedObject> {
+export async function* listObjects(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+): AsyncGenerator<ListedObject> {
   let token: string | undefined;
   do {
     const page = await client.send(
@@ -36,11 +40,16 @@ export async function deletePrefix(client: S3Client, bucket: string, prefix: str
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     const result = await client.send(
-      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+      }),
     );
     const failed = (result.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
     if (failed.length > 0) {
-      throw new Error(`Could not delete ${failed.length} objects under s3://${bucket}/${prefix}: ${failed[0]?.Code} ${failed[0]?.Message}`);
+      throw new Error(
+        `Could not delete ${failed.length} objects under s3://${bucket}/${prefix}: ${failed[0]?.Code} ${failed[0]?.Message}`,
+      );
     }
     deleted += batch.length;
     batch = [];
@@ -59,7 +68,9 @@ export async function abortUploads(client: S3Client, bucket: string, prefix: str
   const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
   let aborted = 0;
   for (const u of page.Uploads ?? []) {
-    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key!, UploadId: u.UploadId! }));
+    await client.send(
+      new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key!, UploadId: u.UploadId! }),
+    );
     aborted += 1;
   }
   return aborted;

@@ -19,12 +19,22 @@ export interface StreamUpload {
   abort(): Promise<void>;
 }
 
-export function startStreamUpload(s3: S3Client, target: UploadTarget, contentType = 'application/pgp-encrypted'): StreamUpload {
+export function startStreamUpload(
+  s3: S3Client,
+  target: UploadTarget,
+  contentType = 'application/pgp-encrypted',
+): StreamUpload {
   // Hold at most one part in the body's buffer; lib-storage itself buffers queueSize parts.
   const body = new PassThrough({ highWaterMark: 1024 * 1024 });
   const upload = new Upload({
     client: s3,
-    params: { Bucket: target.bucket, Key: target.key, Body: body, ContentType: contentType, ChecksumAlgorithm: 'SHA256' },
+    params: {
+      Bucket: target.bucket,
+      Key: target.key,
+      Body: body,
+      ContentType: contentType,
+      ChecksumAlgorithm: 'SHA256',
+    },
     partSize: target.partSizeBytes,
     queueSize: target.queueSize,
     leavePartsOnError: false,
@@ -33,7 +43,9 @@ export function startStreamUpload(s3: S3Client, target: UploadTarget, contentTyp
     () => undefined,
     (err: unknown) => {
       body.destroy(err as Error);
-      throw new Error(`Uploading s3://${target.bucket}/${target.key} failed: ${(err as Error).message}`, { cause: err });
+      throw new Error(`Uploading s3://${target.bucket}/${target.key} failed: ${(err as Error).message}`, {
+        cause: err,
+      });
     },
   );
   return { body, done, abort: () => upload.abort() };

@@ -36,7 +36,8 @@ async function create(s3: S3Client, bucket: string, objectLock: boolean, region:
       new CreateBucketCommand({
         Bucket: bucket,
         ObjectLockEnabledForBucket: objectLock,
-        CreateBucketConfiguration: region === 'us-east-1' ? undefined : { LocationConstraint: region as never },
+        CreateBucketConfiguration:
+          region === 'us-east-1' ? undefined : { LocationConstraint: region as never },
       }),
     );
     return true;
@@ -49,7 +50,12 @@ async function create(s3: S3Client, bucket: string, objectLock: boolean, region:
 export async function ensureBuckets(s3: S3Client, config: Config): Promise<BucketReport[]> {
   const policy = config.archive.lifecycle;
   const archiveCreated = await create(s3, config.archive.bucket, true, config.s3.region);
-  await s3.send(new PutBucketVersioningCommand({ Bucket: config.archive.bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  await s3.send(
+    new PutBucketVersioningCommand({
+      Bucket: config.archive.bucket,
+      VersioningConfiguration: { Status: 'Enabled' },
+    }),
+  );
   // Retention is set per object when an archive is sealed (SNAPSEAL_OBJECT_LOCK_DAYS), never on a half-written run.
   const archiveRule: LifecycleRule = {
     ID: 'snapseal-archive-retention',
@@ -62,7 +68,10 @@ export async function ensureBuckets(s3: S3Client, config: Config): Promise<Bucke
     ...(policy.retentionDays > 0 ? { Expiration: { Days: policy.retentionDays } } : {}),
   };
   await s3.send(
-    new PutBucketLifecycleConfigurationCommand({ Bucket: config.archive.bucket, LifecycleConfiguration: { Rules: [archiveRule] } }),
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: config.archive.bucket,
+      LifecycleConfiguration: { Rules: [archiveRule] },
+    }),
   );
 
   const stagingCreated = await create(s3, config.staging.bucket, false, config.s3.region);
@@ -89,7 +98,17 @@ export async function ensureBuckets(s3: S3Client, config: Config): Promise<Bucke
     `abort incomplete uploads after ${r.AbortIncompleteMultipartUpload?.DaysAfterInitiation} days`,
   ];
   return [
-    { bucket: config.archive.bucket, created: archiveCreated, objectLock: true, lifecycle: describeRule(archiveRule) },
-    { bucket: config.staging.bucket, created: stagingCreated, objectLock: false, lifecycle: ['expire leftovers after 14 days'] },
+    {
+      bucket: config.archive.bucket,
+      created: archiveCreated,
+      objectLock: true,
+      lifecycle: describeRule(archiveRule),
+    },
+    {
+      bucket: config.staging.bucket,
+      created: stagingCreated,
+      objectLock: false,
+      lifecycle: ['expire leftovers after 14 days'],
+    },
   ];
 }

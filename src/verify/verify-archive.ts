@@ -41,8 +41,16 @@ export interface VerifyDeps {
 
 export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promise<VerifyReport> {
   const layout = archiveLayout(deps.archivePrefix, archiveId);
-  const report: VerifyReport = { archiveId, ok: false, volumesChecked: 0, filesChecked: 0, plaintextBytes: 0, problems: [] };
-  const problem = (p: Omit<VerifyProblem, 'archiveId'>): void => void report.problems.push({ archiveId, ...p });
+  const report: VerifyReport = {
+    archiveId,
+    ok: false,
+    volumesChecked: 0,
+    filesChecked: 0,
+    plaintextBytes: 0,
+    problems: [],
+  };
+  const problem = (p: Omit<VerifyProblem, 'archiveId'>): void =>
+    void report.problems.push({ archiveId, ...p });
 
   const { manifest, text } = await readSealedManifest(deps.s3, deps.bucket, layout.manifestKey);
   const signature = await readText(deps.s3, deps.bucket, layout.signatureKey);
@@ -90,7 +98,11 @@ async function verifyVolume(
       report.filesChecked += 1;
       if (!want) problem({ volume: volume.index, file: header.name, problem: 'file is not in the manifest' });
       else if (want.size !== size || want.sha256 !== hash.digest('hex')) {
-        problem({ volume: volume.index, file: header.name, problem: 'file content does not match its manifest sha256' });
+        problem({
+          volume: volume.index,
+          file: header.name,
+          problem: 'file content does not match its manifest sha256',
+        });
       }
       next();
     });
@@ -102,7 +114,10 @@ async function verifyVolume(
     const decrypted = await decryptStream(source.pipe(ciphertext), deps.decryptionKeys);
     await pipeline(decrypted, plaintext, unpack);
   } catch (err) {
-    problem({ volume: volume.index, problem: `volume cannot be read or decrypted: ${(err as Error).message}` });
+    problem({
+      volume: volume.index,
+      problem: `volume cannot be read or decrypted: ${(err as Error).message}`,
+    });
     return;
   }
   report.volumesChecked += 1;
@@ -114,6 +129,11 @@ async function verifyVolume(
     problem({ volume: volume.index, problem: 'decrypted tar does not match its manifest sha256' });
   }
   for (const path of expected.keys()) {
-    if (!seen.has(path)) problem({ volume: volume.index, file: path, problem: 'file listed in the manifest is missing from the volume' });
+    if (!seen.has(path))
+      problem({
+        volume: volume.index,
+        file: path,
+        problem: 'file listed in the manifest is missing from the volume',
+      });
   }
 }

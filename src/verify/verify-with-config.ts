@@ -9,24 +9,37 @@ async function read(path: string, setting: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    throw new KeyError(`${setting}: cannot read key file ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    throw new KeyError(
+      `${setting}: cannot read key file ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    );
   }
 }
 
 export async function verifyWithConfig(config: Config, archiveId: string): Promise<VerifyReport> {
   const { keys } = config;
   if (!keys.decryptionKeyFile) {
-    throw new KeyError('SNAPSEAL_DECRYPTION_KEY_FILE is empty: verify needs a recipient private key to decrypt the volumes');
+    throw new KeyError(
+      'SNAPSEAL_DECRYPTION_KEY_FILE is empty: verify needs a recipient private key to decrypt the volumes',
+    );
   }
   const verifyTexts = await Promise.all(keys.verifyKeyFiles.map((f) => read(f, 'SNAPSEAL_VERIFY_KEY_FILES')));
   const verifyKeys =
     verifyTexts.length > 0
       ? await readVerificationKeys(verifyTexts)
       : keys.signingKeyFile
-        ? [(await readSigningKey(await read(keys.signingKeyFile, 'SNAPSEAL_SIGNING_KEY_FILE'), keys.signingKeyPassphrase?.reveal())).toPublic()]
+        ? [
+            (
+              await readSigningKey(
+                await read(keys.signingKeyFile, 'SNAPSEAL_SIGNING_KEY_FILE'),
+                keys.signingKeyPassphrase?.reveal(),
+              )
+            ).toPublic(),
+          ]
         : [];
   if (verifyKeys.length === 0) {
-    throw new KeyError('SNAPSEAL_VERIFY_KEY_FILES is empty: name the archiver public key(s) whose signatures are accepted');
+    throw new KeyError(
+      'SNAPSEAL_VERIFY_KEY_FILES is empty: name the archiver public key(s) whose signatures are accepted',
+    );
   }
   const decryptionKey = await readDecryptionKey(
     await read(keys.decryptionKeyFile, 'SNAPSEAL_DECRYPTION_KEY_FILE'),
@@ -35,7 +48,13 @@ export async function verifyWithConfig(config: Config, archiveId: string): Promi
   const s3 = createS3Client(config.s3);
   try {
     return await verifyArchive(
-      { s3, bucket: config.archive.bucket, archivePrefix: config.archive.prefix, verifyKeys, decryptionKeys: [decryptionKey] },
+      {
+        s3,
+        bucket: config.archive.bucket,
+        archivePrefix: config.archive.prefix,
+        verifyKeys,
+        decryptionKeys: [decryptionKey],
+      },
       archiveId,
     );
   } finally {

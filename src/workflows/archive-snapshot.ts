@@ -10,22 +10,55 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { ArchiveRequest, ArchiveResult, ArchiveTarget, RunSettings, VolumeResult } from '../archive/archive-types';
-import { ARCHIVE_DATE, ARCHIVE_ID, BYTES_DONE, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from './search-attributes';
+import type {
+  ArchiveRequest,
+  ArchiveResult,
+  ArchiveTarget,
+  RunSettings,
+  VolumeResult,
+} from '../archive/archive-types';
+import {
+  ARCHIVE_DATE,
+  ARCHIVE_ID,
+  BYTES_DONE,
+  STAGE,
+  VOLUMES_DONE,
+  VOLUMES_TOTAL,
+} from './search-attributes';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const NON_RETRYABLE = ['InvalidInput', 'IndexNotFound', 'BucketUnusable', 'ClusterRejected', 'SnapshotFailed', 'StagingChanged', 'KeyUnusable'];
+const NON_RETRYABLE = [
+  'InvalidInput',
+  'IndexNotFound',
+  'BucketUnusable',
+  'ClusterRejected',
+  'SnapshotFailed',
+  'StagingChanged',
+  'KeyUnusable',
+];
 
 const quick = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 
 const streaming = proxyActivities<Activities>({
   startToCloseTimeout: '12 hours',
   heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '5s',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 
 // Cleanup must eventually succeed (a cluster or S3 outage passes); it retries until it does.
@@ -57,7 +90,10 @@ export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveR
   let sealed = false;
   try {
     stage('snapshotting');
-    await quick.takeSnapshot(target, prepared.indices.map((i) => i.name));
+    await quick.takeSnapshot(
+      target,
+      prepared.indices.map((i) => i.name),
+    );
     const snapshotUuid = await waitForSnapshot(target, settings.snapshotTimeoutMs);
 
     stage('planning');
@@ -65,7 +101,12 @@ export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveR
     upsertSearchAttributes([{ key: VOLUMES_TOTAL, value: plan.volumes.length }]);
 
     stage('streaming');
-    const volumes = await archiveVolumes(target, plan.planDigest, plan.volumes.map((v) => v.index), settings);
+    const volumes = await archiveVolumes(
+      target,
+      plan.planDigest,
+      plan.volumes.map((v) => v.index),
+      settings,
+    );
 
     stage('sealing');
     const seal = await quick.sealArchive({
@@ -140,6 +181,8 @@ async function archiveVolumes(
       ]);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(settings.volumeConcurrency, indexes.length)) }, lane));
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(settings.volumeConcurrency, indexes.length)) }, lane),
+  );
   return results.sort((a, b) => a.index - b.index);
 }

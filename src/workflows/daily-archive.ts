@@ -9,7 +9,10 @@ import { archiveSnapshot } from './archive-snapshot';
 import { archiveWorkflowId } from './workflow-ids';
 
 // Set by the Temporal server on every workflow a Schedule starts.
-const TEMPORAL_SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+const TEMPORAL_SCHEDULED_START_TIME = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);
 
 export interface DailyArchiveInput {
   /** Time zone in which "yesterday" is reckoned (the Schedule's). */
@@ -25,7 +28,7 @@ export async function dailyArchive(input: DailyArchiveInput): Promise<ArchiveRes
   const scheduled = info.typedSearchAttributes.get(TEMPORAL_SCHEDULED_START_TIME) ?? info.startTime;
   const date = calendarDateIn(scheduled, input.timeZone, input.daysBack ?? 1);
   return executeChild(archiveSnapshot, {
-    workflowId: archiveWorkflowId(date, input.indices),
+    workflowId: archiveWorkflowId(info.taskQueue, date, input.indices),
     args: [{ date, indices: input.indices }],
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });

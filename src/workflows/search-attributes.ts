@@ -9,4 +9,11 @@ export const BYTES_DONE = defineSearchAttributeKey('SnapsealBytesDone', SearchAt
 export const VOLUMES_DONE = defineSearchAttributeKey('SnapsealVolumesDone', SearchAttributeType.INT);
 export const VOLUMES_TOTAL = defineSearchAttributeKey('SnapsealVolumesTotal', SearchAttributeType.INT);
 
-export const ALL_SEARCH_ATTRIBUTES = [ARCHIVE_ID, ARCHIVE_DATE, STAGE, BYTES_DONE, VOLUMES_DONE, VOLUMES_TOTAL];
+export const ALL_SEARCH_ATTRIBUTES = [
+  ARCHIVE_ID,
+  ARCHIVE_DATE,
+  STAGE,
+  BYTES_DONE,
+  VOLUMES_DONE,
+  VOLUMES_TOTAL,
+];

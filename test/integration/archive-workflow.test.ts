@@ -32,7 +32,7 @@ async function archive(h: ArchiveHarness, date: string, indices?: string): Promi
   return h.runWorker(
     h.temporal.workflow.execute('archiveSnapshot', {
       taskQueue: h.config.temporal.taskQueue,
-      workflowId: `${h.config.temporal.taskQueue}-${archiveWorkflowId(date, indices)}`,
+      workflowId: archiveWorkflowId(h.config.temporal.taskQueue, date, indices),
       args: [{ date, indices }],
     }),
   );
@@ -55,15 +55,21 @@ describe('archive workflow (multi-volume, real stack)', () => {
     expect(result.status).toBe('SEALED');
     expect(result.volumes).toBeGreaterThan(1);
     expect(result.sequence).toBe(1);
-    expect(result.indices).toEqual([expect.objectContaining({ name: indicesForDate(h.template, DATE), docCount: docs })]);
+    expect(result.indices).toEqual([
+      expect.objectContaining({ name: indicesForDate(h.template, DATE), docCount: docs }),
+    ]);
 
     const manifestBytes = await objectText(h, result.manifestKey);
     expect(createHash('sha256').update(manifestBytes).digest('hex')).toBe(result.manifestSha256);
     const manifest = parseManifest(manifestBytes.toString('utf8'));
-    expect(manifest.volumes.map((v) => v.index)).toEqual(Array.from({ length: result.volumes }, (_, i) => i + 1));
+    expect(manifest.volumes.map((v) => v.index)).toEqual(
+      Array.from({ length: result.volumes }, (_, i) => i + 1),
+    );
     expect(manifest.previous).toBeNull();
     // Every blob came from this run's own repository folder.
-    expect(manifest.snapshot.repositoryBasePath.startsWith(`${h.config.staging.prefix}${result.archiveId}/`)).toBe(true);
+    expect(
+      manifest.snapshot.repositoryBasePath.startsWith(`${h.config.staging.prefix}${result.archiveId}/`),
+    ).toBe(true);
   });
 
   it('verifies with snapseal: signature, both digests of every volume, every file', async () => {
@@ -89,7 +95,11 @@ describe('archive workflow (multi-volume, real stack)', () => {
       const manifestBytes = await objectText(h, result.manifestKey);
       await writeFile(join(work, 'manifest.json'), manifestBytes);
       await writeFile(join(work, 'manifest.json.asc'), await objectText(h, `${result.manifestKey}.asc`));
-      const verified = await g.gpg(['--verify', join(work, 'manifest.json.asc'), join(work, 'manifest.json')]);
+      const verified = await g.gpg([
+        '--verify',
+        join(work, 'manifest.json.asc'),
+        join(work, 'manifest.json'),
+      ]);
       expect(verified.stderr).toMatch(/Good signature/);
 
       const manifest = parseManifest(manifestBytes.toString('utf8'));

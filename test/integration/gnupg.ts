@@ -16,9 +16,23 @@ export interface GnuPG {
 export async function gnupg(importKeyFiles: string[]): Promise<GnuPG> {
   const home = await mkdtemp(join(tmpdir(), 'snapseal-gnupg-'));
   const gpg = (args: string[]) =>
-    run('gpg', ['--homedir', home, '--batch', '--yes', '--pinentry-mode', 'loopback', '--trust-model', 'always', ...args], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    run(
+      'gpg',
+      [
+        '--homedir',
+        home,
+        '--batch',
+        '--yes',
+        '--pinentry-mode',
+        'loopback',
+        '--trust-model',
+        'always',
+        ...args,
+      ],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
   for (const file of importKeyFiles) await gpg(['--import', file]);
   return {
     home,

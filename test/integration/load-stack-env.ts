@@ -6,7 +6,9 @@ import { withEnvFile } from '../../src/config';
 
 const envFile = process.env.SNAPSEAL_STACK_ENV ?? join(__dirname, '..', '..', '.stack', 'env');
 if (!existsSync(envFile)) {
-  throw new Error(`The local stack's settings (${envFile}) are missing: start it with 'npm run stack -- up'.`);
+  throw new Error(
+    `The local stack's settings (${envFile}) are missing: start it with 'npm run stack -- up'.`,
+  );
 }
 Object.assign(process.env, withEnvFile(envFile, process.env));
 

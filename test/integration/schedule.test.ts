@@ -12,7 +12,10 @@ describe('daily Schedule', () => {
     h = await createArchiveHarness();
   });
   afterAll(async () => {
-    await h.temporal.schedule.getHandle(h.config.schedule.id).delete().catch(() => undefined);
+    await h.temporal.schedule
+      .getHandle(h.config.schedule.id)
+      .delete()
+      .catch(() => undefined);
     await h?.close();
   });
 
@@ -37,6 +40,8 @@ describe('daily Schedule', () => {
       })(),
     );
     expect(result.status).toBe('SEALED');
-    expect(result.indices.map((i: { name: string }) => i.name)).toEqual([indicesForDate(h.template, yesterday)]);
+    expect(result.indices.map((i: { name: string }) => i.name)).toEqual([
+      indicesForDate(h.template, yesterday),
+    ]);
   });
 });

@@ -1,4 +1,9 @@
-import { archiveIdFor, calendarDateIn, indicesForDate, parseArchiveDate } from '../../src/archive/archive-date';
+import {
+  archiveIdFor,
+  calendarDateIn,
+  indicesForDate,
+  parseArchiveDate,
+} from '../../src/archive/archive-date';
 
 describe('archive dates', () => {
   it('fills the index template', () => {

@@ -6,7 +6,10 @@ import { SETTINGS } from '../../src/config';
 
 const root = join(__dirname, '..', '..');
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { ports?: string[]; command?: string[] | string; environment?: Record<string, string> }>;
+  services: Record<
+    string,
+    { ports?: string[]; command?: string[] | string; environment?: Record<string, string> }
+  >;
 };
 const stackScript = readFileSync(join(root, 'scripts', 'stack.sh'), 'utf8');
 
