@@ -1,6 +1,12 @@
-import { describeS3Error, isNotFound, isPermanentS3Error, isPreconditionFailed } from '../../src/s3/s3-errors';
+import {
+  describeS3Error,
+  isNotFound,
+  isPermanentS3Error,
+  isPreconditionFailed,
+} from '../../src/s3/s3-errors';
 
-const s3Error = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+const s3Error = (name: string, status: number) =>
+  Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 
 describe('S3 error classification', () => {
   it('treats a missing key as "not found" but a missing bucket as permanent', () => {

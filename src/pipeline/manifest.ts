@@ -1,0 +1,119 @@
+// The archive manifest: what was archived and every checksum, linked to the previous archive. Serialised
+// canonically (sorted keys, 2-space JSON, trailing newline) and signed with a detached, armored OpenPGP
+// signature, so `gpg --verify manifest.json.asc manifest.json` checks it without snapseal.
+import * as openpgp from 'openpgp';
+import type { PrivateKey, PublicKey } from 'openpgp';
+import { z } from 'zod';
+import { fingerprint } from './openpgp-keys';
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest');
+const count = z.number().int().nonnegative();
+
+const fileSchema = z.object({ path: z.string().min(1), size: count, sha256 });
+
+export const manifestSchema = z.object({
+  format: z.literal('snapseal-manifest/1'),
+  archiveId: z.string().min(1),
+  sequence: z.number().int().positive(),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  createdAt: z.string(),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  cluster: z.object({ name: z.string(), uuid: z.string(), version: z.string(), distribution: z.string() }),
+  snapshot: z.object({ name: z.string(), uuid: z.string(), repositoryBasePath: z.string() }),
+  indices: z.array(z.object({ name: z.string(), uuid: z.string(), docCount: count })),
+  recipients: z.array(z.string()),
+  signer: z.string(),
+  previous: z.object({ archiveId: z.string(), manifestSha256: sha256 }).nullable(),
+  volumes: z.array(
+    z.object({
+      index: z.number().int().positive(),
+      key: z.string(),
+      plaintextBytes: count,
+      plaintextSha256: sha256,
+      ciphertextBytes: count,
+      ciphertextSha256: sha256,
+      files: z.array(fileSchema),
+    }),
+  ),
+});
+
+export type ArchiveManifest = z.infer<typeof manifestSchema>;
+
+export class ManifestError extends Error {
+  override name = 'ManifestError';
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
+  }
+  return value;
+}
+
+export function serializeManifest(manifest: ArchiveManifest): string {
+  return `${JSON.stringify(sortKeys(manifestSchema.parse(manifest)), null, 2)}\n`;
+}
+
+export function parseManifest(text: string): ArchiveManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ManifestError(`The manifest is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ManifestError(
+      `The manifest is malformed at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+    );
+  }
+  return parsed.data;
+}
+
+export async function signManifest(bytes: Uint8Array, signingKey: PrivateKey): Promise<string> {
+  const message = await openpgp.createMessage({ binary: bytes });
+  return (await openpgp.sign({
+    message,
+    signingKeys: signingKey,
+    detached: true,
+    format: 'armored',
+  })) as string;
+}
+
+/** Checks a detached signature; returns the signer's fingerprint, or throws a ManifestError saying why not. */
+export async function verifyManifestSignature(
+  bytes: Uint8Array,
+  armoredSignature: string,
+  keys: PublicKey[],
+): Promise<string> {
+  let signature: openpgp.Signature;
+  try {
+    signature = await openpgp.readSignature({ armoredSignature });
+  } catch {
+    throw new ManifestError('the signature file is not an armored OpenPGP signature');
+  }
+  const message = await openpgp.createMessage({ binary: bytes });
+  const result = await openpgp.verify({ message, signature, verificationKeys: keys, expectSigned: false });
+  const first = result.signatures[0];
+  if (!first) throw new ManifestError('the signature file holds no signature');
+  try {
+    await first.verified;
+  } catch (err) {
+    const keyId = first.keyID.toHex().toUpperCase();
+    const known = keys.some((k) => k.getKeys(first.keyID).length > 0);
+    throw new ManifestError(
+      known
+        ? `signature by key ${keyId} is not valid for this manifest (${(err as Error).message})`
+        : `signed by key ${keyId}, which is not a trusted archiver key`,
+    );
+  }
+  const signer = keys.find((k) => k.getKeys(first.keyID).length > 0);
+  return signer ? fingerprint(signer) : first.keyID.toHex().toUpperCase();
+}
