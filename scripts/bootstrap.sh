@@ -24,7 +24,9 @@ fi
 stamp=node_modules/.snapseal-lock-sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "[bootstrap] npm ci" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` with the lock file installs exactly the locked versions. Not `npm ci`: npm 11 writes lock
+  # files without other platforms' optional packages (@swc/core-*) and then refuses them in `npm ci`.
+  echo "[bootstrap] npm install (locked versions)" >&2
+  npm install --no-audit --no-fund --loglevel=error
   echo "$want" >"$stamp"
 fi

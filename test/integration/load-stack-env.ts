@@ -12,5 +12,5 @@ if (!existsSync(envFile)) {
 }
 Object.assign(process.env, withEnvFile(envFile, process.env));
 
-// Workers in tests log warnings and errors only; their INFO lines would bury the test output.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Workers in tests log errors only; expected failures of the failure-path tests would bury the test output.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
