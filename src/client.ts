@@ -198,7 +198,7 @@ program
     'on the local stack: load sample audit logs, archive one day, verify it, print what was written',
   )
   .addOption(new Option('--days <n>', 'days of sample data').default('3'))
-  .addOption(new Option('--docs <n>', 'documents per day').default('4000'))
+  .addOption(new Option('--docs <n>', 'documents per day').default('12000'))
   .action(async (opts: { days: string; docs: string }) => {
     const g = globals();
     await runDemo(g, { days: Number(opts.days), docsPerDay: Number(opts.docs) });

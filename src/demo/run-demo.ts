@@ -1,6 +1,7 @@
 // `snapseal demo`: the main job on the embedded local stack. Sample audit logs in, one day archived by a real
 // worker through Temporal, the archive verified, and a summary of what was written.
 import { existsSync } from 'node:fs';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { join } from 'node:path';
 import { calendarDateIn } from '../archive/archive-date';
 import { startArchive, waitForArchive } from '../cli/archive-command';
@@ -38,7 +39,7 @@ async function demoConfig(options: GlobalOptions): Promise<Config> {
     env.SNAPSEAL_DECRYPTION_KEY_FILE ??= keys.recipientPrivate;
   }
   env.SNAPSEAL_LIFECYCLE_TRANSITIONS ??= 'false'; // MinIO has no Glacier tier unless one is configured
-  env.SNAPSEAL_MAX_VOLUME_MIB ??= '8'; // small, so the demo shows several volumes
+  env.SNAPSEAL_MAX_VOLUME_MIB ??= '1'; // small, so the demo shows several volumes
   return loadConfig(env);
 }
 
@@ -63,6 +64,8 @@ export async function runDemo(options: GlobalOptions, demo: DemoOptions): Promis
     }
 
     say(`3/4 archiving ${date} through Temporal`);
+    // The demo's in-process worker logs warnings only; its INFO lines would bury the progress display.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
     const { worker, close } = await createSnapsealWorker(config);
     let result;
     let workflowId = '';
