@@ -50,6 +50,7 @@ export function createDeterministicTar(
 ): DeterministicTar {
   assertOrdered(sources);
   const pack = createPack();
+  pack.on('error', () => undefined); // reported through `stream` and `files` instead
   const stream = Readable.from(pack as AsyncIterable<Buffer>, { objectMode: false });
 
   const files = (async (): Promise<TarFileRecord[]> => {
@@ -95,10 +96,20 @@ async function writeEntry(pack: ReturnType<typeof createPack>, source: TarSource
     },
     (err) => settle(err),
   );
+  entryDone.catch(() => undefined); // awaited below on success; on failure the caller's error wins
+  entry.on('error', () => undefined); // reported through the thrown TarSourceError instead
   const drained = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      entry.once('drain', resolve);
-      entry.once('error', reject);
+      const onError = (err: Error): void => {
+        entry.off('drain', onDrain);
+        reject(err);
+      };
+      const onDrain = (): void => {
+        entry.off('error', onError);
+        resolve();
+      };
+      entry.once('drain', onDrain);
+      entry.once('error', onError);
     });
   const input = await source.open();
   try {
