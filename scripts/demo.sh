@@ -7,4 +7,4 @@ cd "$ROOT"
 bash scripts/bootstrap.sh
 bash scripts/stack.sh status >/dev/null 2>&1 || bash scripts/stack.sh up
 npm run --silent build
-node dist/client.js --env-file .stack/env demo "$@"
+node dist/client.js --settings-file .stack/env demo "$@"

@@ -12,6 +12,7 @@ echo "[test] typecheck and lint" >&2
 npx tsc -p tsconfig.json --noEmit
 npx eslint --max-warnings 0 .
 npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
+npm run --silent build # the CLI tests run the built bin/snapseal.js
 
 results=.stack/jest-results.json
 rm -f "$results"

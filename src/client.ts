@@ -17,7 +17,7 @@ const program = new Command('snapseal')
   .description('Sealed, encrypted, verifiable archives of OpenSearch/Elasticsearch snapshots')
   .version(TOOL_VERSION)
   .option(
-    '--env-file <path>',
+    '--settings-file <path>',
     'read settings from this KEY=VALUE file (default: $SNAPSEAL_ENV_FILE); the environment wins',
   )
   .option('--json', 'print machine-readable JSON');
@@ -209,7 +209,7 @@ program
   .description('run a worker in the foreground (same as node dist/worker.js)')
   .action(async () => {
     const g = globals();
-    if (g.envFile) process.env.SNAPSEAL_ENV_FILE = g.envFile;
+    if (g.settingsFile) process.env.SNAPSEAL_ENV_FILE = g.settingsFile;
     await import('./worker');
   });
 

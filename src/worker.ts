@@ -5,8 +5,8 @@ import { exitWithError } from './cli/exit-with-error';
 import { createSnapsealWorker } from './worker-factory';
 
 async function main(): Promise<void> {
-  const envFile = process.env.SNAPSEAL_ENV_FILE;
-  const config = loadConfig(envFile ? withEnvFile(envFile) : process.env);
+  const settingsFile = process.env.SNAPSEAL_ENV_FILE;
+  const config = loadConfig(settingsFile ? withEnvFile(settingsFile) : process.env);
   const { worker, close } = await createSnapsealWorker(config);
   console.error(
     `snapseal worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})`,

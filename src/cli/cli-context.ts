@@ -3,12 +3,12 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig, withEnvFile, type Config } from '../config';
 
 export interface GlobalOptions {
-  envFile?: string;
+  settingsFile?: string;
   json?: boolean;
 }
 
 export function configFrom(options: GlobalOptions): Config {
-  const file = options.envFile ?? process.env.SNAPSEAL_ENV_FILE;
+  const file = options.settingsFile ?? process.env.SNAPSEAL_ENV_FILE;
   return loadConfig(file ? withEnvFile(file) : process.env);
 }
 

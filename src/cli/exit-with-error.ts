@@ -3,6 +3,9 @@ import { ConfigError } from '../config';
 
 export const ExitCode = { Failure: 1, Usage: 2, Config: 3 } as const;
 
+/** Errors in what the user typed (as opposed to the environment or a run): exit code 2. */
+const USAGE_ERRORS = new Set(['ArchiveDateError', 'ScheduleInputError', 'CommanderError']);
+
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   let message = err.message;
@@ -16,8 +19,14 @@ function describe(err: unknown): string {
 }
 
 export function exitWithError(err: unknown): never {
-  const isConfig = err instanceof ConfigError || (err instanceof Error && err.name === 'KeyError');
+  const name = err instanceof Error ? err.name : '';
+  const code =
+    err instanceof ConfigError || name === 'KeyError'
+      ? ExitCode.Config
+      : USAGE_ERRORS.has(name)
+        ? ExitCode.Usage
+        : ExitCode.Failure;
   console.error(`snapseal: ${describe(err)}`);
   if (process.env.SNAPSEAL_DEBUG === '1' && err instanceof Error) console.error(err.stack);
-  process.exit(isConfig ? ExitCode.Config : ExitCode.Failure);
+  process.exit(code);
 }

@@ -25,13 +25,13 @@ const STACK_DIR = join(__dirname, '..', '..', '.stack');
 
 /** The local stack's settings plus demo keys and MinIO-friendly lifecycle, unless the user set their own. */
 async function demoConfig(options: GlobalOptions): Promise<Config> {
-  const envFile = options.envFile ?? process.env.SNAPSEAL_ENV_FILE ?? join(STACK_DIR, 'env');
-  if (!existsSync(envFile)) {
+  const settingsFile = options.settingsFile ?? process.env.SNAPSEAL_ENV_FILE ?? join(STACK_DIR, 'env');
+  if (!existsSync(settingsFile)) {
     throw new Error(
-      `The demo runs on the local stack, and its settings (${envFile}) are missing: run 'npm run stack -- up' first (npm run demo does).`,
+      `The demo runs on the local stack, and its settings (${settingsFile}) are missing: run 'npm run stack -- up' first (npm run demo does).`,
     );
   }
-  const env = withEnvFile(envFile);
+  const env = withEnvFile(settingsFile);
   if (!env.SNAPSEAL_RECIPIENT_KEY_FILES) {
     const keys = await ensureDemoKeys(join(STACK_DIR, 'demo-keys'));
     env.SNAPSEAL_RECIPIENT_KEY_FILES = keys.recipientPublic;

@@ -61,6 +61,18 @@ const streaming = proxyActivities<Activities>({
   },
 });
 
+// Preflight: a cluster or bucket that stays unreachable for about a minute fails the run with the reason.
+const preflight = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '20s',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
+});
+
 // Cleanup must eventually succeed (a cluster or S3 outage passes); it retries until it does.
 const cleanup = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
@@ -76,7 +88,7 @@ export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveR
   stage('preparing');
   // The run tag makes this run's staging folder and repository name unique (two runs never share a snapshot).
   const runTag = workflowInfo().runId.replace(/-/g, '').slice(0, 12);
-  const prepared = await quick.prepareArchive(request, runTag);
+  const prepared = await preflight.prepareArchive(request, runTag);
   const { target, settings } = prepared;
   const archiveId = target.archiveId;
   upsertSearchAttributes([{ key: ARCHIVE_ID, value: archiveId }]);

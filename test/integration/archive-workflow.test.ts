@@ -1,6 +1,6 @@
 // End to end on the real stack: sample logs → archive workflow on a real worker → signed manifest →
 // volumes that GnuPG decrypts and GNU tar extracts → a repository OpenSearch restores with the same counts.
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, GetObjectRetentionCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
@@ -8,6 +8,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArchiveResult } from '../../src/archive/archive-types';
 import { indicesForDate } from '../../src/archive/archive-date';
+import { listArchives } from '../../src/cli/list-archives';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
 import { parseManifest } from '../../src/pipeline/manifest';
 import { verifyWithConfig } from '../../src/verify/verify-with-config';
@@ -152,6 +153,35 @@ describe('archive workflow (multi-volume, real stack)', () => {
     expect(next.previousArchiveId).toBe(result.archiveId);
     const manifest = parseManifest((await objectText(h, next.manifestKey)).toString('utf8'));
     expect(manifest.previous).toEqual({ archiveId: result.archiveId, manifestSha256: result.manifestSha256 });
+
+    const listed = await listArchives(h.s3, h.temporal, h.config);
+    expect(listed.map((r) => [r.id, r.sequence, r.status])).toEqual([
+      [result.archiveId, 1, 'SEALED'],
+      [next.archiveId, 2, 'SEALED'],
+    ]);
+    expect(listed[0]).toMatchObject({ date: DATE, volumes: result.volumes, bytes: result.ciphertextBytes });
+  });
+});
+
+describe('archive workflow with Object Lock retention (real stack)', () => {
+  let h: ArchiveHarness;
+  beforeAll(async () => {
+    h = await createArchiveHarness({ SNAPSEAL_OBJECT_LOCK_DAYS: '1' });
+  });
+  afterAll(async () => h?.close());
+
+  it('locks every volume, the signature and the manifest once sealed', async () => {
+    await loadSampleDay(h.search, h.template, DATE, 300);
+    const result = await archive(h, DATE);
+    const manifest = parseManifest((await objectText(h, result.manifestKey)).toString('utf8'));
+    const keys = [...manifest.volumes.map((v) => v.key), result.manifestKey, `${result.manifestKey}.asc`];
+    for (const key of keys) {
+      const retention = await h.s3.send(
+        new GetObjectRetentionCommand({ Bucket: h.config.archive.bucket, Key: key }),
+      );
+      expect(retention.Retention?.Mode).toBe('GOVERNANCE');
+      expect(retention.Retention!.RetainUntilDate!.getTime()).toBeGreaterThan(Date.now() + 23 * 3600 * 1000);
+    }
   });
 });
 

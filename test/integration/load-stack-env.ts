@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { withEnvFile } from '../../src/config';
 
-const envFile = process.env.SNAPSEAL_STACK_ENV ?? join(__dirname, '..', '..', '.stack', 'env');
-if (!existsSync(envFile)) {
+const settingsFile = process.env.SNAPSEAL_STACK_ENV ?? join(__dirname, '..', '..', '.stack', 'env');
+if (!existsSync(settingsFile)) {
   throw new Error(
-    `The local stack's settings (${envFile}) are missing: start it with 'npm run stack -- up'.`,
+    `The local stack's settings (${settingsFile}) are missing: start it with 'npm run stack -- up'.`,
   );
 }
-Object.assign(process.env, withEnvFile(envFile, process.env));
+Object.assign(process.env, withEnvFile(settingsFile, process.env));
 
 // Workers in tests log errors only; expected failures of the failure-path tests would bury the test output.
 Runtime.install({ logger: new DefaultLogger('ERROR') });

@@ -1,0 +1,115 @@
+// The CLI and the worker process as a user runs them: clear messages and exit codes for bad input,
+// before any side effect.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureDemoKeys, type DemoKeyFiles } from '../../src/demo/demo-keys';
+import { uniqueName } from './stack';
+
+const root = join(__dirname, '..', '..');
+const bin = join(root, 'bin', 'snapseal.js');
+const worker = join(root, 'dist', 'worker.js');
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(file: string, args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(
+      'node',
+      [file, ...args],
+      { env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('snapseal CLI and worker process', () => {
+  let dir: string;
+  let keys: DemoKeyFiles;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'snapseal-cli-'));
+    keys = await ensureDemoKeys(join(dir, 'keys'));
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it.each([[[]], [['archive']], [['schedule']], [['verify']], [['list']]])(
+    'prints help for %j',
+    async (args) => {
+      const { code, stdout } = await run(bin, [...args, '--help']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^Usage: snapseal/);
+    },
+  );
+
+  it('rejects an invalid date with exit code 2 and starts nothing', async () => {
+    const queue = uniqueName('cli');
+    const { code, stderr } = await run(bin, ['archive', '--date', '2026-02-30', '--no-wait'], {
+      SNAPSEAL_TASK_QUEUE: queue,
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('Invalid date "2026-02-30": no such calendar day');
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('rejects a cron typo with the field that is wrong', async () => {
+    const { code, stderr } = await run(bin, ['schedule', 'create', '--cron', '30 25x * * *']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('field 2 ("25x") is not valid');
+  });
+
+  it('lists every invalid setting with exit code 3', async () => {
+    const { code, stderr } = await run(bin, ['list'], {
+      TEMPORAL_ADDRESS: 'nowhere',
+      SNAPSEAL_MAX_VOLUME_MIB: '0',
+    });
+    expect(code).toBe(3);
+    expect(stderr).toContain('TEMPORAL_ADDRESS="nowhere": expected host:port');
+    expect(stderr).toContain('SNAPSEAL_MAX_VOLUME_MIB="0": must be greater than 0');
+  });
+
+  it('stops a worker whose key file is missing, naming the setting and the file', async () => {
+    const missing = join(dir, 'nope.asc');
+    const { code, stderr } = await run(worker, [], {
+      SNAPSEAL_RECIPIENT_KEY_FILES: missing,
+      SNAPSEAL_SIGNING_KEY_FILE: keys.archiverPrivate,
+    });
+    expect(code).toBe(3);
+    expect(stderr).toContain(`SNAPSEAL_RECIPIENT_KEY_FILES: cannot read key file ${missing} (no such file)`);
+  });
+
+  it('stops a worker given a public key where the signing key belongs, and never prints key material', async () => {
+    const { code, stderr } = await run(worker, [], {
+      SNAPSEAL_RECIPIENT_KEY_FILES: keys.recipientPublic,
+      SNAPSEAL_SIGNING_KEY_FILE: keys.archiverPublic,
+    });
+    expect(code).toBe(3);
+    expect(stderr).toContain('signing key is a public key');
+    const keyBody = (await readFile(keys.archiverPublic, 'utf8'))
+      .split('\n')
+      .filter((l) => /^[A-Za-z0-9+/]{40,}$/.test(l));
+    expect(keyBody.length).toBeGreaterThan(0);
+    for (const line of keyBody) expect(stderr).not.toContain(line);
+  });
+
+  it('stops a worker given a private key as a recipient', async () => {
+    const { code, stderr } = await run(worker, [], {
+      SNAPSEAL_RECIPIENT_KEY_FILES: keys.recipientPrivate,
+      SNAPSEAL_SIGNING_KEY_FILE: keys.archiverPrivate,
+    });
+    expect(code).toBe(3);
+    expect(stderr).toContain("is a private key: give the recipient's public key");
+  });
+
+  it('reports a missing settings file', async () => {
+    const { code, stderr } = await run(bin, ['--settings-file', join(dir, 'absent.env'), 'list']);
+    expect(code).toBe(3);
+    expect(stderr).toContain(`Cannot read the settings file ${join(dir, 'absent.env')}: ENOENT`);
+  });
+});
