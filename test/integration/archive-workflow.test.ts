@@ -3,7 +3,7 @@
 import { GetObjectCommand, GetObjectRetentionCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArchiveResult } from '../../src/archive/archive-types';
@@ -216,5 +216,48 @@ describe('archive workflow failures (real stack)', () => {
     expect(await keysUnder(h, h.config.staging.bucket)).toEqual([]);
     const repos = (await h.search.snapshot.getRepository({})).body as Record<string, unknown>;
     expect(Object.keys(repos).filter((r) => r.startsWith('snapseal-'))).toEqual([]);
+  });
+});
+
+describe('archive workflow on a snapshot of many small and a few large files (real stack)', () => {
+  let h: ArchiveHarness;
+  beforeAll(async () => {
+    h = await createArchiveHarness({ SNAPSEAL_MAX_VOLUME_MIB: '2' });
+  });
+  afterAll(async () => h?.close());
+
+  it('archives every file, each large one in a volume of its own, and verifies', async () => {
+    const index = indicesForDate(h.template, DATE);
+    await h.search.indices.create({
+      index,
+      body: { settings: { number_of_shards: 1, number_of_replicas: 0 } },
+    });
+    // Many small segments: one refresh per small batch, no merge.
+    for (let batch = 0; batch < 30; batch++) {
+      await h.search.bulk({
+        refresh: true,
+        body: [{ index: { _index: index } }, { n: batch, msg: `event ${batch}` }],
+      });
+    }
+    // A few large, incompressible stored fields: segment files of several MiB.
+    for (let big = 0; big < 2; big++) {
+      await h.search.index({
+        index,
+        refresh: true,
+        body: { blob: randomBytes(3 * 1024 * 1024).toString('base64') },
+      });
+    }
+    const result = await archive(h, DATE);
+    const manifest = parseManifest((await objectText(h, result.manifestKey)).toString('utf8'));
+    const files = manifest.volumes.flatMap((v) => v.files);
+    expect(files.filter((f) => f.size < 4096).length).toBeGreaterThan(25);
+    const large = files.filter((f) => f.size > 2 * 1024 * 1024);
+    expect(large.length).toBeGreaterThanOrEqual(1);
+    for (const f of large) {
+      expect(manifest.volumes.find((v) => v.files.some((g) => g.path === f.path))!.files).toHaveLength(1);
+    }
+    const report = await verifyWithConfig(h.config, result.archiveId);
+    expect(report.problems).toEqual([]);
+    expect(report.filesChecked).toBe(files.length);
   });
 });

@@ -1,6 +1,6 @@
 // The CLI and the worker process as a user runs them: clear messages and exit codes for bad input,
 // before any side effect.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +105,27 @@ describe('snapseal CLI and worker process', () => {
     });
     expect(code).toBe(3);
     expect(stderr).toContain("is a private key: give the recipient's public key");
+  });
+
+  it('runs a worker that drains and exits cleanly on SIGTERM', async () => {
+    const child = spawn('node', [worker], {
+      env: {
+        ...process.env,
+        SNAPSEAL_TASK_QUEUE: uniqueName('sigterm'),
+        SNAPSEAL_RECIPIENT_KEY_FILES: keys.recipientPublic,
+        SNAPSEAL_SIGNING_KEY_FILE: keys.archiverPrivate,
+      },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', () => stderr.includes('polling task queue') && resolve());
+      child.once('exit', () => reject(new Error(`worker exited early: ${stderr}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).not.toContain('BEGIN PGP');
   });
 
   it('reports a missing settings file', async () => {
