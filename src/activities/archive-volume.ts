@@ -2,6 +2,7 @@
 // Heartbeats carry progress; a volume already uploaded by an earlier attempt is recognised and not redone.
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
 import { archiveLayout, volumeName } from '../archive/archive-layout';
 import type { ArchiveTarget, VolumeResult } from '../archive/archive-types';
 import { listStagingBlobs } from '../archive/staging-blobs';
@@ -82,6 +83,10 @@ export function createArchiveVolume(deps: ActivityDeps) {
         };
         ctx.heartbeat(progress);
       },
+    }).catch((err: unknown) => {
+      // Report a cancelled run as cancelled (not failed), once the upload has been aborted.
+      if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`Volume ${index} aborted: the run was cancelled`);
+      throw err;
     });
     await writeObject(s3, config.staging.bucket, recordKey, JSON.stringify(record));
     return summary(record);

@@ -1,6 +1,7 @@
 // The archive workflow: snapshot → wait → stream volumes (tar, sha256, OpenPGP, upload) → seal → clean up.
 // Orchestration only; every side effect is an activity. Cleanup runs whatever happens, cancellation included.
 import {
+  ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
   log,
@@ -52,6 +53,8 @@ const quick = proxyActivities<Activities>({
 const streaming = proxyActivities<Activities>({
   startToCloseTimeout: '12 hours',
   heartbeatTimeout: '2 minutes',
+  // On cancellation, wait until the volume's upload is aborted: cleanup must not race a late upload.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: {
     initialInterval: '5s',
     backoffCoefficient: 2,

@@ -2,7 +2,7 @@
 // volumes that GnuPG decrypts and GNU tar extracts → a repository OpenSearch restores with the same counts.
 import { GetObjectCommand, GetObjectRetentionCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { listArchives } from '../../src/cli/list-archives';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
 import { parseManifest } from '../../src/pipeline/manifest';
 import { verifyWithConfig } from '../../src/verify/verify-with-config';
+import { STAGE } from '../../src/workflows/search-attributes';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, type ArchiveHarness } from './archive-harness';
 import { gnupg, sh } from './gnupg';
@@ -259,5 +260,47 @@ describe('archive workflow on a snapshot of many small and a few large files (re
     const report = await verifyWithConfig(h.config, result.archiveId);
     expect(report.problems).toEqual([]);
     expect(report.filesChecked).toBe(files.length);
+  });
+});
+
+describe('archive workflow cancelled mid-run (real stack)', () => {
+  let h: ArchiveHarness;
+  beforeAll(async () => {
+    h = await createArchiveHarness({ SNAPSEAL_MAX_VOLUME_MIB: '1', SNAPSEAL_VOLUME_CONCURRENCY: '1' });
+  });
+  afterAll(async () => h?.close());
+
+  it('cleans up on cancellation: no manifest, no volumes, staging empty, repository gone', async () => {
+    await loadSampleDay(h.search, h.template, DATE, 12000);
+    const handle = await h.temporal.workflow.start('archiveSnapshot', {
+      taskQueue: h.config.temporal.taskQueue,
+      workflowId: archiveWorkflowId(h.config.temporal.taskQueue, DATE),
+      args: [{ date: DATE }],
+    });
+    const outcome = await h.runWorker(
+      (async () => {
+        // Cancel as soon as the run has started streaming volumes.
+        for (let i = 0; i < 600; i++) {
+          const stage = (await handle.describe()).typedSearchAttributes.get(STAGE);
+          if (stage === 'streaming' || stage === 'sealing' || stage === 'sealed') break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await handle.cancel();
+        return handle.result().then(
+          () => 'completed',
+          (err: unknown) => err,
+        );
+      })(),
+    );
+    expect(outcome).toBeInstanceOf(WorkflowFailedError);
+    expect((outcome as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect(await keysUnder(h, h.config.archive.bucket, h.config.archive.prefix)).toEqual([]);
+    expect(await keysUnder(h, h.config.staging.bucket)).toEqual([]);
+    const repos = (await h.search.snapshot.getRepository({})).body as Record<string, unknown>;
+    expect(Object.keys(repos).filter((r) => r.startsWith('snapseal-'))).toEqual([]);
+    const snapshots = await h.search.cat
+      .snapshots({ repository: '_all', format: 'json' })
+      .catch(() => ({ body: [] }));
+    expect(snapshots.body).toEqual([]);
   });
 });
