@@ -97,9 +97,10 @@ export const SETTINGS = {
     about: 'role_arn for the staging repository (Amazon OpenSearch Service)',
   },
   SNAPSEAL_REPOSITORY_SSE_BUCKET_DEFAULT: {
-    schema: bool,
-    default: 'false',
-    about: 'set server_side_encryption_type: bucket_default (OpenSearch 3.x)',
+    schema: z.enum(['auto', 'true', 'false'], { message: 'expected auto, true or false' }),
+    default: 'auto',
+    about:
+      'set server_side_encryption_type: bucket_default on the staging repository (auto: on OpenSearch 3.x)',
   },
 
   SNAPSEAL_INDEX_TEMPLATE: {
@@ -279,7 +280,7 @@ export interface Config {
     awsSigv4Service?: 'es' | 'aoss';
     repositoryClient: string;
     repositoryRoleArn?: string;
-    sseBucketDefault: boolean;
+    sseBucketDefault: 'auto' | 'true' | 'false';
   };
   keys: {
     recipientKeyFiles: string[];

@@ -85,7 +85,8 @@ export function createArchiveVolume(deps: ActivityDeps) {
       },
     }).catch((err: unknown) => {
       // Report a cancelled run as cancelled (not failed), once the upload has been aborted.
-      if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`Volume ${index} aborted: the run was cancelled`);
+      if (ctx.cancellationSignal.aborted)
+        throw new CancelledFailure(`Volume ${index} aborted: the run was cancelled`);
       throw err;
     });
     await writeObject(s3, config.staging.bucket, recordKey, JSON.stringify(record));

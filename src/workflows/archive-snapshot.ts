@@ -107,6 +107,7 @@ export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveR
     stage('snapshotting');
     await quick.takeSnapshot(
       target,
+      prepared.cluster,
       prepared.indices.map((i) => i.name),
     );
     const snapshotUuid = await waitForSnapshot(target, settings.snapshotTimeoutMs);
