@@ -10,7 +10,8 @@ import { createSchedule, withSchedule } from './cli/schedule-command';
 import { runDemo } from './demo/run-demo';
 import { createS3Client } from './s3/create-s3-client';
 import { ensureBuckets } from './setup/ensure-buckets';
-import { verifyWithConfig } from './verify/verify-with-config';
+import { verifyChainWithConfig, verifyWithConfig } from './verify/verify-with-config';
+import type { ChainProblem } from './verify/verify-chain';
 import { TOOL_VERSION } from './tool-version';
 
 const program = new Command('snapseal')
@@ -23,6 +24,13 @@ const program = new Command('snapseal')
   .option('--json', 'print machine-readable JSON');
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const describeChainProblem = (p: ChainProblem): string =>
+  `${p.sequence !== undefined ? `#${p.sequence} ` : ''}${p.archiveId ?? ''}: ${p.problem}`;
 
 program
   .command('archive')
@@ -177,13 +185,29 @@ program
   });
 
 program
-  .command('verify <archive-id>')
+  .command('verify [archive-id]')
   .description(
-    'check the manifest signature and every volume and file checksum (needs a decryption key: SNAPSEAL_DECRYPTION_KEY_FILE)',
+    'prove an archive authentic and complete: manifest signature, both sha256 of every volume, every file (needs SNAPSEAL_DECRYPTION_KEY_FILE); --chain: check the links of all archives',
   )
-  .action(async (archiveId: string) => {
+  .option(
+    '--chain',
+    'walk all archives oldest to newest and report the first broken, missing, reordered or replayed link',
+  )
+  .action(async (archiveId: string | undefined, opts: { chain?: boolean }) => {
     const g = globals();
-    const report = await verifyWithConfig(configFrom(g), archiveId);
+    const config = configFrom(g);
+    if (opts.chain) {
+      const report = await verifyChainWithConfig(config);
+      output(g, report, () =>
+        report.ok
+          ? `OK chain of ${report.archives} archive(s): every manifest signed and linked to the one before`
+          : `BROKEN chain (${report.archives} authentic manifest(s)); first problem: ${describeChainProblem(report.firstBroken!)}\n${report.problems.map((p) => `  ${describeChainProblem(p)}`).join('\n')}`,
+      );
+      if (!report.ok) process.exitCode = 4;
+      return;
+    }
+    if (!archiveId) throw new UsageError('Name the archive to verify (see `snapseal list`), or pass --chain');
+    const report = await verifyWithConfig(config, archiveId);
     output(g, report, () =>
       report.ok
         ? `OK ${archiveId}: signed by ${report.signer}; ${report.volumesChecked} volume(s), ${report.filesChecked} files, ${formatBytes(report.plaintextBytes)} verified`

@@ -106,6 +106,8 @@ async function verifyVolume(
       }
       next();
     });
+    // A broken volume fails the whole pipeline below; the entry's own error needs no second report.
+    stream.on('error', () => undefined);
     stream.resume();
   });
   try {

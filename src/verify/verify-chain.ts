@@ -1,0 +1,129 @@
+// Walks every sealed archive oldest to newest and proves the chain: each manifest signed by a trusted
+// archiver, sequence numbers 1..N without gaps, each manifest linking to the digest of the one before,
+// every manifest stored where its archive id says, and no archive (or snapshot) sealed twice.
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import type { PublicKey } from 'openpgp';
+import { readAllChainEntries } from '../archive/archive-chain';
+import { archiveLayout } from '../archive/archive-layout';
+import { parseManifest, verifyManifestSignature, type ArchiveManifest } from '../pipeline/manifest';
+import { listObjects, readText } from '../s3/s3-objects';
+
+export interface ChainProblem {
+  archiveId?: string;
+  sequence?: number;
+  problem: string;
+}
+
+export interface ChainReport {
+  ok: boolean;
+  archives: number;
+  /** The first problem, oldest first: everything after it cannot be trusted to link to the start. */
+  firstBroken?: ChainProblem;
+  problems: ChainProblem[];
+}
+
+interface SignedManifest {
+  folder: string;
+  manifest: ArchiveManifest;
+  sha256: string;
+}
+
+export interface ChainDeps {
+  s3: S3Client;
+  bucket: string;
+  archivePrefix: string;
+  verifyKeys: PublicKey[];
+}
+
+/** Every manifest.json under the archive prefix whose signature verifies; the others are reported. */
+async function readSignedManifests(deps: ChainDeps, problems: ChainProblem[]): Promise<SignedManifest[]> {
+  const found: SignedManifest[] = [];
+  for await (const o of listObjects(deps.s3, deps.bucket, deps.archivePrefix)) {
+    if (!o.key.endsWith('/manifest.json')) continue;
+    const folder = o.key.slice(deps.archivePrefix.length, -'/manifest.json'.length);
+    const text = (await readText(deps.s3, deps.bucket, o.key))!;
+    const signature = await readText(deps.s3, deps.bucket, `${o.key}.asc`);
+    try {
+      if (signature === undefined) throw new Error('its signature is missing');
+      await verifyManifestSignature(Buffer.from(text, 'utf8'), signature, deps.verifyKeys);
+      const manifest = parseManifest(text);
+      found.push({ folder, manifest, sha256: createHash('sha256').update(text, 'utf8').digest('hex') });
+    } catch (err) {
+      problems.push({ archiveId: folder, problem: `manifest is not authentic: ${(err as Error).message}` });
+    }
+  }
+  return found;
+}
+
+export async function verifyChain(deps: ChainDeps): Promise<ChainReport> {
+  const problems: ChainProblem[] = [];
+  const manifests = (await readSignedManifests(deps, problems)).sort(
+    (a, b) => a.manifest.sequence - b.manifest.sequence,
+  );
+
+  const seenIds = new Set<string>();
+  const seenSnapshots = new Map<string, string>();
+  let previous: SignedManifest | undefined;
+  for (const current of manifests) {
+    const { manifest } = current;
+    const where = { archiveId: manifest.archiveId, sequence: manifest.sequence };
+    if (current.folder !== manifest.archiveId) {
+      problems.push({
+        ...where,
+        problem: `manifest of ${manifest.archiveId} is stored under ${current.folder}: replayed or moved`,
+      });
+    }
+    if (seenIds.has(manifest.archiveId))
+      problems.push({ ...where, problem: `archive ${manifest.archiveId} is sealed twice` });
+    seenIds.add(manifest.archiveId);
+    const earlier = seenSnapshots.get(manifest.snapshot.uuid);
+    if (earlier)
+      problems.push({
+        ...where,
+        problem: `snapshot ${manifest.snapshot.uuid} was already archived as ${earlier}: replayed`,
+      });
+    seenSnapshots.set(manifest.snapshot.uuid, manifest.archiveId);
+
+    const expectedSequence = (previous?.manifest.sequence ?? 0) + 1;
+    if (manifest.sequence !== expectedSequence) {
+      problems.push({
+        ...where,
+        problem:
+          manifest.sequence > expectedSequence
+            ? `archives ${expectedSequence}..${manifest.sequence - 1} of the chain are missing`
+            : `sequence ${manifest.sequence} appears twice`,
+      });
+    } else if (
+      previous &&
+      (manifest.previous?.manifestSha256 !== previous.sha256 ||
+        manifest.previous.archiveId !== previous.manifest.archiveId)
+    ) {
+      problems.push({
+        ...where,
+        problem: `links to ${manifest.previous?.archiveId ?? 'nothing'}, not to the manifest of ${previous.manifest.archiveId} before it`,
+      });
+    } else if (!previous && manifest.previous !== null) {
+      problems.push({
+        ...where,
+        problem: `the oldest archive links to ${manifest.previous.archiveId}, which is missing`,
+      });
+    }
+    previous = current;
+  }
+
+  // The chain index knows of every sealed archive: a missing newest archive shows here.
+  const known = new Set(manifests.map((m) => m.manifest.archiveId));
+  for (const entry of await readAllChainEntries(deps.s3, deps.bucket, deps.archivePrefix)) {
+    if (!known.has(entry.archiveId) && !problems.some((p) => p.archiveId === entry.archiveId)) {
+      problems.push({
+        archiveId: entry.archiveId,
+        sequence: entry.sequence,
+        problem: `sealed as #${entry.sequence} but ${archiveLayout(deps.archivePrefix, entry.archiveId).manifestKey} is gone`,
+      });
+    }
+  }
+
+  problems.sort((a, b) => (a.sequence ?? Number.MAX_SAFE_INTEGER) - (b.sequence ?? Number.MAX_SAFE_INTEGER));
+  return { ok: problems.length === 0, archives: manifests.length, firstBroken: problems[0], problems };
+}
