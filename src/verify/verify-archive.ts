@@ -3,9 +3,8 @@
 // sha256 of every file inside. Reports each problem with the archive, volume and file it concerns.
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { PrivateKey, PublicKey } from 'openpgp';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import { archiveLayout } from '../archive/archive-layout';
 import { readSealedManifest } from '../archive/read-sealed-manifest';
@@ -73,12 +72,24 @@ export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promis
   return report;
 }
 
-async function verifyVolume(
-  deps: VerifyDeps,
+/** Receives each file of a volume as it is unpacked; must consume the stream. */
+export type EntrySink = (path: string, content: Readable) => Promise<void>;
+
+// Only the hash on the way matters.
+const drain: EntrySink = (_path, content) => finished(content.resume());
+
+/**
+ * Stream one volume from S3 through sha256 → OpenPGP decryption → sha256 → tar extraction, handing each file
+ * to `sink` through a sha256 stage, and report every difference from the manifest. Problems found at the end
+ * (MDC, digests) mean whatever the sink received must be discarded.
+ */
+export async function unpackVolume(
+  deps: Pick<VerifyDeps, 's3' | 'bucket' | 'decryptionKeys'>,
   volume: ArchiveManifest['volumes'][number],
-  report: VerifyReport,
-  problem: (p: Omit<VerifyProblem, 'archiveId'>) => void,
-): Promise<void> {
+  sink: EntrySink = drain,
+): Promise<{ problems: Omit<VerifyProblem, 'archiveId'>[]; files: number; plaintextBytes: number }> {
+  const problems: Omit<VerifyProblem, 'archiveId'>[] = [];
+  const problem = (p: Omit<VerifyProblem, 'archiveId'>): void => void problems.push(p);
   const expected = new Map(volume.files.map((f) => [f.path, f]));
   const seen = new Set<string>();
   const ciphertext = new Sha256PassThrough();
@@ -86,29 +97,28 @@ async function verifyVolume(
   const unpack = extract();
   unpack.on('entry', (header, stream, next) => {
     const want = expected.get(header.name);
-    const hash = createHash('sha256');
-    let size = 0;
-    stream.on('data', (data: unknown) => {
-      const chunk = data as Buffer;
-      hash.update(chunk);
-      size += chunk.length;
-    });
-    stream.on('end', () => {
-      seen.add(header.name);
-      report.filesChecked += 1;
-      if (!want) problem({ volume: volume.index, file: header.name, problem: 'file is not in the manifest' });
-      else if (want.size !== size || want.sha256 !== hash.digest('hex')) {
-        problem({
-          volume: volume.index,
-          file: header.name,
-          problem: 'file content does not match its manifest sha256',
-        });
-      }
-      next();
-    });
+    const hashed = new Sha256PassThrough();
     // A broken volume fails the whole pipeline below; the entry's own error needs no second report.
     stream.on('error', () => undefined);
-    stream.resume();
+    const source = Readable.from(stream as AsyncIterable<Buffer>);
+    source.on('error', (err) => hashed.destroy(err));
+    const content = source.pipe(hashed);
+    sink(header.name, content).then(
+      () => {
+        seen.add(header.name);
+        if (!want)
+          problem({ volume: volume.index, file: header.name, problem: 'file is not in the manifest' });
+        else if (want.size !== hashed.bytes || want.sha256 !== hashed.digestHex()) {
+          problem({
+            volume: volume.index,
+            file: header.name,
+            problem: 'file content does not match its manifest sha256',
+          });
+        }
+        next();
+      },
+      (err: unknown) => next(err as Error),
+    );
   });
   try {
     const got = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: volume.key }));
@@ -120,10 +130,8 @@ async function verifyVolume(
       volume: volume.index,
       problem: `volume cannot be read or decrypted: ${(err as Error).message}`,
     });
-    return;
+    return { problems, files: seen.size, plaintextBytes: plaintext.bytes };
   }
-  report.volumesChecked += 1;
-  report.plaintextBytes += plaintext.bytes;
   if (ciphertext.digestHex() !== volume.ciphertextSha256 || ciphertext.bytes !== volume.ciphertextBytes) {
     problem({ volume: volume.index, problem: 'encrypted volume does not match its manifest sha256' });
   }
@@ -138,4 +146,19 @@ async function verifyVolume(
         problem: 'file listed in the manifest is missing from the volume',
       });
   }
+  return { problems, files: seen.size, plaintextBytes: plaintext.bytes };
+}
+
+async function verifyVolume(
+  deps: VerifyDeps,
+  volume: ArchiveManifest['volumes'][number],
+  report: VerifyReport,
+  problem: (p: Omit<VerifyProblem, 'archiveId'>) => void,
+): Promise<void> {
+  const result = await unpackVolume(deps, volume);
+  result.problems.forEach(problem);
+  report.filesChecked += result.files;
+  if (result.problems.some((p) => p.problem.startsWith('volume cannot be read'))) return;
+  report.volumesChecked += 1;
+  report.plaintextBytes += result.plaintextBytes;
 }
