@@ -13,6 +13,7 @@ import { ensureBuckets } from './setup/ensure-buckets';
 import { verifyChainWithConfig, verifyWithConfig } from './verify/verify-with-config';
 import type { ChainProblem } from './verify/verify-chain';
 import { TOOL_VERSION } from './tool-version';
+import type { RestoreRequest, RestoreResult } from './restore/restore-types';
 
 const program = new Command('snapseal')
   .description('Sealed, encrypted, verifiable archives of OpenSearch/Elasticsearch snapshots')
@@ -214,6 +215,44 @@ program
         : `FAILED ${archiveId}:\n${report.problems.map((p) => `  ${[p.volume ? `volume ${p.volume}` : '', p.file ?? ''].filter(Boolean).join(' ')}: ${p.problem}`).join('\n')}`,
     );
     if (!report.ok) process.exitCode = 4;
+  });
+
+program
+  .command('restore <archive-id>')
+  .description(
+    'verify an archive while unpacking it into staging, restore its indices under new names, compare document counts',
+  )
+  .option('--indices <names>', 'comma-separated index names to restore (default: all in the archive)')
+  .option('--rename-prefix <prefix>', 'restored indices are named <prefix><original>', 'restored-')
+  .action(async (archiveId: string, opts: { indices?: string; renamePrefix: string }) => {
+    const g = globals();
+    const config = configFrom(g);
+    const request: RestoreRequest = {
+      archiveId,
+      indices: opts.indices
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      renamePrefix: opts.renamePrefix,
+    };
+    const result = await withTemporal(config, async (client) => {
+      const handle = await client.workflow.start('restoreArchive', {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: `${config.temporal.taskQueue}/restore/${archiveId}/${opts.renamePrefix}`,
+        args: [request],
+      });
+      if (!g.json)
+        process.stderr.write(
+          `restoring ${archiveId}: ${workflowUrl(config, handle.workflowId, handle.firstExecutionRunId)}\n`,
+        );
+      return (await handle.result()) as RestoreResult;
+    });
+    output(g, result, () =>
+      [
+        `restored ${archiveId}:`,
+        ...result.indices.map((i) => `  ${i.restoredAs}: ${i.actual} documents (manifest: ${i.expected})`),
+      ].join('\n'),
+    );
   });
 
 program

@@ -9,6 +9,8 @@ export const FailureType = {
   SnapshotFailed: 'SnapshotFailed',
   StagingChanged: 'StagingChanged',
   KeyUnusable: 'KeyUnusable',
+  ArchiveTampered: 'ArchiveTampered',
+  RestoreMismatch: 'RestoreMismatch',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

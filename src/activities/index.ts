@@ -8,6 +8,9 @@ import { createPlanArchiveVolumes } from './plan-archive-volumes';
 import { createPrepareArchive } from './prepare-archive';
 import { createSealArchive } from './seal-archive';
 import { createTakeSnapshot } from './take-snapshot';
+import { createPrepareRestore } from './prepare-restore';
+import { createRestoreActivities } from './restore-indices';
+import { createStageRestoreVolume } from './stage-restore-volume';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -19,6 +22,9 @@ export function createActivities(deps: ActivityDeps) {
     sealArchive: createSealArchive(deps),
     describeSealedArchive: createDescribeSealedArchive(deps),
     cleanUpRun: createCleanUpRun(deps),
+    prepareRestore: createPrepareRestore(deps),
+    stageRestoreVolume: createStageRestoreVolume(deps),
+    ...createRestoreActivities(deps),
   };
 }
 

@@ -5,6 +5,7 @@ import type { PrivateKey, PublicKey } from 'openpgp';
 import type { Config } from '../config';
 import {
   fingerprint,
+  readDecryptionKey,
   readRecipientKeys,
   readSigningKey,
   readVerificationKeys,
@@ -18,6 +19,8 @@ export interface ArchiveKeys {
   signingFingerprint: string;
   /** Public keys whose signatures verify (the signing key's own public half, plus SNAPSEAL_VERIFY_KEY_FILES). */
   verify: PublicKey[];
+  /** A recipient's private key, only on workers that verify or restore (SNAPSEAL_DECRYPTION_KEY_FILE). */
+  decryption?: PrivateKey;
 }
 
 async function readKeyFile(path: string, setting: string): Promise<string> {
@@ -57,7 +60,14 @@ export async function loadArchiveKeys(keys: Config['keys']): Promise<ArchiveKeys
     signing.toPublic(),
     ...(extraVerify.length > 0 ? await readVerificationKeys(extraVerify) : []),
   ];
+  const decryption = keys.decryptionKeyFile
+    ? await readDecryptionKey(
+        await readKeyFile(keys.decryptionKeyFile, 'SNAPSEAL_DECRYPTION_KEY_FILE'),
+        keys.decryptionKeyPassphrase?.reveal(),
+      )
+    : undefined;
   return {
+    decryption,
     recipients,
     recipientFingerprints: recipients.map(fingerprint),
     signing,

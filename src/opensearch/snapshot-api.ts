@@ -180,3 +180,62 @@ export async function deleteSnapshot(client: Client, repository: string, snapsho
     client.snapshot.delete({ repository, snapshot }, { ignore: [404] }),
   );
 }
+
+export async function registerReadonlyS3Repository(
+  client: Client,
+  repository: string,
+  settings: S3RepositorySettings,
+): Promise<void> {
+  await call(`Registering read-only repository "${repository}"`, () =>
+    client.snapshot.createRepository({
+      repository,
+      verify: false,
+      body: { type: 's3', settings: { ...settings, readonly: true } as object },
+    }),
+  );
+}
+
+/** Start restoring `indices` of a snapshot as `<renamePrefix><name>` (without waiting). */
+export async function startRestore(
+  client: Client,
+  repository: string,
+  snapshot: string,
+  indices: string[],
+  renamePrefix: string,
+): Promise<void> {
+  await call(`Restoring snapshot "${snapshot}"`, () =>
+    client.snapshot.restore({
+      repository,
+      snapshot,
+      wait_for_completion: false,
+      body: {
+        indices: indices.join(','),
+        include_global_state: false,
+        rename_pattern: '(.+)',
+        rename_replacement: `${renamePrefix}$1`,
+        include_aliases: false,
+      },
+    }),
+  );
+}
+
+/** Whether every shard of the given indices has finished recovering from the snapshot. */
+export async function restoreFinished(
+  client: Client,
+  indices: string[],
+): Promise<{ done: boolean; shards: number; doneShards: number }> {
+  const { body } = await call('Reading restore progress', () =>
+    client.indices.recovery({ index: indices.join(',') }),
+  );
+  const shards = Object.values(body as Record<string, { shards: { stage: string }[] }>).flatMap(
+    (i) => i.shards,
+  );
+  const doneShards = shards.filter((s) => s.stage === 'DONE').length;
+  return { done: shards.length > 0 && doneShards === shards.length, shards: shards.length, doneShards };
+}
+
+export async function countDocuments(client: Client, index: string): Promise<number> {
+  await call(`Refreshing ${index}`, () => client.indices.refresh({ index }));
+  const { body } = await call(`Counting documents of ${index}`, () => client.count({ index }));
+  return body.count;
+}

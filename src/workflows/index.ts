@@ -1,3 +1,4 @@
 // Every workflow the snapseal worker runs (this file is the worker's workflowsPath).
 export { archiveSnapshot } from './archive-snapshot';
 export { dailyArchive } from './daily-archive';
+export { restoreArchive } from './restore-archive';

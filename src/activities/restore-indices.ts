@@ -1,0 +1,69 @@
+// The restore's cluster side: register the unpacked repository read-only, start the restore under new names,
+// report progress, compare document counts with the manifest, and clean up.
+import { Context } from '@temporalio/activity';
+import {
+  countDocuments,
+  deleteRepository,
+  registerReadonlyS3Repository,
+  restoreFinished,
+  startRestore,
+} from '../opensearch/snapshot-api';
+import type { RestorePlan, RestoreResult } from '../restore/restore-types';
+import { deletePrefix } from '../s3/s3-objects';
+import type { ActivityDeps } from './activity-deps';
+import { FailureType, permanentFailure } from './failure-types';
+
+export function createRestoreActivities({ config, s3, opensearch }: ActivityDeps) {
+  return {
+    async startRestoreFromArchive(plan: RestorePlan): Promise<void> {
+      await registerReadonlyS3Repository(opensearch, plan.repository, {
+        bucket: config.staging.bucket,
+        base_path: plan.repositoryBasePath,
+        client: config.opensearch.repositoryClient,
+      });
+      await startRestore(
+        opensearch,
+        plan.repository,
+        plan.snapshot,
+        plan.indices.map((i) => i.name),
+        plan.renamePrefix,
+      );
+    },
+
+    async checkRestore(plan: RestorePlan): Promise<{ done: boolean; shards: number; doneShards: number }> {
+      const progress = await restoreFinished(
+        opensearch,
+        plan.indices.map((i) => i.restoredAs),
+      );
+      Context.current().heartbeat(progress);
+      return progress;
+    },
+
+    async compareRestoredCounts(plan: RestorePlan): Promise<RestoreResult> {
+      const indices = [];
+      for (const i of plan.indices) {
+        indices.push({
+          name: i.name,
+          restoredAs: i.restoredAs,
+          expected: i.docCount,
+          actual: await countDocuments(opensearch, i.restoredAs),
+        });
+      }
+      const wrong = indices.filter((i) => i.expected !== i.actual);
+      if (wrong.length > 0) {
+        throw permanentFailure(
+          FailureType.RestoreMismatch,
+          `Restored document counts differ from the manifest: ${wrong.map((i) => `${i.restoredAs} has ${i.actual}, expected ${i.expected}`).join('; ')}`,
+        );
+      }
+      return { archiveId: plan.archiveId, indices };
+    },
+
+    async cleanUpRestore(plan: RestorePlan): Promise<{ stagedObjectsDeleted: number }> {
+      await deleteRepository(opensearch, plan.repository);
+      return {
+        stagedObjectsDeleted: await deletePrefix(s3, config.staging.bucket, `${plan.repositoryBasePath}/`),
+      };
+    },
+  };
+}

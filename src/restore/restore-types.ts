@@ -1,0 +1,26 @@
+// Data that flows between the restore workflow and its activities. Small, JSON-friendly, no secrets.
+
+export interface RestoreRequest {
+  archiveId: string;
+  /** Index names to restore (default: every index of the archive). */
+  indices?: string[];
+  /** Restored indices are named <renamePrefix><original name>. */
+  renamePrefix: string;
+}
+
+export interface RestorePlan {
+  archiveId: string;
+  snapshot: string;
+  repository: string;
+  /** base_path of the read-only repository the verified volumes are unpacked into. */
+  repositoryBasePath: string;
+  volumes: number[];
+  /** Original index name → document count recorded in the manifest. */
+  indices: { name: string; restoredAs: string; docCount: number }[];
+  renamePrefix: string;
+}
+
+export interface RestoreResult {
+  archiveId: string;
+  indices: { name: string; restoredAs: string; expected: number; actual: number }[];
+}

@@ -1,0 +1,90 @@
+// The restore workflow: check the archive → unpack every volume, verified, into a fresh staging folder →
+// register it read-only (only once every volume passed) → restore under new names → wait → compare document
+// counts with the manifest → clean up the staging repository. Restored indices stay.
+import {
+  ActivityCancellationType,
+  CancellationScope,
+  log,
+  proxyActivities,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { RestoreRequest, RestoreResult } from '../restore/restore-types';
+import { ARCHIVE_ID, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from './search-attributes';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const NON_RETRYABLE = [
+  'InvalidInput',
+  'ClusterRejected',
+  'ArchiveTampered',
+  'RestoreMismatch',
+  'KeyUnusable',
+];
+
+const quick = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
+});
+
+const streaming = proxyActivities<Activities>({
+  startToCloseTimeout: '12 hours',
+  heartbeatTimeout: '2 minutes',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: {
+    initialInterval: '5s',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
+});
+
+const cleanup = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+export async function restoreArchive(request: RestoreRequest): Promise<RestoreResult> {
+  const stage = (name: string): void => upsertSearchAttributes([{ key: STAGE, value: name }]);
+  upsertSearchAttributes([{ key: ARCHIVE_ID, value: request.archiveId }]);
+  stage('restore-preparing');
+  const runTag = workflowInfo().runId.replace(/-/g, '').slice(0, 12);
+  const plan = await quick.prepareRestore(request, runTag);
+  upsertSearchAttributes([{ key: VOLUMES_TOTAL, value: plan.volumes.length }]);
+  try {
+    stage('restore-unpacking');
+    let done = 0;
+    for (const index of plan.volumes) {
+      await streaming.stageRestoreVolume(plan, index);
+      upsertSearchAttributes([{ key: VOLUMES_DONE, value: (done += 1) }]);
+    }
+    stage('restore-restoring');
+    await quick.startRestoreFromArchive(plan);
+    let delayMs = 1000;
+    while (!(await quick.checkRestore(plan)).done) {
+      await sleep(delayMs);
+      delayMs = Math.min(delayMs * 2, 60_000);
+    }
+    stage('restore-comparing');
+    const result = await quick.compareRestoredCounts(plan);
+    stage('restored');
+    return result;
+  } finally {
+    await CancellationScope.nonCancellable(async () => {
+      try {
+        log.info('Restore staging cleaned up', { ...(await cleanup.cleanUpRestore(plan)) });
+      } catch (err) {
+        log.error('Restore cleanup failed; staged objects may remain', { error: String(err) });
+      }
+    });
+  }
+}
