@@ -11,6 +11,7 @@ import { createTakeSnapshot } from './take-snapshot';
 import { createPrepareRestore } from './prepare-restore';
 import { createRestoreActivities } from './restore-indices';
 import { createStageRestoreVolume } from './stage-restore-volume';
+import { createThawArchive } from './thaw-archive';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     describeSealedArchive: createDescribeSealedArchive(deps),
     cleanUpRun: createCleanUpRun(deps),
     prepareRestore: createPrepareRestore(deps),
+    thawArchive: createThawArchive(deps),
     stageRestoreVolume: createStageRestoreVolume(deps),
     ...createRestoreActivities(deps),
   };

@@ -6,6 +6,8 @@ export interface RestoreRequest {
   indices?: string[];
   /** Restored indices are named <renamePrefix><original name>. */
   renamePrefix: string;
+  /** Retrieval tier for objects in Glacier / Deep Archive (default Standard). */
+  thawTier?: 'Expedited' | 'Standard' | 'Bulk';
 }
 
 export interface RestorePlan {

@@ -2,3 +2,4 @@
 export { archiveSnapshot } from './archive-snapshot';
 export { dailyArchive } from './daily-archive';
 export { restoreArchive } from './restore-archive';
+export { awaitThaw } from './await-thaw';

@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { RestoreRequest, RestoreResult } from '../restore/restore-types';
+import { awaitThaw } from './await-thaw';
 import { ARCHIVE_ID, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from './search-attributes';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -56,6 +57,9 @@ const cleanup = proxyActivities<Activities>({
 export async function restoreArchive(request: RestoreRequest): Promise<RestoreResult> {
   const stage = (name: string): void => upsertSearchAttributes([{ key: STAGE, value: name }]);
   upsertSearchAttributes([{ key: ARCHIVE_ID, value: request.archiveId }]);
+  stage('restore-thawing');
+  // Archives in Glacier / Deep Archive are thawed first; on warm storage this is one quick look.
+  await awaitThaw({ archiveId: request.archiveId, tier: request.thawTier ?? 'Standard', days: 7 });
   stage('restore-preparing');
   const runTag = workflowInfo().runId.replace(/-/g, '').slice(0, 12);
   const plan = await quick.prepareRestore(request, runTag);

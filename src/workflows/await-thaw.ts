@@ -1,0 +1,40 @@
+// Waits, durably and for hours if need be, until every object of an archive is readable: requests thaws,
+// then polls with backoff. The Temporal UI shows how many objects are still thawing.
+import { proxyActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { ThawRequest } from '../activities/thaw-archive';
+import { STAGE } from './search-attributes';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const { thawArchive } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
+});
+
+export interface ThawOptions extends ThawRequest {
+  /** First wait between polls, and the longest (ms); S3 thaws take minutes (Expedited) to 48 hours (Bulk). */
+  firstPollMs?: number;
+  maxPollMs?: number;
+}
+
+export async function awaitThaw(options: ThawOptions): Promise<{ polls: number; requested: number }> {
+  let delay = options.firstPollMs ?? 60_000;
+  const maxDelay = options.maxPollMs ?? 30 * 60_000;
+  let requested = 0;
+  for (let polls = 1; ; polls++) {
+    const status = await thawArchive({
+      archiveId: options.archiveId,
+      tier: options.tier,
+      days: options.days,
+    });
+    requested += status.requested.length;
+    if (status.thawing.length === 0) return { polls, requested };
+    upsertSearchAttributes([
+      { key: STAGE, value: `thawing ${status.thawing.length} of ${status.objects} objects` },
+    ]);
+    await sleep(delay);
+    delay = Math.min(delay * 2, maxDelay);
+  }
+}
