@@ -35,6 +35,7 @@ export default tseslint.config(
                 '../pipeline/*',
               ],
               message: 'Workflows orchestrate; I/O lives in activities (import activity types only).',
+              allowTypeImports: true,
             },
           ],
         },
