@@ -12,6 +12,7 @@ import { createPrepareRestore } from './prepare-restore';
 import { createRestoreActivities } from './restore-indices';
 import { createStageRestoreVolume } from './stage-restore-volume';
 import { createThawArchive } from './thaw-archive';
+import { createVerifyActivities } from './verify-activities';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     cleanUpRun: createCleanUpRun(deps),
     prepareRestore: createPrepareRestore(deps),
     thawArchive: createThawArchive(deps),
+    ...createVerifyActivities(deps),
     stageRestoreVolume: createStageRestoreVolume(deps),
     ...createRestoreActivities(deps),
   };

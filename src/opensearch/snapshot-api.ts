@@ -239,3 +239,10 @@ export async function countDocuments(client: Client, index: string): Promise<num
   const { body } = await call(`Counting documents of ${index}`, () => client.count({ index }));
   return body.count;
 }
+
+export async function deleteIndices(client: Client, indices: string[]): Promise<void> {
+  if (indices.length === 0) return;
+  await call(`Deleting ${indices.join(', ')}`, () =>
+    client.indices.delete({ index: indices.join(',') }, { ignore: [404] }),
+  );
+}

@@ -3,3 +3,5 @@ export { archiveSnapshot } from './archive-snapshot';
 export { dailyArchive } from './daily-archive';
 export { restoreArchive } from './restore-archive';
 export { awaitThaw } from './await-thaw';
+export { verifyArchiveWorkflow } from './verify-archive';
+export { restoreDrill } from './restore-drill';

@@ -8,6 +8,8 @@ import { indicesForDate } from '../../src/archive/archive-date';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
 import { resolveIndices } from '../../src/opensearch/snapshot-api';
 import type { RestoreResult } from '../../src/restore/restore-types';
+import type { VerifyReport } from '../../src/verify/verify-archive';
+import type { DrillOutcome } from '../../src/workflows/restore-drill';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, type ArchiveHarness } from './archive-harness';
 import { uniqueName } from './stack';
@@ -89,5 +91,37 @@ describe('restore workflow (real stack)', () => {
     expect(cause.type).toBe('InvalidInput');
     expect(cause.message).toContain(`Index ${target} exists already`);
     await h.search.indices.delete({ index: target });
+  });
+
+  it('verifies the archive as a workflow, volume by volume', async () => {
+    const report = (await h.runWorker(
+      h.temporal.workflow.execute('verifyArchiveWorkflow', {
+        taskQueue: h.config.temporal.taskQueue,
+        workflowId: uniqueName('verify'),
+        args: [sealed.archiveId],
+      }),
+    )) as VerifyReport;
+    expect(report).toMatchObject({
+      archiveId: sealed.archiveId,
+      ok: true,
+      volumesChecked: sealed.volumes,
+      problems: [],
+    });
+    expect(report.plaintextBytes).toBe(sealed.plaintextBytes);
+  });
+
+  it('runs a restore drill of the newest archive and removes what it restored', async () => {
+    const outcome = (await h.runWorker(
+      h.temporal.workflow.execute('restoreDrill', {
+        taskQueue: h.config.temporal.taskQueue,
+        workflowId: uniqueName('drill'),
+        args: [],
+      }),
+    )) as DrillOutcome;
+    expect(outcome.passed).toBe(true);
+    expect(outcome.archiveId).toBe(sealed.archiveId);
+    expect(outcome.restored?.indices[0]).toMatchObject({ expected: docs, actual: docs });
+    expect(await resolveIndices(h.search, 'drill-*')).toEqual([]);
+    expect(await stagingKeys()).toEqual([]);
   });
 });

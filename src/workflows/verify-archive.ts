@@ -1,0 +1,52 @@
+// Verification of a large archive as a workflow: thaw if needed, check the signature, then every volume as its
+// own activity (any worker, retried alone, progress in the UI). The report names every problem.
+import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { VerifyReport } from '../verify/verify-archive';
+import { awaitThaw } from './await-thaw';
+import { ARCHIVE_ID, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from './search-attributes';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '12 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: {
+    initialInterval: '5s',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: ['InvalidInput', 'KeyUnusable'],
+  },
+});
+
+export async function verifyArchiveWorkflow(archiveId: string): Promise<VerifyReport> {
+  upsertSearchAttributes([
+    { key: ARCHIVE_ID, value: archiveId },
+    { key: STAGE, value: 'verify-thawing' },
+  ]);
+  await awaitThaw({ archiveId, tier: 'Standard', days: 7 });
+  upsertSearchAttributes([{ key: STAGE, value: 'verifying' }]);
+  const head = await acts.verifyManifest(archiveId);
+  const report: VerifyReport = {
+    archiveId,
+    ok: false,
+    signer: head.signer,
+    volumesChecked: 0,
+    filesChecked: 0,
+    plaintextBytes: 0,
+    problems: [...head.problems],
+  };
+  upsertSearchAttributes([{ key: VOLUMES_TOTAL, value: head.volumes.length }]);
+  for (const index of head.volumes) {
+    const volume = await acts.verifyVolume(archiveId, index);
+    report.problems.push(...volume.problems);
+    report.filesChecked += volume.files;
+    report.plaintextBytes += volume.bytes;
+    report.volumesChecked += 1;
+    upsertSearchAttributes([{ key: VOLUMES_DONE, value: report.volumesChecked }]);
+  }
+  report.ok = head.signer !== undefined && report.problems.length === 0;
+  upsertSearchAttributes([{ key: STAGE, value: report.ok ? 'verified' : 'verify-failed' }]);
+  return report;
+}
