@@ -6,7 +6,10 @@ import { configFrom, output, withTemporal, workflowUrl, type GlobalOptions } fro
 import { exitWithError } from './cli/exit-with-error';
 import { startArchive, waitForArchive } from './cli/archive-command';
 import { listArchives } from './cli/list-archives';
-import { createSchedule, withSchedule } from './cli/schedule-command';
+import { createSchedule, validateCron, validateTimeZone, withSchedule } from './cli/schedule-command';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import type { VerifyReport } from './verify/verify-archive';
+import type { DrillOutcome } from './workflows/restore-drill';
 import { runDemo } from './demo/run-demo';
 import { createS3Client } from './s3/create-s3-client';
 import { ensureBuckets } from './setup/ensure-buckets';
@@ -194,7 +197,11 @@ program
     '--chain',
     'walk all archives oldest to newest and report the first broken, missing, reordered or replayed link',
   )
-  .action(async (archiveId: string | undefined, opts: { chain?: boolean }) => {
+  .option(
+    '--workflow',
+    'run the check as a Temporal workflow on the workers (large or cold archives: thaws first)',
+  )
+  .action(async (archiveId: string | undefined, opts: { chain?: boolean; workflow?: boolean }) => {
     const g = globals();
     const config = configFrom(g);
     if (opts.chain) {
@@ -208,7 +215,20 @@ program
       return;
     }
     if (!archiveId) throw new UsageError('Name the archive to verify (see `snapseal list`), or pass --chain');
-    const report = await verifyWithConfig(config, archiveId);
+    const report = opts.workflow
+      ? await withTemporal(config, async (client) => {
+          const handle = await client.workflow.start('verifyArchiveWorkflow', {
+            taskQueue: config.temporal.taskQueue,
+            workflowId: `${config.temporal.taskQueue}/verify/${archiveId}/${Date.now()}`,
+            args: [archiveId],
+          });
+          if (!g.json)
+            process.stderr.write(
+              `verifying on the workers: ${workflowUrl(config, handle.workflowId, handle.firstExecutionRunId)}\n`,
+            );
+          return (await handle.result()) as VerifyReport;
+        })
+      : await verifyWithConfig(config, archiveId);
     output(g, report, () =>
       report.ok
         ? `OK ${archiveId}: signed by ${report.signer}; ${report.volumesChecked} volume(s), ${report.filesChecked} files, ${formatBytes(report.plaintextBytes)} verified`
@@ -252,6 +272,65 @@ program
         `restored ${archiveId}:`,
         ...result.indices.map((i) => `  ${i.restoredAs}: ${i.actual} documents (manifest: ${i.expected})`),
       ].join('\n'),
+    );
+  });
+
+const drill = program
+  .command('drill')
+  .description(
+    'restore drills: restore the newest archive under a throw-away prefix, check counts, delete it',
+  );
+drill
+  .command('run')
+  .description('run one drill now and wait for its outcome')
+  .action(async () => {
+    const g = globals();
+    const config = configFrom(g);
+    const outcome = await withTemporal(
+      config,
+      async (client) =>
+        (await client.workflow.execute('restoreDrill', {
+          taskQueue: config.temporal.taskQueue,
+          workflowId: `${config.temporal.taskQueue}/drill/${Date.now()}`,
+          args: [],
+        })) as DrillOutcome,
+    );
+    output(g, outcome, () =>
+      outcome.passed
+        ? `drill passed: ${outcome.archiveId} restored with matching counts (${outcome.restored?.indices.map((i) => `${i.name}: ${i.actual}`).join(', ')}), then removed`
+        : `drill FAILED for ${outcome.archiveId ?? '(no archive)'}: ${outcome.failure}`,
+    );
+    if (!outcome.passed) process.exitCode = 4;
+  });
+drill
+  .command('schedule')
+  .description('schedule drills (off until this is run): SNAPSEAL_SCHEDULE_ID-drill')
+  .requiredOption('--cron <expr>', 'when drills run, e.g. "0 6 * * 1" (Mondays 06:00)')
+  .option('--time-zone <tz>', 'IANA time zone (default: SNAPSEAL_SCHEDULE_TIMEZONE)')
+  .action(async (opts: { cron: string; timeZone?: string }) => {
+    const g = globals();
+    const config = configFrom(g);
+    const timeZone = opts.timeZone ?? config.schedule.timeZone;
+    validateCron(opts.cron);
+    validateTimeZone(timeZone);
+    const scheduleId = `${config.schedule.id}-drill`;
+    await withTemporal(config, (client) =>
+      client.schedule.create({
+        scheduleId,
+        spec: { cronExpressions: [opts.cron], timezone: timeZone },
+        action: {
+          type: 'startWorkflow',
+          workflowType: 'restoreDrill',
+          taskQueue: config.temporal.taskQueue,
+          args: [],
+        },
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+      }),
+    );
+    output(
+      g,
+      { scheduleId, cron: opts.cron, timeZone },
+      () => `created drill schedule ${scheduleId}: "${opts.cron}" ${timeZone}`,
     );
   });
 

@@ -39,7 +39,7 @@ export async function listArchives(
     });
   }
   if (temporal) {
-    const query = `WorkflowType = 'archiveSnapshot' AND ExecutionStatus = 'Running'`;
+    const query = `WorkflowType = 'archiveSnapshot' AND ExecutionStatus = 'Running' AND TaskQueue = '${config.temporal.taskQueue}'`;
     for await (const wf of temporal.workflow.list({ query })) {
       const id = wf.typedSearchAttributes.get(ARCHIVE_ID) ?? wf.workflowId;
       if (rows.some((r) => r.id === id)) continue;
