@@ -60,6 +60,15 @@ export function createArchiveVolume(deps: ActivityDeps) {
     if (!volume) throw permanentFailure(FailureType.StagingChanged, `Volume ${index} is not in the plan`);
 
     const totalBytes = volume.entries.reduce((sum, e) => sum + e.size, 0);
+    let progress: VolumeProgress = {
+      volume: index,
+      bytes: 0,
+      files: 0,
+      totalBytes,
+      totalFiles: volume.entries.length,
+    };
+    // Heartbeat on a clock too: while an upload part is in flight no bytes move, yet the worker is alive.
+    const beat = setInterval(() => ctx.heartbeat(progress), 10_000);
     const record = await streamVolume({
       s3,
       source: { bucket: config.staging.bucket, basePath: target.folders.repositoryBasePath },
@@ -74,21 +83,17 @@ export function createArchiveVolume(deps: ActivityDeps) {
       recipients: keys.recipients,
       signal: ctx.cancellationSignal,
       onProgress: (bytes, files) => {
-        const progress: VolumeProgress = {
-          volume: index,
-          bytes,
-          files,
-          totalBytes,
-          totalFiles: volume.entries.length,
-        };
+        progress = { ...progress, bytes, files };
         ctx.heartbeat(progress);
       },
-    }).catch((err: unknown) => {
-      // Report a cancelled run as cancelled (not failed), once the upload has been aborted.
-      if (ctx.cancellationSignal.aborted)
-        throw new CancelledFailure(`Volume ${index} aborted: the run was cancelled`);
-      throw err;
-    });
+    })
+      .catch((err: unknown) => {
+        // Report a cancelled run as cancelled (not failed), once the upload has been aborted.
+        if (ctx.cancellationSignal.aborted)
+          throw new CancelledFailure(`Volume ${index} aborted: the run was cancelled`);
+        throw err;
+      })
+      .finally(() => clearInterval(beat));
     await writeObject(s3, config.staging.bucket, recordKey, JSON.stringify(record));
     return summary(record);
   };

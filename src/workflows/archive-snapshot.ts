@@ -52,7 +52,8 @@ const quick = proxyActivities<Activities>({
 
 const streaming = proxyActivities<Activities>({
   startToCloseTimeout: '12 hours',
-  heartbeatTimeout: '2 minutes',
+  // The activity heartbeats at least every 10 s; a worker killed mid-volume is noticed within 30 s.
+  heartbeatTimeout: '30 seconds',
   // On cancellation, wait until the volume's upload is aborted: cleanup must not race a late upload.
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: {

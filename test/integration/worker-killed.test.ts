@@ -1,0 +1,114 @@
+// A worker killed with SIGKILL in the middle of a multi-volume archive: a second worker process picks the
+// run up and finishes it; completed volumes are not streamed again (at most the one in flight is).
+import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { ArchiveResult } from '../../src/archive/archive-types';
+import { indicesForDate } from '../../src/archive/archive-date';
+import { verifyWithConfig } from '../../src/verify/verify-with-config';
+import { VOLUMES_DONE } from '../../src/workflows/search-attributes';
+import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
+import { createArchiveHarness, type ArchiveHarness } from './archive-harness';
+
+const root = join(__dirname, '..', '..');
+const DATE = '2026-11-21';
+
+describe('worker killed mid-archive (real processes)', () => {
+  let h: ArchiveHarness;
+  const workers: ChildProcess[] = [];
+
+  const startWorker = (): ChildProcess => {
+    const child = spawn('node', [join(root, 'dist', 'worker.js')], {
+      env: {
+        ...process.env,
+        SNAPSEAL_TASK_QUEUE: h.config.temporal.taskQueue,
+        SNAPSEAL_STAGING_BUCKET: h.config.staging.bucket,
+        SNAPSEAL_ARCHIVE_BUCKET: h.config.archive.bucket,
+        SNAPSEAL_INDEX_TEMPLATE: h.template,
+        SNAPSEAL_RECIPIENT_KEY_FILES: h.keys.recipientPublic,
+        SNAPSEAL_SIGNING_KEY_FILE: h.keys.archiverPrivate,
+        SNAPSEAL_MAX_VOLUME_MIB: '4',
+        SNAPSEAL_VOLUME_CONCURRENCY: '1',
+      },
+      stdio: 'ignore',
+    });
+    workers.push(child);
+    return child;
+  };
+
+  beforeAll(async () => {
+    h = await createArchiveHarness();
+  });
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    await h?.close();
+  });
+
+  it('finishes on a second worker, re-streaming at most the volume in flight', async () => {
+    const index = indicesForDate(h.template, DATE);
+    await h.search.indices.create({
+      index,
+      body: { settings: { number_of_shards: 1, number_of_replicas: 0 } },
+    });
+    // Incompressible documents in separate segments: about 24 MiB over several volumes.
+    for (let i = 0; i < 24; i++) {
+      await h.search.index({
+        index,
+        refresh: true,
+        body: { n: i, blob: randomBytes(768 * 1024).toString('base64') },
+      });
+    }
+    const first = startWorker();
+    const handle = await h.temporal.workflow.start('archiveSnapshot', {
+      taskQueue: h.config.temporal.taskQueue,
+      workflowId: archiveWorkflowId(h.config.temporal.taskQueue, DATE),
+      args: [{ date: DATE }],
+    });
+    // Kill the worker once the first volume is done and the next one is streaming.
+    for (let i = 0; i < 1200; i++) {
+      if (((await handle.describe()).typedSearchAttributes.get(VOLUMES_DONE) ?? 0) >= 1) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    first.kill('SIGKILL');
+    const killedAt = Date.now();
+    startWorker();
+    const result = (await handle.result()) as ArchiveResult;
+    const recoverySeconds = (Date.now() - killedAt) / 1000;
+
+    expect(result.status).toBe('SEALED');
+    expect(result.volumes).toBeGreaterThan(2);
+    expect((await verifyWithConfig(h.config, result.archiveId)).ok).toBe(true);
+
+    // From the history: each volume's activity, and how many attempts it took.
+    const attempts = new Map<number, number>();
+    for (const event of (await handle.fetchHistory()).events ?? []) {
+      const started = event.activityTaskStartedEventAttributes;
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      if (scheduled?.activityType?.name === 'archiveVolume') attempts.set(Number(event.eventId), 1);
+      if (started) {
+        const id = Number(started.scheduledEventId);
+        if (attempts.has(id)) attempts.set(id, Math.max(attempts.get(id)!, started.attempt ?? 1));
+      }
+    }
+    const redone = [...attempts.values()].filter((a) => a > 1).length;
+    expect(attempts.size).toBe(result.volumes); // one activity per volume, never a second one for a done volume
+    expect(redone).toBeLessThanOrEqual(1); // at most the volume in flight was streamed again
+    // No orphans: the archive folder holds exactly its volumes, manifest and signature; no upload is left open.
+    const folder = `${h.config.archive.prefix}${result.archiveId}/`;
+    const listed = await h.s3.send(
+      new ListObjectsV2Command({ Bucket: h.config.archive.bucket, Prefix: folder }),
+    );
+    expect((listed.Contents ?? []).length).toBe(result.volumes + 2);
+    const uploads = await h.s3.send(
+      new ListMultipartUploadsCommand({ Bucket: h.config.archive.bucket, Prefix: folder }),
+    );
+    expect(uploads.Uploads ?? []).toEqual([]);
+    expect(
+      (await h.s3.send(new ListObjectsV2Command({ Bucket: h.config.staging.bucket }))).Contents ?? [],
+    ).toEqual([]);
+    console.log(
+      `worker-killed: ${result.volumes} volumes, ${redone} re-streamed, recovered in ${recoverySeconds.toFixed(1)} s`,
+    );
+  });
+});
