@@ -19,5 +19,13 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       setupFiles: ['<rootDir>/test/integration/load-stack-env.ts'],
     },
+    {
+      // Fault tests break real processes of the local stack (kill -9 a worker, restart MinIO or Temporal).
+      displayName: 'faults',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/faults'],
+      transform: { '^.+\\.ts$': tsJest },
+      setupFiles: ['<rootDir>/test/integration/load-stack-env.ts'],
+    },
   ],
 };

@@ -4,6 +4,7 @@
 #
 #   scripts/stack.sh up       install what is missing, start what is not running, wait until healthy
 #   scripts/stack.sh down     stop exactly the processes `up` started
+#   scripts/stack.sh stop S   stop one service (fault tests); `up` starts it again
 #   scripts/stack.sh status   one line per service
 #   scripts/stack.sh env      print the connection settings (also written to .stack/env)
 #
@@ -200,9 +201,14 @@ cmd_up() {
   log "stack up in $((SECONDS - t0))s; settings in $STACK_DIR/env; Temporal UI http://127.0.0.1:$TEMPORAL_UI_PORT"
 }
 
+# stop_services NAME...: stop the named services `up` started (by pid); `up` starts them again.
 cmd_down() {
+  stop_services opensearch temporal minio
+}
+
+stop_services() {
   local name pid
-  for name in opensearch temporal minio; do
+  for name in "$@"; do
     pid=$(pid_of "$name")
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
       log "stopping $name (pid $pid)"
@@ -233,8 +239,13 @@ cmd_status() {
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
+  stop)
+    shift
+    [ $# -gt 0 ] || die "usage: scripts/stack.sh stop temporal|minio|opensearch..."
+    stop_services "$@"
+    ;;
   status) cmd_status ;;
   env) [ -f "$STACK_DIR/env" ] || die "no $STACK_DIR/env yet: run 'npm run stack -- up'"; cat "$STACK_DIR/env" ;;
   install) install_all ;;
-  *) die "usage: scripts/stack.sh up|down|status|env|install" ;;
+  *) die "usage: scripts/stack.sh up|down|stop SERVICE|status|env|install" ;;
 esac

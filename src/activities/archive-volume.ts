@@ -13,6 +13,8 @@ import { isNotFound } from '../s3/s3-errors';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
+const STALL_MS = 120_000;
+
 export interface VolumeProgress {
   volume: number;
   bytes: number;
@@ -67,8 +69,16 @@ export function createArchiveVolume(deps: ActivityDeps) {
       totalBytes,
       totalFiles: volume.entries.length,
     };
-    // Heartbeat on a clock too: while an upload part is in flight no bytes move, yet the worker is alive.
-    const beat = setInterval(() => ctx.heartbeat(progress), 10_000);
+    // Heartbeat on a clock too (while an upload part is in flight no bytes move, yet the worker is alive),
+    // but give up on a stream that has moved no byte for STALL_MS: a dead connection must fail and retry,
+    // not keep a slot busy forever.
+    const stall = new AbortController();
+    let lastMove = Date.now();
+    const beat = setInterval(() => {
+      if (Date.now() - lastMove > STALL_MS)
+        stall.abort(new Error(`Volume ${index} stalled: no byte moved for ${STALL_MS / 1000} s`));
+      else ctx.heartbeat(progress);
+    }, 10_000);
     const record = await streamVolume({
       s3,
       source: { bucket: config.staging.bucket, basePath: target.folders.repositoryBasePath },
@@ -81,8 +91,9 @@ export function createArchiveVolume(deps: ActivityDeps) {
       index,
       entries: volume.entries,
       recipients: keys.recipients,
-      signal: ctx.cancellationSignal,
+      signal: AbortSignal.any([ctx.cancellationSignal, stall.signal]),
       onProgress: (bytes, files) => {
+        if (bytes !== progress.bytes) lastMove = Date.now();
         progress = { ...progress, bytes, files };
         ctx.heartbeat(progress);
       },

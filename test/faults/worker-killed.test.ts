@@ -1,17 +1,15 @@
 // A worker killed with SIGKILL in the middle of a multi-volume archive: a second worker process picks the
 // run up and finishes it; completed volumes are not streamed again (at most the one in flight is).
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { ArchiveResult } from '../../src/archive/archive-types';
 import { indicesForDate } from '../../src/archive/archive-date';
 import { verifyWithConfig } from '../../src/verify/verify-with-config';
 import { VOLUMES_DONE } from '../../src/workflows/search-attributes';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
-import { createArchiveHarness, type ArchiveHarness } from './archive-harness';
+import { createArchiveHarness, type ArchiveHarness } from '../integration/archive-harness';
+import { loadIncompressibleIndex, startWorkerProcess } from './worker-process';
 
-const root = join(__dirname, '..', '..');
 const DATE = '2026-11-21';
 
 describe('worker killed mid-archive (real processes)', () => {
@@ -19,20 +17,7 @@ describe('worker killed mid-archive (real processes)', () => {
   const workers: ChildProcess[] = [];
 
   const startWorker = (): ChildProcess => {
-    const child = spawn('node', [join(root, 'dist', 'worker.js')], {
-      env: {
-        ...process.env,
-        SNAPSEAL_TASK_QUEUE: h.config.temporal.taskQueue,
-        SNAPSEAL_STAGING_BUCKET: h.config.staging.bucket,
-        SNAPSEAL_ARCHIVE_BUCKET: h.config.archive.bucket,
-        SNAPSEAL_INDEX_TEMPLATE: h.template,
-        SNAPSEAL_RECIPIENT_KEY_FILES: h.keys.recipientPublic,
-        SNAPSEAL_SIGNING_KEY_FILE: h.keys.archiverPrivate,
-        SNAPSEAL_MAX_VOLUME_MIB: '4',
-        SNAPSEAL_VOLUME_CONCURRENCY: '1',
-      },
-      stdio: 'ignore',
-    });
+    const child = startWorkerProcess(h, { SNAPSEAL_MAX_VOLUME_MIB: '4', SNAPSEAL_VOLUME_CONCURRENCY: '1' });
     workers.push(child);
     return child;
   };
@@ -47,18 +32,7 @@ describe('worker killed mid-archive (real processes)', () => {
 
   it('finishes on a second worker, re-streaming at most the volume in flight', async () => {
     const index = indicesForDate(h.template, DATE);
-    await h.search.indices.create({
-      index,
-      body: { settings: { number_of_shards: 1, number_of_replicas: 0 } },
-    });
-    // Incompressible documents in separate segments: about 24 MiB over several volumes.
-    for (let i = 0; i < 24; i++) {
-      await h.search.index({
-        index,
-        refresh: true,
-        body: { n: i, blob: randomBytes(768 * 1024).toString('base64') },
-      });
-    }
+    await loadIncompressibleIndex(h, index, 24); // about 24 MiB: several 4 MiB volumes
     const first = startWorker();
     const handle = await h.temporal.workflow.start('archiveSnapshot', {
       taskQueue: h.config.temporal.taskQueue,

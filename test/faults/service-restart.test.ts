@@ -1,0 +1,81 @@
+// The local stack's own services restarted in the middle of an archive: the run completes after they
+// return, and the archive verifies with no orphan objects.
+import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { WorkflowHandle } from '@temporalio/client';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { ArchiveResult } from '../../src/archive/archive-types';
+import { indicesForDate } from '../../src/archive/archive-date';
+import { verifyWithConfig } from '../../src/verify/verify-with-config';
+import { VOLUMES_DONE } from '../../src/workflows/search-attributes';
+import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
+import { createArchiveHarness, type ArchiveHarness } from '../integration/archive-harness';
+import { loadIncompressibleIndex, startWorkerProcess } from './worker-process';
+
+const run = promisify(execFile);
+const stack = (...args: string[]) =>
+  run('bash', [join(__dirname, '..', '..', 'scripts', 'stack.sh'), ...args]);
+const DATE = '2026-11-21';
+
+/** Wait for a workflow's result through a server outage: the long poll fails while the server is away. */
+async function resultThroughOutage(handle: WorkflowHandle): Promise<ArchiveResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await handle.result()) as ArchiveResult;
+    } catch (err) {
+      if (attempt >= 60 || (err as Error).name === 'WorkflowFailedError') throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+// MinIO restarted mid-upload is not in this suite yet: in 2 of 3 runs here the run did not finish within 5 min
+// (an activity stalled after its first 512 bytes and its retry was not picked up); see the project notes.
+describe.each([['temporal']])('%s restarted mid-archive', (service) => {
+  let h: ArchiveHarness;
+  let worker: ChildProcess | undefined;
+  beforeAll(async () => {
+    h = await createArchiveHarness();
+  });
+  afterAll(async () => {
+    await stack('up'); // whatever happened, leave the stack running for the tests after this one
+    worker?.kill('SIGKILL');
+    await h?.close();
+  });
+
+  it('completes after the service returns, verifiable and without orphans', async () => {
+    await loadIncompressibleIndex(h, indicesForDate(h.template, DATE), 16);
+    worker = startWorkerProcess(h, { SNAPSEAL_MAX_VOLUME_MIB: '4', SNAPSEAL_VOLUME_CONCURRENCY: '1' });
+    const handle = await h.temporal.workflow.start('archiveSnapshot', {
+      taskQueue: h.config.temporal.taskQueue,
+      workflowId: archiveWorkflowId(h.config.temporal.taskQueue, DATE),
+      args: [{ date: DATE }],
+    });
+    for (let i = 0; i < 1200; i++) {
+      if (((await handle.describe()).typedSearchAttributes.get(VOLUMES_DONE) ?? 0) >= 1) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const stoppedAt = Date.now();
+    await stack('stop', service);
+    await new Promise((r) => setTimeout(r, 3000)); // the outage
+    await stack('up');
+    const result = await resultThroughOutage(handle);
+    const recoverySeconds = (Date.now() - stoppedAt) / 1000;
+
+    expect(result.status).toBe('SEALED');
+    expect((await verifyWithConfig(h.config, result.archiveId)).ok).toBe(true);
+    const folder = `${h.config.archive.prefix}${result.archiveId}/`;
+    const listed = await h.s3.send(
+      new ListObjectsV2Command({ Bucket: h.config.archive.bucket, Prefix: folder }),
+    );
+    expect((listed.Contents ?? []).length).toBe(result.volumes + 2);
+    const uploads = await h.s3.send(
+      new ListMultipartUploadsCommand({ Bucket: h.config.archive.bucket, Prefix: folder }),
+    );
+    expect(uploads.Uploads ?? []).toEqual([]);
+    console.log(
+      `${service} restarted: ${result.volumes} volumes sealed, ${recoverySeconds.toFixed(1)} s from stop to sealed`,
+    );
+  });
+});
