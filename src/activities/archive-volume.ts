@@ -13,7 +13,8 @@ import { isNotFound } from '../s3/s3-errors';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
-const STALL_MS = 120_000;
+// Generous: a 64 MiB part on a slow link may hold the stream still for minutes; a dead connection holds it forever.
+const STALL_MS = 600_000;
 
 export interface VolumeProgress {
   volume: number;
