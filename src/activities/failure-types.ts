@@ -1,18 +1,8 @@
-// The non-retryable failure types snapseal raises; workflows and the CLI match on these names.
+// Raising snapseal's permanent failures as non-retryable ApplicationFailures.
 import { ApplicationFailure } from '@temporalio/common';
+import type { FailureType } from '../failure-types';
 
-export const FailureType = {
-  InvalidInput: 'InvalidInput',
-  IndexNotFound: 'IndexNotFound',
-  BucketUnusable: 'BucketUnusable',
-  ClusterRejected: 'ClusterRejected',
-  SnapshotFailed: 'SnapshotFailed',
-  StagingChanged: 'StagingChanged',
-  KeyUnusable: 'KeyUnusable',
-  ArchiveTampered: 'ArchiveTampered',
-  RestoreMismatch: 'RestoreMismatch',
-} as const;
-export type FailureType = (typeof FailureType)[keyof typeof FailureType];
+export { FailureType } from '../failure-types';
 
 /** A failure Temporal must not retry: the input or the environment has to change first. */
 export function permanentFailure(type: FailureType, message: string, cause?: unknown): ApplicationFailure {

@@ -1,7 +1,6 @@
 // The archive workflow: snapshot → wait → stream volumes (tar, sha256, OpenPGP, upload) → seal → clean up.
 // Orchestration only; every side effect is an activity. Cleanup runs whatever happens, cancellation included.
 import {
-  ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
   log,
@@ -11,6 +10,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { PERMANENT_FAILURE_TYPES } from '../failure-types';
+import { cleanupActivities, quickActivities, streamingActivities } from './activity-options';
 import type {
   ArchiveRequest,
   ArchiveResult,
@@ -29,41 +30,9 @@ import {
 
 type Activities = ReturnType<typeof createActivities>;
 
-const NON_RETRYABLE = [
-  'InvalidInput',
-  'IndexNotFound',
-  'BucketUnusable',
-  'ClusterRejected',
-  'SnapshotFailed',
-  'StagingChanged',
-  'KeyUnusable',
-];
-
-const quick = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 20,
-    nonRetryableErrorTypes: NON_RETRYABLE,
-  },
-});
-
-const streaming = proxyActivities<Activities>({
-  startToCloseTimeout: '12 hours',
-  // The activity heartbeats at least every 10 s; a worker killed mid-volume is noticed within 30 s.
-  heartbeatTimeout: '30 seconds',
-  // On cancellation, wait until the volume's upload is aborted: cleanup must not race a late upload.
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: {
-    initialInterval: '5s',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: NON_RETRYABLE,
-  },
-});
+const quick = quickActivities();
+const streaming = streamingActivities();
+const cleanup = cleanupActivities();
 
 // Preflight: a cluster or bucket that stays unreachable for about a minute fails the run with the reason.
 const preflight = proxyActivities<Activities>({
@@ -73,14 +42,8 @@ const preflight = proxyActivities<Activities>({
     backoffCoefficient: 2,
     maximumInterval: '20s',
     maximumAttempts: 5,
-    nonRetryableErrorTypes: NON_RETRYABLE,
+    nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
   },
-});
-
-// Cleanup must eventually succeed (a cluster or S3 outage passes); it retries until it does.
-const cleanup = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
 function stage(name: string): void {

@@ -1,58 +1,15 @@
 // The restore workflow: check the archive → unpack every volume, verified, into a fresh staging folder →
 // register it read-only (only once every volume passed) → restore under new names → wait → compare document
 // counts with the manifest → clean up the staging repository. Restored indices stay.
-import {
-  ActivityCancellationType,
-  CancellationScope,
-  log,
-  proxyActivities,
-  sleep,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import { CancellationScope, log, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { cleanupActivities, quickActivities, streamingActivities } from './activity-options';
 import type { RestoreRequest, RestoreResult } from '../restore/restore-types';
 import { awaitThaw } from './await-thaw';
 import { ARCHIVE_ID, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from './search-attributes';
 
-type Activities = ReturnType<typeof createActivities>;
-
-const NON_RETRYABLE = [
-  'InvalidInput',
-  'ClusterRejected',
-  'ArchiveTampered',
-  'RestoreMismatch',
-  'KeyUnusable',
-];
-
-const quick = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 20,
-    nonRetryableErrorTypes: NON_RETRYABLE,
-  },
-});
-
-const streaming = proxyActivities<Activities>({
-  startToCloseTimeout: '12 hours',
-  heartbeatTimeout: '2 minutes',
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: {
-    initialInterval: '5s',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: NON_RETRYABLE,
-  },
-});
-
-const cleanup = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+const quick = quickActivities();
+const streaming = streamingActivities();
+const cleanup = cleanupActivities();
 
 export async function restoreArchive(request: RestoreRequest): Promise<RestoreResult> {
   const stage = (name: string): void => upsertSearchAttributes([{ key: STAGE, value: name }]);

@@ -81,3 +81,14 @@ export async function createArchiveHarness(overrides: Record<string, string> = {
     },
   };
 }
+
+/** Snapshot repositories on the cluster that point at this harness's staging bucket (leftovers of a run). */
+export async function stagingRepositories(h: ArchiveHarness): Promise<string[]> {
+  const repos = (await h.search.snapshot.getRepository({})).body as Record<
+    string,
+    { settings?: { bucket?: string } }
+  >;
+  return Object.entries(repos)
+    .filter(([, r]) => r.settings?.bucket === h.config.staging.bucket)
+    .map(([name]) => name);
+}

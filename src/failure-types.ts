@@ -1,0 +1,16 @@
+// The names of snapseal's permanent failures (retrying cannot help). One list: activities raise them,
+// workflows tell Temporal not to retry them, the CLI and tests match on them.
+export const FailureType = {
+  InvalidInput: 'InvalidInput',
+  IndexNotFound: 'IndexNotFound',
+  BucketUnusable: 'BucketUnusable',
+  ClusterRejected: 'ClusterRejected',
+  SnapshotFailed: 'SnapshotFailed',
+  StagingChanged: 'StagingChanged',
+  KeyUnusable: 'KeyUnusable',
+  ArchiveTampered: 'ArchiveTampered',
+  RestoreMismatch: 'RestoreMismatch',
+} as const;
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];
+
+export const PERMANENT_FAILURE_TYPES: string[] = Object.values(FailureType);

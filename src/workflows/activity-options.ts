@@ -1,0 +1,43 @@
+// How workflows call activities, in one place: short calls, long streaming calls, and cleanup that retries
+// until it succeeds. Permanent failure types are never retried.
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { PERMANENT_FAILURE_TYPES } from '../failure-types';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** Calls that take seconds: retried with backoff for several minutes (an outage passes). */
+export const quickActivities = () =>
+  proxyActivities<Activities>({
+    startToCloseTimeout: '2 minutes',
+    retry: {
+      initialInterval: '2s',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 20,
+      nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+    },
+  });
+
+/** Streaming a volume: hours at most, heartbeats at least every 10 s, so a lost worker is noticed in 30 s. */
+export const streamingActivities = () =>
+  proxyActivities<Activities>({
+    startToCloseTimeout: '12 hours',
+    heartbeatTimeout: '30 seconds',
+    // On cancellation, wait until the volume's stream is aborted: cleanup must not race a late upload.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry: {
+      initialInterval: '5s',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      maximumAttempts: 10,
+      nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+    },
+  });
+
+/** Cleanup must eventually succeed (a cluster or S3 outage passes): retried without limit. */
+export const cleanupActivities = () =>
+  proxyActivities<Activities>({
+    startToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  });
