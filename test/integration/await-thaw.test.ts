@@ -35,9 +35,17 @@ describe('awaitThaw workflow', () => {
       const handle = await client.workflow.start('awaitThaw', {
         taskQueue,
         workflowId: taskQueue,
-        args: [{ archiveId: 'a', tier: 'Bulk', days: 3, firstPollMs: 200, maxPollMs: 400 }],
+        args: [{ archiveId: 'a', tier: 'Bulk', days: 3, firstPollMs: 1000, maxPollMs: 2000 }],
       });
-      const result = await worker.runUntil(handle.result());
+      const result = await worker.runUntil(async () => {
+        // While it waits after the second poll, the UI shows the count and the Queries tab the keys.
+        for (let i = 0; i < 400; i++) {
+          if ((await handle.describe()).typedSearchAttributes.get(STAGE) === 'thawing 1 of 3 objects') break;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        expect(await handle.query('thawingObjects')).toEqual(['v2']);
+        return handle.result();
+      });
       expect(result).toEqual({ polls: 3, requested: 2 });
       expect(calls).toEqual(Array.from({ length: 3 }, () => ({ archiveId: 'a', tier: 'Bulk', days: 3 })));
       expect((await handle.describe()).typedSearchAttributes.get(STAGE)).toBe('thawing 1 of 3 objects');
