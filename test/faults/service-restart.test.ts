@@ -1,6 +1,5 @@
 // The local stack's own services restarted in the middle of an archive: the run completes after they
 // return, and the archive verifies with no orphan objects.
-import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { WorkflowHandle } from '@temporalio/client';
 import { execFile, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { verifyWithConfig } from '../../src/verify/verify-with-config';
 import { VOLUMES_DONE } from '../../src/workflows/search-attributes';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, type ArchiveHarness } from '../integration/archive-harness';
-import { loadIncompressibleIndex, startWorkerProcess } from './worker-process';
+import { expectNoOrphans, loadIncompressibleIndex, startWorkerProcess } from './worker-process';
 
 const run = promisify(execFile);
 const stack = (...args: string[]) =>
@@ -65,15 +64,7 @@ describe.each([['temporal']])('%s restarted mid-archive', (service) => {
 
     expect(result.status).toBe('SEALED');
     expect((await verifyWithConfig(h.config, result.archiveId)).ok).toBe(true);
-    const folder = `${h.config.archive.prefix}${result.archiveId}/`;
-    const listed = await h.s3.send(
-      new ListObjectsV2Command({ Bucket: h.config.archive.bucket, Prefix: folder }),
-    );
-    expect((listed.Contents ?? []).length).toBe(result.volumes + 2);
-    const uploads = await h.s3.send(
-      new ListMultipartUploadsCommand({ Bucket: h.config.archive.bucket, Prefix: folder }),
-    );
-    expect(uploads.Uploads ?? []).toEqual([]);
+    await expectNoOrphans(h, result);
     console.log(
       `${service} restarted: ${result.volumes} volumes sealed, ${recoverySeconds.toFixed(1)} s from stop to sealed`,
     );

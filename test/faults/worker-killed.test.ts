@@ -1,6 +1,6 @@
 // A worker killed with SIGKILL in the middle of a multi-volume archive: a second worker process picks the
 // run up and finishes it; completed volumes are not streamed again (at most the one in flight is).
-import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { ChildProcess } from 'node:child_process';
 import type { ArchiveResult } from '../../src/archive/archive-types';
 import { indicesForDate } from '../../src/archive/archive-date';
@@ -8,7 +8,7 @@ import { verifyWithConfig } from '../../src/verify/verify-with-config';
 import { VOLUMES_DONE } from '../../src/workflows/search-attributes';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, type ArchiveHarness } from '../integration/archive-harness';
-import { loadIncompressibleIndex, startWorkerProcess } from './worker-process';
+import { expectNoOrphans, loadIncompressibleIndex, startWorkerProcess } from './worker-process';
 
 const DATE = '2026-11-21';
 
@@ -68,16 +68,7 @@ describe('worker killed mid-archive (real processes)', () => {
     const redone = [...attempts.values()].filter((a) => a > 1).length;
     expect(attempts.size).toBe(result.volumes); // one activity per volume, never a second one for a done volume
     expect(redone).toBeLessThanOrEqual(1); // at most the volume in flight was streamed again
-    // No orphans: the archive folder holds exactly its volumes, manifest and signature; no upload is left open.
-    const folder = `${h.config.archive.prefix}${result.archiveId}/`;
-    const listed = await h.s3.send(
-      new ListObjectsV2Command({ Bucket: h.config.archive.bucket, Prefix: folder }),
-    );
-    expect((listed.Contents ?? []).length).toBe(result.volumes + 2);
-    const uploads = await h.s3.send(
-      new ListMultipartUploadsCommand({ Bucket: h.config.archive.bucket, Prefix: folder }),
-    );
-    expect(uploads.Uploads ?? []).toEqual([]);
+    await expectNoOrphans(h, result);
     expect(
       (await h.s3.send(new ListObjectsV2Command({ Bucket: h.config.staging.bucket }))).Contents ?? [],
     ).toEqual([]);

@@ -2,24 +2,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ArchiveHarness } from '../integration/archive-harness';
+import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { ArchiveResult } from '../../src/archive/archive-types';
+import { workerEnv, type ArchiveHarness } from '../integration/archive-harness';
 
 const root = join(__dirname, '..', '..');
 
 /** SNAPSEAL_FAULT_WORKER_LOG=<file> keeps the workers' stderr for a post-mortem. */
 export function startWorkerProcess(h: ArchiveHarness, extraEnv: Record<string, string> = {}): ChildProcess {
   return spawn('node', [join(root, 'dist', 'worker.js')], {
-    env: {
-      ...process.env,
-      SNAPSEAL_TASK_QUEUE: h.config.temporal.taskQueue,
-      SNAPSEAL_STAGING_BUCKET: h.config.staging.bucket,
-      SNAPSEAL_ARCHIVE_BUCKET: h.config.archive.bucket,
-      SNAPSEAL_INDEX_TEMPLATE: h.template,
-      SNAPSEAL_RECIPIENT_KEY_FILES: h.keys.recipientPublic,
-      SNAPSEAL_SIGNING_KEY_FILE: h.keys.archiverPrivate,
-      SNAPSEAL_DECRYPTION_KEY_FILE: h.keys.recipientPrivate,
-      ...extraEnv,
-    },
+    env: workerEnv(h, extraEnv),
     stdio: [
       'ignore',
       'ignore',
@@ -46,4 +38,17 @@ export async function loadIncompressibleIndex(
       body: { n: i, blob: randomBytes(768 * 1024).toString('base64') },
     });
   }
+}
+
+/** No orphans: the archive folder holds exactly its volumes, manifest and signature; no upload is left open. */
+export async function expectNoOrphans(h: ArchiveHarness, result: ArchiveResult): Promise<void> {
+  const folder = `${h.config.archive.prefix}${result.archiveId}/`;
+  const listed = await h.s3.send(
+    new ListObjectsV2Command({ Bucket: h.config.archive.bucket, Prefix: folder }),
+  );
+  expect((listed.Contents ?? []).length).toBe(result.volumes + 2);
+  const uploads = await h.s3.send(
+    new ListMultipartUploadsCommand({ Bucket: h.config.archive.bucket, Prefix: folder }),
+  );
+  expect(uploads.Uploads ?? []).toEqual([]);
 }

@@ -92,3 +92,18 @@ export async function stagingRepositories(h: ArchiveHarness): Promise<string[]> 
     .filter(([, r]) => r.settings?.bucket === h.config.staging.bucket)
     .map(([name]) => name);
 }
+
+/** The environment of a worker process serving this harness (its task queue, buckets, template and keys). */
+export function workerEnv(h: ArchiveHarness, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    SNAPSEAL_TASK_QUEUE: h.config.temporal.taskQueue,
+    SNAPSEAL_STAGING_BUCKET: h.config.staging.bucket,
+    SNAPSEAL_ARCHIVE_BUCKET: h.config.archive.bucket,
+    SNAPSEAL_INDEX_TEMPLATE: h.template,
+    SNAPSEAL_RECIPIENT_KEY_FILES: h.keys.recipientPublic,
+    SNAPSEAL_SIGNING_KEY_FILE: h.keys.archiverPrivate,
+    SNAPSEAL_DECRYPTION_KEY_FILE: h.keys.recipientPrivate,
+    ...extra,
+  };
+}

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import * as openpgp from 'openpgp';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
-import { createArchiveHarness, type ArchiveHarness } from './archive-harness';
+import { createArchiveHarness, workerEnv, type ArchiveHarness } from './archive-harness';
 import { uniqueName } from './stack';
 
 const run = promisify(execFile);
@@ -31,17 +31,7 @@ describe('secrets stay out of logs and history (real stack)', () => {
     await loadSampleDay(h.search, h.template, '2026-11-21', 500);
 
     const worker = spawn('node', [join(root, 'dist', 'worker.js')], {
-      env: {
-        ...process.env,
-        SNAPSEAL_TASK_QUEUE: h.config.temporal.taskQueue,
-        SNAPSEAL_STAGING_BUCKET: h.config.staging.bucket,
-        SNAPSEAL_ARCHIVE_BUCKET: h.config.archive.bucket,
-        SNAPSEAL_INDEX_TEMPLATE: h.template,
-        SNAPSEAL_RECIPIENT_KEY_FILES: h.keys.recipientPublic,
-        SNAPSEAL_SIGNING_KEY_FILE: locked,
-        SNAPSEAL_SIGNING_KEY_PASSPHRASE: passphrase,
-        SNAPSEAL_DECRYPTION_KEY_FILE: h.keys.recipientPrivate,
-      },
+      env: workerEnv(h, { SNAPSEAL_SIGNING_KEY_FILE: locked, SNAPSEAL_SIGNING_KEY_PASSPHRASE: passphrase }),
     });
     let output = '';
     worker.stdout.on('data', (d: Buffer) => (output += d.toString()));
