@@ -2,10 +2,10 @@
 // Nothing touches local disk; memory is bounded by stream buffers and the upload's in-flight parts.
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { PublicKey } from 'openpgp';
-import type { Readable } from 'node:stream';
+import { pipeline as plaintextPipeline, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createByteProgress } from '../pipeline/byte-progress';
-import { createDeterministicTar, type TarFileRecord } from '../pipeline/deterministic-tar';
+import { createDeterministicTar, TarSourceError, type TarFileRecord } from '../pipeline/deterministic-tar';
 import { encryptStream } from '../pipeline/openpgp-encrypt';
 import { Sha256PassThrough } from '../pipeline/sha256-pass-through';
 import { startStreamUpload, type UploadTarget } from '../s3/upload-stream';
@@ -48,15 +48,21 @@ export async function streamVolume(input: StreamVolumeInput): Promise<VolumeReco
   const ciphertext = new Sha256PassThrough();
   const upload = startStreamUpload(s3, destination);
 
-  const encrypted = encryptStream(tar.stream.pipe(plaintext).pipe(progress), input.recipients, {
-    filename: volumeName(input.index).replace(/\.gpg$/, ''),
-  });
+  // The plaintext side is a pipeline of its own, not .pipe(): a failing source must reach every stage as an
+  // error, never surface as an unhandled 'error' event that takes the whole worker down. Its errors reach
+  // the caller through the encrypted side; the callback only keeps them from being unhandled.
+  const plaintextSide = plaintextPipeline(tar.stream, plaintext, progress, () => undefined);
   try {
-    await Promise.all([pipeline(await encrypted, ciphertext, upload.body, { signal }), upload.done]);
+    const encrypted = await encryptStream(plaintextSide, input.recipients, {
+      filename: volumeName(input.index).replace(/\.gpg$/, ''),
+    });
+    await Promise.all([pipeline(encrypted, ciphertext, upload.body, { signal }), upload.done]);
   } catch (err) {
+    // A source that failed says what went wrong; downstream stages only that their input broke.
+    const sourceError = tar.stream.errored;
     tar.stream.destroy();
     await upload.abort().catch(() => undefined);
-    throw err;
+    throw sourceError instanceof TarSourceError ? sourceError : err;
   }
   const files = await tar.files;
   input.onProgress?.(plaintext.bytes, files.length);

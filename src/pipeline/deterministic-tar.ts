@@ -111,7 +111,13 @@ async function writeEntry(pack: ReturnType<typeof createPack>, source: TarSource
       entry.once('drain', onDrain);
       entry.once('error', onError);
     });
-  const input = await source.open();
+  let input: Readable;
+  try {
+    input = await source.open();
+  } catch (err) {
+    entry.destroy(err as Error);
+    throw new TarSourceError(`Opening ${source.path} failed: ${(err as Error).message}`, { cause: err });
+  }
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       written += chunk.length;
