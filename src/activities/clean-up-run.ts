@@ -14,11 +14,9 @@ export interface CleanUpReport {
 export function createCleanUpRun({ config, s3, opensearch }: ActivityDeps) {
   return async function cleanUpRun(target: ArchiveTarget, sealed: boolean): Promise<CleanUpReport> {
     // The snapshot can only be deleted through its repository, so the repository goes last.
-    const status = await getSnapshotStatus(opensearch, target.repository, target.snapshot).catch(
-      () => undefined,
-    );
-    if (status && status.state !== 'MISSING')
-      await deleteSnapshot(opensearch, target.repository, target.snapshot);
+    // An unreachable cluster fails this attempt; cleanup is retried until the cluster answers.
+    const status = await getSnapshotStatus(opensearch, target.repository, target.snapshot);
+    if (status.state !== 'MISSING') await deleteSnapshot(opensearch, target.repository, target.snapshot);
     await deleteRepository(opensearch, target.repository);
 
     const runFolder = target.folders.repositoryBasePath.replace(/repository$/, '');

@@ -1,6 +1,7 @@
 // The archive workflow: snapshot → wait → stream volumes (tar, sha256, OpenPGP, upload) → seal → clean up.
 // Orchestration only; every side effect is an activity. Cleanup runs whatever happens, cancellation included.
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   log,
@@ -42,6 +43,17 @@ const preflight = proxyActivities<Activities>({
     backoffCoefficient: 2,
     maximumInterval: '20s',
     maximumAttempts: 5,
+    nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+  },
+});
+
+// One look at the snapshot: a blip is retried at once; a longer outage is waited out by waitForSnapshot.
+const poll = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumAttempts: 3,
     nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
   },
 });
@@ -113,13 +125,29 @@ export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveR
   }
 }
 
+/**
+ * Polls the snapshot with durable timers (1 s doubling to 1 min) until it ends or the limit passes. A cluster that
+ * does not answer is waited out like a slow snapshot: the snapshot goes on without us, and one limit
+ * (SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES) bounds the whole wait, whatever the reason.
+ */
 async function waitForSnapshot(target: ArchiveTarget, timeoutMs: number): Promise<string> {
   const started = Date.now();
   let delayMs = 1000;
+  let unreachable: { since: number; error: string } | undefined;
   for (;;) {
-    const status = await quick.checkSnapshot(target);
-    if (status.state === 'SUCCESS') return status.uuid ?? '';
-    if (status.state !== 'IN_PROGRESS') {
+    const status = await poll.checkSnapshot(target).catch((err: unknown) => {
+      if (!(err instanceof ActivityFailure) || isPermanent(err)) throw err;
+      unreachable ??= { since: Date.now(), error: '' };
+      unreachable.error = (err.cause ?? err).message;
+      log.warn('Snapshot status unavailable; waiting', {
+        snapshot: target.snapshot,
+        error: unreachable.error,
+      });
+      return undefined;
+    });
+    if (status) unreachable = undefined;
+    if (status?.state === 'SUCCESS') return status.uuid ?? '';
+    if (status && status.state !== 'IN_PROGRESS') {
       const detail =
         status.state === 'MISSING'
           ? 'the snapshot disappeared from the repository'
@@ -130,14 +158,25 @@ async function waitForSnapshot(target: ArchiveTarget, timeoutMs: number): Promis
       );
     }
     if (Date.now() - started > timeoutMs) {
+      const minutes = Math.round(timeoutMs / 60000);
       throw ApplicationFailure.nonRetryable(
-        `Snapshot "${target.snapshot}" still IN_PROGRESS after ${Math.round(timeoutMs / 60000)} minutes; giving up. Staging is cleaned.`,
+        unreachable
+          ? `Snapshot "${target.snapshot}" could not be checked for ${Math.round((Date.now() - unreachable.since) / 1000)} s and the limit of ${minutes} minutes (SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES) has passed; last error: ${unreachable.error}. No archive was written; staging is cleaned once the cluster answers.`
+          : `Snapshot "${target.snapshot}" still IN_PROGRESS after ${minutes} minutes (SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES); giving up. No archive was written; staging is cleaned.`,
         'SnapshotFailed',
       );
     }
     await sleep(delayMs);
     delayMs = Math.min(delayMs * 2, 60_000);
   }
+}
+
+function isPermanent(failure: ActivityFailure): boolean {
+  const cause = failure.cause;
+  return (
+    cause instanceof ApplicationFailure &&
+    (cause.nonRetryable || PERMANENT_FAILURE_TYPES.includes(cause.type ?? ''))
+  );
 }
 
 /** Stream volumes with bounded concurrency; a retry of the workflow task never redoes a completed volume. */
