@@ -4,6 +4,7 @@ import { createArchiveVolume } from './archive-volume';
 import { createCheckSnapshot } from './check-snapshot';
 import { createCleanUpRun } from './clean-up-run';
 import { createDescribeSealedArchive } from './describe-sealed-archive';
+import { heartbeatWhileRunning } from './heartbeat-while-running';
 import { createPlanArchiveVolumes } from './plan-archive-volumes';
 import { createPrepareArchive } from './prepare-archive';
 import { createSealArchive } from './seal-archive';
@@ -15,20 +16,22 @@ import { createThawArchive } from './thaw-archive';
 import { createVerifyActivities } from './verify-activities';
 
 export function createActivities(deps: ActivityDeps) {
+  const restore = createRestoreActivities(deps);
   return {
     prepareArchive: createPrepareArchive(deps),
     takeSnapshot: createTakeSnapshot(deps),
     checkSnapshot: createCheckSnapshot(deps),
     planArchiveVolumes: createPlanArchiveVolumes(deps),
     archiveVolume: createArchiveVolume(deps),
-    sealArchive: createSealArchive(deps),
+    sealArchive: heartbeatWhileRunning(createSealArchive(deps)),
     describeSealedArchive: createDescribeSealedArchive(deps),
-    cleanUpRun: createCleanUpRun(deps),
+    cleanUpRun: heartbeatWhileRunning(createCleanUpRun(deps)),
     prepareRestore: createPrepareRestore(deps),
     thawArchive: createThawArchive(deps),
     ...createVerifyActivities(deps),
     stageRestoreVolume: createStageRestoreVolume(deps),
-    ...createRestoreActivities(deps),
+    ...restore,
+    cleanUpRestore: heartbeatWhileRunning(restore.cleanUpRestore),
   };
 }
 

@@ -1,22 +1,29 @@
 // How workflows call activities, in one place: short calls, long streaming calls, and cleanup that retries
 // until it succeeds. Permanent failure types are never retried.
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { PERMANENT_FAILURE_TYPES } from '../failure-types';
 
 type Activities = ReturnType<typeof createActivities>;
 
+const QUICK_RETRY: RetryPolicy = {
+  initialInterval: '2s',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 20,
+  nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+};
+
 /** Calls that take seconds: retried with backoff for several minutes (an outage passes). */
 export const quickActivities = () =>
+  proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: QUICK_RETRY });
+
+/** Sealing heartbeats on a clock (heartbeatWhileRunning): a worker lost mid-seal is noticed in 30 s. */
+export const sealingActivities = () =>
   proxyActivities<Activities>({
-    startToCloseTimeout: '2 minutes',
-    retry: {
-      initialInterval: '2s',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: 20,
-      nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
-    },
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: QUICK_RETRY,
   });
 
 /** Streaming a volume: hours at most, heartbeats at least every 10 s, so a lost worker is noticed in 30 s. */
@@ -35,9 +42,10 @@ export const streamingActivities = () =>
     },
   });
 
-/** Cleanup must eventually succeed (a cluster or S3 outage passes): retried without limit. */
+/** Cleanup must eventually succeed (a cluster or S3 outage, a lost worker passes): retried without limit. */
 export const cleanupActivities = () =>
   proxyActivities<Activities>({
     startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '30 seconds', // cleanup activities heartbeat on a clock (heartbeatWhileRunning)
     retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
   });

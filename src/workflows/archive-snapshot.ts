@@ -12,7 +12,12 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { PERMANENT_FAILURE_TYPES } from '../failure-types';
-import { cleanupActivities, quickActivities, streamingActivities } from './activity-options';
+import {
+  cleanupActivities,
+  quickActivities,
+  sealingActivities,
+  streamingActivities,
+} from './activity-options';
 import type {
   ArchiveRequest,
   ArchiveResult,
@@ -34,6 +39,7 @@ type Activities = ReturnType<typeof createActivities>;
 const quick = quickActivities();
 const streaming = streamingActivities();
 const cleanup = cleanupActivities();
+const sealing = sealingActivities();
 
 // Preflight: a cluster or bucket that stays unreachable for about a minute fails the run with the reason.
 const preflight = proxyActivities<Activities>({
@@ -101,7 +107,7 @@ export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveR
     );
 
     stage('sealing');
-    const seal = await quick.sealArchive({
+    const seal = await sealing.sealArchive({
       target,
       createdAt: new Date(Date.now()).toISOString(), // workflow time: replays give the same instant
       snapshotUuid,

@@ -16,7 +16,7 @@ import {
   stagingRepositories,
   type ArchiveHarness,
 } from '../integration/archive-harness';
-import { startClusterProxy, type ClusterProxy } from './cluster-proxy';
+import { startFaultProxy, type FaultProxy } from './fault-proxy';
 import { expectNoOrphans, startWorkerProcess } from './worker-process';
 
 /** The request that starts a snapshot: PUT/POST /_snapshot/<repository>/<snapshot>. */
@@ -40,12 +40,12 @@ async function until(check: () => Promise<boolean>, what: string, seconds = 240)
 
 describe('OpenSearch unreachable while the snapshot is polled', () => {
   let h: ArchiveHarness;
-  let proxy: ClusterProxy;
+  let proxy: FaultProxy;
   const workers: ChildProcess[] = [];
 
   beforeAll(async () => {
     h = await createArchiveHarness();
-    proxy = await startClusterProxy(process.env.SNAPSEAL_OPENSEARCH_URL!);
+    proxy = await startFaultProxy(process.env.SNAPSEAL_OPENSEARCH_URL!);
   });
   afterAll(async () => {
     for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');

@@ -1,0 +1,125 @@
+// A worker killed with SIGKILL at exact points of a run (between two volumes, in the middle of sealing, in the
+// middle of cleanup): a second worker process finishes the run. The worker talks to MinIO through a loopback
+// proxy that parks one chosen request, so the kill lands exactly there, with no hook in snapseal's code. The
+// proxy also counts the staging bytes the workers read, which gives the bytes read again after the kill.
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { ChildProcess } from 'node:child_process';
+import type { ArchiveResult } from '../../src/archive/archive-types';
+import { archiveIdFor, indicesForDate } from '../../src/archive/archive-date';
+import { archiveLayout, volumeName } from '../../src/archive/archive-layout';
+import { verifyWithConfig } from '../../src/verify/verify-with-config';
+import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
+import {
+  createArchiveHarness,
+  stagingRepositories,
+  type ArchiveHarness,
+} from '../integration/archive-harness';
+import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { expectNoOrphans, loadIncompressibleIndex, startWorkerProcess } from './worker-process';
+
+type Match = (method: string, path: string) => boolean;
+
+const MAX_VOLUME_BYTES = 4 * 1024 * 1024;
+
+/** Where to kill: the request the worker is parked on when it dies. */
+const killPoints: [string, string, (h: ArchiveHarness, archiveId: string) => Match][] = [
+  [
+    'between volumes',
+    '2026-11-10',
+    // The first thing volume 2's activity does is to look for its record from an earlier attempt.
+    (h) => (method, path) =>
+      method === 'GET' &&
+      path.startsWith(`/${h.config.staging.bucket}/`) &&
+      path.includes(`/work/${volumeName(2)}.json`),
+  ],
+  [
+    'during sealing',
+    '2026-11-11',
+    // After the chain link is claimed, before the signature and the manifest are written.
+    (h, archiveId) => (method, path) =>
+      method === 'PUT' &&
+      path.startsWith(
+        `/${h.config.archive.bucket}/${archiveLayout(h.config.archive.prefix, archiveId).signatureKey}`,
+      ),
+  ],
+  [
+    'during cleanup',
+    '2026-11-12',
+    // The sealed run deletes its staging objects.
+    (h) => (method, path) =>
+      method === 'POST' && new RegExp(`^/${h.config.staging.bucket}/?\\?delete`).test(path),
+  ],
+];
+
+describe.each(killPoints)('worker killed %s', (_point, date, parkAt) => {
+  let h: ArchiveHarness;
+  let s3Proxy: FaultProxy;
+  const workers: ChildProcess[] = [];
+  const startWorker = (): void => {
+    const env = {
+      SNAPSEAL_S3_ENDPOINT: s3Proxy.url,
+      SNAPSEAL_MAX_VOLUME_MIB: String(MAX_VOLUME_BYTES / 1024 / 1024),
+      SNAPSEAL_VOLUME_CONCURRENCY: '1',
+    };
+    workers.push(startWorkerProcess(h, env));
+  };
+
+  beforeAll(async () => {
+    h = await createArchiveHarness();
+    s3Proxy = await startFaultProxy(process.env.SNAPSEAL_S3_ENDPOINT!);
+  });
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    await s3Proxy?.close();
+    await h?.close();
+  });
+
+  it('is finished by a second worker: sealed, verifiable, no orphans, at most one volume read again', async () => {
+    const index = indicesForDate(h.template, date);
+    await loadIncompressibleIndex(h, index, 12); // about 12 MiB: three or four volumes
+    const archiveId = archiveIdFor(date, index);
+    // Staging blob bytes the workers read (volume records are JSON and not counted).
+    const stagingBytesRead = s3Proxy.countGetBytes(
+      (_m, path) => path.startsWith(`/${h.config.staging.bucket}/`) && !/\.json(\?|$)/.test(path),
+    );
+    const parked = s3Proxy.hold(parkAt(h, archiveId));
+    startWorker();
+    const handle = await h.temporal.workflow.start('archiveSnapshot', {
+      taskQueue: h.config.temporal.taskQueue,
+      workflowId: archiveWorkflowId(h.config.temporal.taskQueue, date),
+      args: [{ date }],
+    });
+    await parked;
+    workers[0]!.kill('SIGKILL');
+    const killedAt = Date.now();
+    startWorker();
+    const result = (await handle.result()) as ArchiveResult;
+    const recoverySeconds = (Date.now() - killedAt) / 1000;
+
+    expect(s3Proxy.counts.held).toBe(1);
+    expect(result.status).toBe('SEALED');
+    expect((await verifyWithConfig(h.config, result.archiveId)).ok).toBe(true);
+    await expectNoOrphans(h, result);
+    expect(
+      (await h.s3.send(new ListObjectsV2Command({ Bucket: h.config.staging.bucket }))).Contents ?? [],
+    ).toEqual([]);
+    expect(await stagingRepositories(h)).toEqual([]);
+
+    // What the archive holds, against what the workers read from staging.
+    const planned = ((await handle.fetchHistory()).events ?? [])
+      .map((e) => e.activityTaskCompletedEventAttributes?.result?.payloads?.[0]?.data)
+      .filter((data): data is Uint8Array => data instanceof Uint8Array)
+      .map(
+        (data) =>
+          JSON.parse(Buffer.from(data).toString('utf8')) as { planDigest?: string; totalBytes?: number },
+      )
+      .find((r) => r.planDigest !== undefined);
+    expect(planned?.totalBytes).toBeGreaterThan(3 * MAX_VOLUME_BYTES);
+    const readAgain = stagingBytesRead() - planned!.totalBytes!;
+    expect(readAgain).toBeGreaterThanOrEqual(0);
+    expect(readAgain).toBeLessThanOrEqual(MAX_VOLUME_BYTES);
+    console.log(
+      `worker killed ${_point}: ${result.volumes} volumes (${planned!.totalBytes} bytes), ${readAgain} bytes read again, sealed ${recoverySeconds.toFixed(1)} s after the kill`,
+    );
+  });
+});
