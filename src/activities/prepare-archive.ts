@@ -14,7 +14,12 @@ import { FailureType, permanentFailure } from './failure-types';
 /** Names of everything a run creates, derived from the request, the run tag and the configuration. */
 export function archiveTarget(request: ArchiveRequest, runTag: string, config: Config): ArchiveTarget {
   try {
-    const indexPattern = request.indices ?? indicesForDate(config.archive.indexTemplate, request.date);
+    // One spelling per selection (" a, b" is "a,b"): the cluster is asked for exactly what the archive id names.
+    const indexPattern = (request.indices ?? indicesForDate(config.archive.indexTemplate, request.date))
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .join(',');
     const archiveId = archiveIdFor(request.date, indexPattern);
     return {
       archiveId,

@@ -1,6 +1,6 @@
 // `snapseal archive`: start (or join) the archive of one day and wait for it with a progress line.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import { calendarDateIn, parseArchiveDate } from '../archive/archive-date';
+import { calendarDateIn, indicesForDate, parseArchiveDate } from '../archive/archive-date';
 import type { ArchiveResult } from '../archive/archive-types';
 import type { Config } from '../config';
 import { archiveWorkflowId } from '../workflows/workflow-ids';
@@ -27,7 +27,12 @@ export async function startArchive(
 ): Promise<StartedArchive> {
   const date = options.date ?? calendarDateIn(new Date(), config.schedule.timeZone, 1);
   parseArchiveDate(date);
-  const workflowId = archiveWorkflowId(config.temporal.taskQueue, date, options.indices);
+  // Named by the archive it makes: the default selection is the configured template filled with the date.
+  const workflowId = archiveWorkflowId(
+    config.temporal.taskQueue,
+    date,
+    options.indices ?? indicesForDate(config.archive.indexTemplate, date),
+  );
   try {
     const handle = await client.workflow.start('archiveSnapshot', {
       taskQueue: config.temporal.taskQueue,

@@ -44,7 +44,11 @@ export async function createSchedule(
 ): Promise<string> {
   validateCron(options.cron);
   validateTimeZone(options.timeZone);
-  const input: DailyArchiveInput = { timeZone: options.timeZone, indices: options.indices };
+  const input: DailyArchiveInput = {
+    timeZone: options.timeZone,
+    indices: options.indices,
+    indexTemplate: config.archive.indexTemplate,
+  };
   const handle = await client.schedule.create({
     scheduleId: config.schedule.id,
     spec: { cronExpressions: [options.cron], timezone: options.timeZone },

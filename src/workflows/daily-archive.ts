@@ -3,7 +3,7 @@
 // archive id, so a scheduled and an ad hoc run of the same day are one archive.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { executeChild, workflowInfo, ParentClosePolicy } from '@temporalio/workflow';
-import { calendarDateIn } from '../archive/archive-date';
+import { calendarDateIn, indicesForDate } from '../archive/archive-date';
 import type { ArchiveResult } from '../archive/archive-types';
 import { archiveSnapshot } from './archive-snapshot';
 import { archiveWorkflowId } from './workflow-ids';
@@ -19,6 +19,8 @@ export interface DailyArchiveInput {
   timeZone: string;
   /** Index selection; default: the worker's SNAPSEAL_INDEX_TEMPLATE filled with the date. */
   indices?: string;
+  /** The client's SNAPSEAL_INDEX_TEMPLATE when the Schedule was made: names the child run like `snapseal archive` does. */
+  indexTemplate?: string;
   /** How many days back from the scheduled day (1: yesterday). */
   daysBack?: number;
 }
@@ -28,7 +30,11 @@ export async function dailyArchive(input: DailyArchiveInput): Promise<ArchiveRes
   const scheduled = info.typedSearchAttributes.get(TEMPORAL_SCHEDULED_START_TIME) ?? info.startTime;
   const date = calendarDateIn(scheduled, input.timeZone, input.daysBack ?? 1);
   return executeChild(archiveSnapshot, {
-    workflowId: archiveWorkflowId(info.taskQueue, date, input.indices),
+    workflowId: archiveWorkflowId(
+      info.taskQueue,
+      date,
+      input.indices ?? (input.indexTemplate ? indicesForDate(input.indexTemplate, date) : undefined),
+    ),
     args: [{ date, indices: input.indices }],
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
