@@ -1,10 +1,12 @@
-// Composes the pipeline stages for one volume: S3 blobs → tar → sha256 → OpenPGP → sha256 → S3 upload.
+// Composes the pipeline stages for one volume: S3 blobs → tar → 1 MiB chunks → sha256 → OpenPGP → sha256 →
+// S3 upload.
 // Nothing touches local disk; memory is bounded by stream buffers and the upload's in-flight parts.
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { PublicKey } from 'openpgp';
 import { pipeline as plaintextPipeline, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createByteProgress } from '../pipeline/byte-progress';
+import { createChunkCoalescer } from '../pipeline/coalesce-chunks';
 import { createDeterministicTar, TarSourceError, type TarFileRecord } from '../pipeline/deterministic-tar';
 import { encryptStream } from '../pipeline/openpgp-encrypt';
 import { Sha256PassThrough } from '../pipeline/sha256-pass-through';
@@ -51,7 +53,13 @@ export async function streamVolume(input: StreamVolumeInput): Promise<VolumeReco
   // The plaintext side is a pipeline of its own, not .pipe(): a failing source must reach every stage as an
   // error, never surface as an unhandled 'error' event that takes the whole worker down. Its errors reach
   // the caller through the encrypted side; the callback only keeps them from being unhandled.
-  const plaintextSide = plaintextPipeline(tar.stream, plaintext, progress, () => undefined);
+  const plaintextSide = plaintextPipeline(
+    tar.stream,
+    createChunkCoalescer(),
+    plaintext,
+    progress,
+    () => undefined,
+  );
   try {
     const encrypted = await encryptStream(plaintextSide, input.recipients, {
       filename: volumeName(input.index).replace(/\.gpg$/, ''),

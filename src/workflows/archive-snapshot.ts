@@ -8,8 +8,8 @@ import {
   proxyActivities,
   sleep,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
+import { runTag } from './run-tag';
 import type { createActivities } from '../activities';
 import { PERMANENT_FAILURE_TYPES } from '../failure-types';
 import {
@@ -72,8 +72,7 @@ export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveR
   upsertSearchAttributes([{ key: ARCHIVE_DATE, value: request.date }]);
   stage('preparing');
   // The run tag makes this run's staging folder and repository name unique (two runs never share a snapshot).
-  const runTag = workflowInfo().runId.replace(/-/g, '').slice(0, 12);
-  const prepared = await preflight.prepareArchive(request, runTag);
+  const prepared = await preflight.prepareArchive(request, runTag());
   const { target, settings } = prepared;
   const archiveId = target.archiveId;
   upsertSearchAttributes([{ key: ARCHIVE_ID, value: archiveId }]);

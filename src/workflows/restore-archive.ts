@@ -1,7 +1,8 @@
 // The restore workflow: check the archive → unpack every volume, verified, into a fresh staging folder →
 // register it read-only (only once every volume passed) → restore under new names → wait → compare document
 // counts with the manifest → clean up the staging repository. Restored indices stay.
-import { CancellationScope, log, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, log, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { runTag } from './run-tag';
 import { cleanupActivities, quickActivities, streamingActivities } from './activity-options';
 import type { RestoreRequest, RestoreResult } from '../restore/restore-types';
 import { awaitThaw } from './await-thaw';
@@ -18,8 +19,7 @@ export async function restoreArchive(request: RestoreRequest): Promise<RestoreRe
   // Archives in Glacier / Deep Archive are thawed first; on warm storage this is one quick look.
   await awaitThaw({ archiveId: request.archiveId, tier: request.thawTier ?? 'Standard', days: 7 });
   stage('restore-preparing');
-  const runTag = workflowInfo().runId.replace(/-/g, '').slice(0, 12);
-  const plan = await quick.prepareRestore(request, runTag);
+  const plan = await quick.prepareRestore(request, runTag());
   upsertSearchAttributes([{ key: VOLUMES_TOTAL, value: plan.volumes.length }]);
   try {
     stage('restore-unpacking');

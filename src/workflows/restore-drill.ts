@@ -1,6 +1,7 @@
 // The restore drill (off unless scheduled): restore the newest archive under a throw-away prefix, check the
 // document counts, delete the restored indices, and record the outcome, as AWS Backup restore testing does.
 import { executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { runTag } from './run-tag';
 import type { createActivities } from '../activities';
 import type { RestoreResult } from '../restore/restore-types';
 import { restoreArchive } from './restore-archive';
@@ -27,7 +28,7 @@ export async function restoreDrill(): Promise<DrillOutcome> {
     return { passed: false, failure: 'no sealed archive yet' };
   }
   upsertSearchAttributes([{ key: ARCHIVE_ID, value: archiveId }]);
-  const prefix = `drill-${workflowInfo().runId.replace(/-/g, '').slice(0, 8)}-`;
+  const prefix = `drill-${runTag(8)}-`;
   let outcome: DrillOutcome;
   try {
     const restored = await executeChild(restoreArchive, {

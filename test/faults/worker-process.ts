@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import type { ArchiveResult } from '../../src/archive/archive-types';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { ArchiveResult, VolumePlanSummary } from '../../src/archive/archive-types';
 import { workerEnv, type ArchiveHarness } from '../integration/archive-harness';
 
 const root = join(__dirname, '..', '..');
@@ -51,4 +52,27 @@ export async function expectNoOrphans(h: ArchiveHarness, result: ArchiveResult):
     new ListMultipartUploadsCommand({ Bucket: h.config.archive.bucket, Prefix: folder }),
   );
   expect(uploads.Uploads ?? []).toEqual([]);
+}
+
+/** Object GETs of staging blobs (not listings; volume records are JSON and not counted), for a FaultProxy meter. */
+export function stagingBlobGet(h: ArchiveHarness): (method: string, path: string) => boolean {
+  const objectGet = new RegExp(`^/${h.config.staging.bucket}/[^?]+`);
+  return (_method, path) => objectGet.test(path) && !/\.json(\?|$)/.test(path);
+}
+
+/** The run's volume plan, from planArchiveVolumes' result in history: bytes to archive, largest volume. */
+export async function plannedVolumes(
+  handle: WorkflowHandle,
+): Promise<{ totalBytes: number; largestVolumeBytes: number }> {
+  const plan = ((await handle.fetchHistory()).events ?? [])
+    .map((e) => e.activityTaskCompletedEventAttributes?.result?.payloads?.[0]?.data)
+    .filter((data): data is Uint8Array => data instanceof Uint8Array)
+    .map((data) => JSON.parse(Buffer.from(data).toString('utf8')) as Partial<VolumePlanSummary>)
+    .find((r) => r.planDigest !== undefined);
+  if (plan?.totalBytes === undefined || !plan.volumes)
+    throw new Error('no planArchiveVolumes result in the history');
+  return {
+    totalBytes: plan.totalBytes,
+    largestVolumeBytes: Math.max(...plan.volumes.map((v) => v.tarBytes)),
+  };
 }
