@@ -29,7 +29,10 @@ const fileList = z.string().transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
-const mebibytes = positiveInt.transform((n) => n * 1024 * 1024);
+const MIB = 1024 * 1024;
+// S3 multipart uploads have at most this many parts.
+const S3_MAX_PARTS = 10_000;
+const mebibytes = positiveInt.transform((n) => n * MIB);
 
 /** Every environment variable snapseal reads: its schema, default and a one-line meaning (for README and errors). */
 export const SETTINGS = {
@@ -69,8 +72,9 @@ export const SETTINGS = {
   SNAPSEAL_ARCHIVE_PREFIX: { schema: keyPrefix, default: 'archives/', about: 'prefix of archives in it' },
   SNAPSEAL_PART_SIZE_MIB: {
     schema: mebibytes,
-    default: '64',
-    about: 'multipart part size (10,000 parts max: 64 MiB allows 625 GiB volumes)',
+    default: '16',
+    about:
+      'multipart part size (S3 allows 10,000 parts: 16 MiB allows 156 GiB volumes); memory per volume stream is about (queue size + 1) parts',
   },
   SNAPSEAL_UPLOAD_QUEUE_SIZE: {
     schema: positiveInt,
@@ -301,6 +305,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((s.SNAPSEAL_S3_ACCESS_KEY_ID === '') !== (s.SNAPSEAL_S3_SECRET_ACCESS_KEY === '')) {
     throw new ConfigError(
       'Invalid configuration:\n  SNAPSEAL_S3_ACCESS_KEY_ID and SNAPSEAL_S3_SECRET_ACCESS_KEY go together: set both, or neither to use the AWS default credential chain',
+    );
+  }
+  if (s.SNAPSEAL_MAX_VOLUME_MIB > s.SNAPSEAL_PART_SIZE_MIB * S3_MAX_PARTS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  SNAPSEAL_MAX_VOLUME_MIB (${s.SNAPSEAL_MAX_VOLUME_MIB / MIB} MiB) does not fit in ${S3_MAX_PARTS} parts of SNAPSEAL_PART_SIZE_MIB (${s.SNAPSEAL_PART_SIZE_MIB / MIB} MiB): raise the part size to at least ${Math.ceil(s.SNAPSEAL_MAX_VOLUME_MIB / S3_MAX_PARTS / MIB)} MiB or lower the volume size`,
     );
   }
   return {

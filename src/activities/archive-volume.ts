@@ -13,7 +13,7 @@ import { isNotFound } from '../s3/s3-errors';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
-// Generous: a 64 MiB part on a slow link may hold the stream still for minutes; a dead connection holds it forever.
+// Generous: a large part on a slow link may hold the stream still for minutes; a dead connection holds it forever.
 const STALL_MS = 600_000;
 
 export interface VolumeProgress {

@@ -8,7 +8,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.temporal.address).toBe('127.0.0.1:7233');
     expect(config.archive.maxVolumeBytes).toBe(1024 * 1024 * 1024);
-    expect(config.archive.partSizeBytes).toBe(64 * 1024 * 1024);
+    expect(config.archive.partSizeBytes).toBe(16 * 1024 * 1024);
     expect(config.s3.credentials).toBeUndefined();
   });
 
@@ -28,6 +28,15 @@ describe('configuration', () => {
     expect(message).toContain('TEMPORAL_ADDRESS="localhost": expected host:port such as 127.0.0.1:7233');
     expect(message).toContain('SNAPSEAL_MAX_VOLUME_MIB="big": expected a whole number');
     expect(message).toContain('SNAPSEAL_STAGING_BUCKET="Bad_Bucket": expected an S3 bucket name');
+  });
+
+  it('refuses a volume size that cannot fit in 10,000 parts, saying which part size would', () => {
+    expect(() => loadConfig({ SNAPSEAL_MAX_VOLUME_MIB: '200000', SNAPSEAL_PART_SIZE_MIB: '16' })).toThrow(
+      /SNAPSEAL_MAX_VOLUME_MIB \(200000 MiB\) does not fit in 10000 parts of SNAPSEAL_PART_SIZE_MIB \(16 MiB\): raise the part size to at least 20 MiB/,
+    );
+    expect(
+      loadConfig({ SNAPSEAL_MAX_VOLUME_MIB: '200000', SNAPSEAL_PART_SIZE_MIB: '20' }).archive.partSizeBytes,
+    ).toBe(20 * 1024 * 1024);
   });
 
   it('never shows a secret, in errors or when printed', () => {
