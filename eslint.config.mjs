@@ -2,7 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', '.stack', 'coverage', 'stack/opensearch/target', '*.js', 'bin'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      '.bench-build',
+      '.stack',
+      'coverage',
+      'stack/opensearch/target',
+      '*.js',
+      'bin',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,268 @@
+// The bench's report: a Markdown table (printed and written to RESULTS.md with the machine and data facts),
+// results.json with the raw numbers, and results.svg.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BenchResults, Measurement } from './bench-types';
+import { mbPerSecond } from './bench-types';
+import { renderResultsSvg } from './plot-svg';
+
+export const RSS_TARGET_MIB = 256;
+const SHELL_TARGET = 1.0;
+const RESTIC_TARGET = 2.0;
+
+const mib = (bytes: number): string => `${Math.round(bytes / 2 ** 20)}`;
+const seconds = (s: number): string => s.toFixed(1);
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1e3) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1e3;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u += 1;
+  }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+}
+
+function find(results: BenchResults, id: string): Measurement | undefined {
+  return results.measurements.find((m) => m.id === id);
+}
+
+/** The snapseal run the ratios and targets use: 1 worker process when measured, else the first one. */
+export function referenceRun(results: BenchResults): Measurement | undefined {
+  return find(results, 'snapseal-1') ?? results.measurements.find((m) => m.id.startsWith('snapseal-'));
+}
+
+function endToEndRow(m: Measurement): Measurement | undefined {
+  const e2e = m.extra?.endToEndSeconds;
+  if (typeof e2e !== 'number') return undefined;
+  return {
+    ...m,
+    id: `${m.id}-end-to-end`,
+    label: m.label.replace('(streaming phase)', '(end to end, incl. its own snapshot)'),
+    seconds: e2e,
+    diskBytes: undefined,
+  };
+}
+
+/** snapseal first, then the shell pipeline, restic and the read limit. */
+export function inReportOrder(measurements: Measurement[]): Measurement[] {
+  const order = ['snapseal-', 'shell', 'restic', 'restic-with-download', 'read-limit'];
+  const rank = (m: Measurement): number =>
+    order.findIndex((p) => (p.endsWith('-') ? m.id.startsWith(p) : m.id === p));
+  return [...measurements].sort((a, b) => rank(a) - rank(b));
+}
+
+export function resultsTable(results: BenchResults): string {
+  const ref = referenceRun(results);
+  const rows = inReportOrder(results.measurements);
+  const snapsealRows = rows.filter((m) => m.id.startsWith('snapseal-'));
+  const e2eRows = snapsealRows.map(endToEndRow).filter((m): m is Measurement => m !== undefined);
+  rows.splice(snapsealRows.length, 0, ...e2eRows);
+  const refLabel = ref ? ref.label.replace(' (streaming phase)', '') : 'snapseal';
+  const lines = [
+    `| measurement | time (s) | MB/s | peak RSS (MiB) | local disk | ${refLabel} ÷ this |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const m of rows) {
+    const ratio =
+      ref && !m.id.endsWith('-end-to-end') && m.id !== ref.id
+        ? `${(mbPerSecond(ref) / mbPerSecond(m)).toFixed(2)}x`
+        : '';
+    const disk = m.diskBytes === undefined ? '' : formatBytes(m.diskBytes);
+    lines.push(
+      `| ${m.label} | ${seconds(m.seconds)} | ${mbPerSecond(m).toFixed(1)} | ${m.peakRssBytes === undefined ? '' : mib(m.peakRssBytes)} | ${disk} | ${ratio} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export interface TargetCheck {
+  target: string;
+  figure: string;
+  met: boolean;
+}
+
+export function targetChecks(results: BenchResults): TargetCheck[] {
+  const ref = referenceRun(results);
+  if (!ref) return [];
+  const checks: TargetCheck[] = [];
+  const shell = find(results, 'shell');
+  if (shell) {
+    const ratio = mbPerSecond(ref) / mbPerSecond(shell);
+    checks.push({
+      target: `snapseal ≥ ${SHELL_TARGET.toFixed(1)}x the shell pipeline's throughput`,
+      figure: `${ratio.toFixed(2)}x (${mbPerSecond(ref).toFixed(1)} vs ${mbPerSecond(shell).toFixed(1)} MB/s)`,
+      met: ratio >= SHELL_TARGET,
+    });
+  }
+  const restic = find(results, 'restic');
+  if (restic) {
+    const ratio = mbPerSecond(ref) / mbPerSecond(restic);
+    const withDownload = find(results, 'restic-with-download');
+    const alt = withDownload
+      ? `; ${(mbPerSecond(ref) / mbPerSecond(withDownload)).toFixed(2)}x counting restic's download`
+      : '';
+    checks.push({
+      target: `snapseal ≥ ${RESTIC_TARGET.toFixed(1)}x restic's throughput (restic backup alone)`,
+      figure: `${ratio.toFixed(2)}x (${mbPerSecond(ref).toFixed(1)} vs ${mbPerSecond(restic).toFixed(1)} MB/s${alt})`,
+      met: ratio >= RESTIC_TARGET,
+    });
+  }
+  const snapsealRuns = results.measurements.filter(
+    (m) => m.id.startsWith('snapseal-') && m.peakRssBytes !== undefined,
+  );
+  for (const m of snapsealRuns) {
+    const peak = m.peakRssBytes ?? 0;
+    const runPeak = Number(m.extra?.runPeakRssBytes ?? peak);
+    const startup = Number(m.extra?.startupPeakRssBytes ?? 0);
+    checks.push({
+      target: `peak RSS ≤ ${RSS_TARGET_MIB} MiB per worker process (${m.label.replace(' (streaming phase)', '')})`,
+      figure: `${mib(peak)} MiB (archiving: ${mib(runPeak)} MiB; start-up: ${mib(startup)} MiB)`,
+      met: peak <= RSS_TARGET_MIB * 2 ** 20,
+    });
+  }
+  return checks;
+}
+
+export function targetsTable(results: BenchResults): string {
+  const lines = ['| target | figure | |', '| --- | --- | --- |'];
+  for (const c of targetChecks(results))
+    lines.push(`| ${c.target} | ${c.figure} | ${c.met ? 'met' : 'not met'} |`);
+  return lines.join('\n');
+}
+
+function stagesSection(results: BenchResults): string[] {
+  const out: string[] = [];
+  for (const m of results.measurements) {
+    if (!m.stages?.length) continue;
+    out.push(`**${m.label}**`, '', '| stage | time (s) | peak RSS (MiB) |', '| --- | ---: | ---: |');
+    for (const s of m.stages) {
+      out.push(
+        `| ${s.name} | ${seconds(s.seconds)} | ${s.peakRssBytes === undefined ? '' : mib(s.peakRssBytes)} |`,
+      );
+    }
+    out.push('');
+    for (const n of m.notes) out.push(`- ${n}`);
+    if (m.diskNote) out.push(`- local disk: ${m.diskNote}`);
+    if (m.extra) {
+      const e = m.extra;
+      if (typeof e.endToEndSeconds === 'number') {
+        out.push(
+          `- end to end ${seconds(e.endToEndSeconds)} s (workflow history: ${seconds(Number(e.workflowSeconds))} s); ` +
+            `${e.volumes} volumes, ${e.files} files, ${formatBytes(Number(e.plaintextBytes))} tar → ${formatBytes(Number(e.ciphertextBytes))} OpenPGP; ` +
+            `worker CPU time during the run ${seconds(Number(e.workerCpuSeconds))} s; peak RSS reset after start-up: ${e.peakRssReset}`,
+        );
+      }
+    }
+    out.push('');
+  }
+  return out;
+}
+
+export function renderResultsMarkdown(results: BenchResults): string {
+  const { machine, data } = results;
+  const command = results.command ?? 'npm run bench';
+  const lines = [
+    '# snapseal benchmark',
+    '',
+    `Run on ${machine.date.slice(0, 10)} (${machine.date}) with \`${command}\`, on the local stack (MinIO, OpenSearch, Temporal on 127.0.0.1).`,
+    'Generated by `npm run bench` (bench/main.ts); the raw numbers are in results.json, the figure in results.svg.',
+    '',
+    '## Results',
+    '',
+    resultsTable(results),
+    '',
+    'MB/s is 10^6 bytes of snapshot data per second: the bench snapshot for the other tools, the byte count of the ' +
+      "workflow's own snapshot (its volume plan) for snapseal. snapseal's throughput and the ratios use its streaming " +
+      'phase (first `archiveVolume` scheduled → last completed, from the workflow history), which does what the other tools ' +
+      'do: staging snapshot → archive bucket. Peak RSS: the largest process (snapseal: worker process, VmHWM; others: GNU time %M, ' +
+      'the largest stage). Local disk: peak bytes of temporary files; for snapseal the bytes its worker processes wrote to storage.',
+    '',
+    '## Targets',
+    '',
+    targetsTable(results),
+    '',
+    '## Data',
+    '',
+    `- ${data.indices.length} generated log indices (${data.indices.join(', ')}): VPC flow, ALB and CloudTrail-like documents, ` +
+      `${data.docs.toLocaleString('en-US')} documents, ${formatBytes(data.storeBytes)} primary store, 1 shard each, no replicas, not force-merged`,
+    `- loading took ${seconds(data.loadSeconds)} s (bulk requests; ${data.loadReused ? `reused from an earlier bench run of ${data.loadedAt}` : 'loaded in this run'})`,
+    `- bench snapshot: ${formatBytes(data.snapshotBytes)} in ${data.snapshotFiles} objects at ${data.snapshotLocation} ` +
+      `(${data.snapshotReused ? 'reused' : `taken in ${seconds(data.snapshotSeconds)} s`})`,
+    '',
+    '## Machine',
+    '',
+    `- ${machine.cores} cores (${machine.cpuModel}), ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB RAM, ${machine.os}`,
+    `- Node.js ${machine.node}`,
+    ...Object.entries(machine.tools).map(([tool, version]) => `- ${tool}: ${version}`),
+    '',
+    '## Settings',
+    '',
+    ...Object.entries(results.settings).map(([k, v]) => `- ${k}: ${v}`),
+    '',
+    '## Stages and notes',
+    '',
+    ...stagesSection(results),
+    '## Method and caveats',
+    '',
+    "- One run per figure. The local stack (MinIO, OpenSearch, Temporal) shares the machine's cores with the tools " +
+      'measured, and other work using the same stack at the same time adds noise: compare figures of one run, ' +
+      'and repeat a run before trusting a small difference.',
+    "- The machine's RAM holds the whole snapshot, so after the first pass (the read limit runs first) MinIO serves " +
+      'reads from the page cache: the figures measure CPU and local networking, not disks. Before each measurement ' +
+      "the bench runs `sync` and pauses, so one measurement's writes are not flushed during the next.",
+    '- snapseal archives its own snapshot of the same indices (taken by the workflow, the same segment files; its ' +
+      'byte count is used for its MB/s); the other tools read the bench snapshot.',
+    '- The shell pipeline runs its stages one after another with temporary files on local disk (copy, tar and .gpg: ' +
+      'three times the snapshot at the end); its time is the sum of the stages.',
+    '- restic reads the local copy the shell pipeline downloaded (restic backs up files; it cannot read S3 objects), ' +
+      'into a fresh repository per run; it deduplicates and compresses, so it uploads fewer bytes. The row ' +
+      '"incl. rclone download" adds the download, to compare staging → archive like snapseal.',
+    '- snapseal\'s peak RSS is the worker process\'s VmHWM: "start-up" is read once the worker polls (it bundles the ' +
+      'workflow code when it starts), then the high-water mark is reset (`/proc/<pid>/clear_refs`) and read again at ' +
+      'the end of the run ("archiving", which starts from the memory still resident after start-up).',
+    '',
+  ];
+  if (results.cpuProfile) {
+    const p = results.cpuProfile;
+    lines.push(
+      '## Where snapseal spends its CPU time',
+      '',
+      `A separate run with 1 worker under \`node --cpu-prof\` (${p.file}); samples of the streaming phase only, ` +
+        `${(p.totalMs / 1000).toFixed(1)} s of CPU time on the worker's main thread (idle excluded).`,
+      '',
+      '| package | self time (s) | share |',
+      '| --- | ---: | ---: |',
+      ...p.byPackage.map(
+        (e) => `| ${e.functionName} | ${(e.selfMs / 1000).toFixed(1)} | ${e.selfPercent.toFixed(1)}% |`,
+      ),
+      '',
+      '| function | location | self time (s) | share |',
+      '| --- | --- | ---: | ---: |',
+      ...p.top.map(
+        (e) =>
+          `| ${e.functionName} | ${e.location} | ${(e.selfMs / 1000).toFixed(1)} | ${e.selfPercent.toFixed(1)}% |`,
+      ),
+      '',
+    );
+  }
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
+}
+
+export async function writeResults(outDir: string, results: BenchResults): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const files = [join(outDir, 'RESULTS.md'), join(outDir, 'results.json'), join(outDir, 'results.svg')];
+  await writeFile(files[0] as string, renderResultsMarkdown(results));
+  await writeFile(files[1] as string, `${JSON.stringify(results, null, 2)}\n`);
+  const title = `snapseal bench: ${formatBytes(results.data.snapshotBytes)} snapshot, ${results.machine.cores} cores, ${results.machine.date.slice(0, 10)}`;
+  await writeFile(
+    files[2] as string,
+    renderResultsSvg(inReportOrder(results.measurements), title, RSS_TARGET_MIB),
+  );
+  return files;
+}
