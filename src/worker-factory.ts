@@ -1,5 +1,8 @@
 // Builds a snapseal worker from configuration: real clients and keys, created once and injected into activities.
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { WORKFLOW_BUNDLE_FILE } from './bundle-workflows';
 import { createActivities } from './activities';
 import type { Config } from './config';
 import { loadArchiveKeys } from './keys/load-archive-keys';
@@ -14,6 +17,7 @@ export interface SnapsealWorker {
 
 export async function createSnapsealWorker(config: Config): Promise<SnapsealWorker> {
   const keys = await loadArchiveKeys(config.keys);
+  const bundlePath = join(__dirname, WORKFLOW_BUNDLE_FILE);
   const s3 = createS3Client(config.s3);
   const opensearch = createOpenSearchClient(config.opensearch, config.s3.region);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
@@ -21,7 +25,10 @@ export async function createSnapsealWorker(config: Config): Promise<SnapsealWork
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    workflowsPath: require.resolve('./workflows'),
+    // The bundle made at build time when there is one (dist), else bundled now (tests run from src).
+    ...(existsSync(bundlePath)
+      ? { workflowBundle: { codePath: bundlePath } }
+      : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities({ config, s3, opensearch, keys }),
     maxConcurrentActivityTaskExecutions: config.worker.maxActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxWorkflowTasks,
