@@ -10,9 +10,6 @@ command -v curl >/dev/null || need_apt+=(curl)
 command -v java >/dev/null || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need_apt+=(maven)
 command -v go >/dev/null || need_apt+=(golang-go)
-command -v rclone >/dev/null || need_apt+=(rclone)
-command -v restic >/dev/null || need_apt+=(restic)
-[ -x /usr/bin/time ] || need_apt+=(time)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "[bootstrap] installing ${need_apt[*]} from apt" >&2
