@@ -10,15 +10,9 @@ bench_apt=()
 command -v rclone >/dev/null || bench_apt+=(rclone)
 command -v restic >/dev/null || bench_apt+=(restic)
 [ -x /usr/bin/time ] || bench_apt+=(time)
-if [ ${#bench_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "[bench] installing ${bench_apt[*]} from apt" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${bench_apt[@]}" >/dev/null
-  else
-    echo "[bench] missing tools: ${bench_apt[*]}; install them with your package manager (Debian: apt-get install ${bench_apt[*]})" >&2
-    exit 1
-  fi
-fi
+# shellcheck source=scripts/apt-missing.sh
+. scripts/apt-missing.sh
+install_missing bench ${bench_apt[@]+"${bench_apt[@]}"}
 bash scripts/stack.sh status >/dev/null 2>&1 || bash scripts/stack.sh up
 npm run --silent build
 npx tsc -p tsconfig.bench.json

@@ -10,15 +10,9 @@ command -v curl >/dev/null || need_apt+=(curl)
 command -v java >/dev/null || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need_apt+=(maven)
 command -v go >/dev/null || need_apt+=(golang-go)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "[bootstrap] installing ${need_apt[*]} from apt" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
-  else
-    echo "[bootstrap] missing tools: ${need_apt[*]}; install them with your package manager" >&2
-    exit 1
-  fi
-fi
+# shellcheck source=scripts/apt-missing.sh
+. scripts/apt-missing.sh
+install_missing bootstrap ${need_apt[@]+"${need_apt[@]}"}
 
 # Reinstall node_modules only when the lock file changed since the last install.
 stamp=node_modules/.snapseal-lock-sha256
