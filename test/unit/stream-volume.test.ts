@@ -71,9 +71,9 @@ describe('streamVolume', () => {
     team = await generateDemoKeys({ name: 'Team', email: 'team@example.invalid' });
   });
 
-  it('uploads one encrypted tar whose digests match what was written', async () => {
-    const s3 = fakeS3(blobs);
-    const record = await streamVolume({
+  /** Volume 1 of `entries`, from the staging folder `repo` to `destination`, for the team's key. */
+  const streamTo = async (s3: FakeS3) =>
+    streamVolume({
       s3: s3.client,
       source: { bucket: 'staging', basePath: 'repo' },
       destination,
@@ -81,6 +81,10 @@ describe('streamVolume', () => {
       entries,
       recipients: await readRecipientKeys([team.publicKey]),
     });
+
+  it('uploads one encrypted tar whose digests match what was written', async () => {
+    const s3 = fakeS3(blobs);
+    const record = await streamTo(s3);
     const uploaded = s3.puts.get(destination.key)!;
     expect(record.ciphertextBytes).toBe(uploaded.length);
     expect(record.ciphertextSha256).toBe(sha256(uploaded));
@@ -100,14 +104,7 @@ describe('streamVolume', () => {
     process.on('uncaughtException', onUncaught);
     try {
       const s3 = fakeS3(blobs, new Set(['repo/b']));
-      const attempt = streamVolume({
-        s3: s3.client,
-        source: { bucket: 'staging', basePath: 'repo' },
-        destination,
-        index: 1,
-        entries,
-        recipients: await readRecipientKeys([team.publicKey]),
-      });
+      const attempt = streamTo(s3);
       await expect(attempt).rejects.toThrow(TarSourceError);
       await expect(attempt).rejects.toThrow(/Opening b failed: connect ECONNREFUSED/);
       await new Promise((r) => setTimeout(r, 50)); // let any stray 'error' event fire
