@@ -6,6 +6,7 @@ import { WORKFLOW_BUNDLE_FILE } from './bundle-workflows';
 import { createActivities } from './activities';
 import type { Config } from './config';
 import { loadArchiveKeys } from './keys/load-archive-keys';
+import { startWorkerObservability } from './metrics/worker-observability';
 import { createOpenSearchClient } from './opensearch/create-opensearch-client';
 import { createS3Client } from './s3/create-s3-client';
 
@@ -20,6 +21,7 @@ export async function createSnapsealWorker(config: Config): Promise<SnapsealWork
   const bundlePath = join(__dirname, WORKFLOW_BUNDLE_FILE);
   const s3 = createS3Client(config.s3);
   const opensearch = createOpenSearchClient(config.opensearch, config.s3.region);
+  const observability = await startWorkerObservability(config, s3);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,
@@ -33,10 +35,13 @@ export async function createSnapsealWorker(config: Config): Promise<SnapsealWork
     maxConcurrentActivityTaskExecutions: config.worker.maxActivities,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxWorkflowTasks,
     shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
+    interceptors: observability.interceptors,
+    sinks: observability.sinks,
   });
   return {
     worker,
     async close() {
+      await observability.close();
       s3.destroy();
       await opensearch.close();
       await connection.close();
