@@ -21,7 +21,7 @@ export async function createSnapsealWorker(config: Config): Promise<SnapsealWork
   const bundlePath = join(__dirname, WORKFLOW_BUNDLE_FILE);
   const s3 = createS3Client(config.s3);
   const opensearch = createOpenSearchClient(config.opensearch, config.s3.region);
-  const observability = await startWorkerObservability(config, s3);
+  const observability = await startWorkerObservability(config, s3, existsSync(bundlePath));
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,

@@ -23,7 +23,15 @@ export interface WorkerObservability {
 
 const NEWEST_ARCHIVE_REFRESH_MS = 5 * 60_000;
 
-export async function startWorkerObservability(config: Config, s3: S3Client): Promise<WorkerObservability> {
+/**
+ * `bundledWorkflows`: the worker loads the build's workflow bundle, which has the workflow interceptors in it
+ * already (src/bundle-workflows.ts); otherwise the worker bundles them with the workflows at start-up.
+ */
+export async function startWorkerObservability(
+  config: Config,
+  s3: S3Client,
+  bundledWorkflows: boolean,
+): Promise<WorkerObservability> {
   const metrics: SnapsealMetrics | undefined = config.metrics.port > 0 ? createSnapsealMetrics() : undefined;
   let gauge: NewestArchiveGauge | undefined;
   let metricsServer: MetricsServer | undefined;
@@ -80,7 +88,7 @@ export async function startWorkerObservability(config: Config, s3: S3Client): Pr
         };
       },
     ],
-    workflowModules: [require.resolve('../workflows/interceptors')],
+    ...(bundledWorkflows ? {} : { workflowModules: [require.resolve('../workflows/interceptors')] }),
   };
 
   const sinks: InjectedSinks<SnapsealSinks> = {
