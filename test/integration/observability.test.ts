@@ -129,6 +129,7 @@ describe('worker metrics and logs (real stack, real worker process)', () => {
       (e) => typeof e.workflowId === 'string' && e.workflowId.includes(result.archiveId),
     );
     const activityLines = runLines.filter((e) => e.activityType !== undefined);
+    expect(runLines.length).toBeGreaterThan(activityLines.length); // workflow lines too ("Workflow started")
     expect(activityLines.length).toBeGreaterThan(result.volumes);
     expect(activityLines.map((e) => e.activityType)).toEqual(
       expect.arrayContaining(['prepareArchive', 'archiveVolume', 'sealArchive']),
