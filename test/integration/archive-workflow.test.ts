@@ -229,7 +229,10 @@ describe('archive workflow on a snapshot of many small and a few large files (re
     const index = indicesForDate(h.template, DATE);
     await h.search.indices.create({
       index,
-      body: { settings: { number_of_shards: 1, number_of_replicas: 0 } },
+      // OpenSearch 3.x merges small segments right away (max_merge_at_once 30); a wide tier keeps them apart.
+      body: {
+        settings: { number_of_shards: 1, number_of_replicas: 0, 'index.merge.policy.segments_per_tier': 100 },
+      },
     });
     // Many small segments: one refresh per small batch, no merge.
     for (let batch = 0; batch < 30; batch++) {
