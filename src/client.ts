@@ -16,6 +16,7 @@ import { ensureBuckets } from './setup/ensure-buckets';
 import { verifyChainWithConfig, verifyWithConfig } from './verify/verify-with-config';
 import type { ChainProblem } from './verify/verify-chain';
 import { TOOL_VERSION } from './tool-version';
+import { taskQueuesFor } from './task-queues';
 import type { RestoreRequest, RestoreResult } from './restore/restore-types';
 
 const program = new Command('snapseal')
@@ -218,7 +219,7 @@ program
     const report = opts.workflow
       ? await withTemporal(config, async (client) => {
           const handle = await client.workflow.start('verifyArchiveWorkflow', {
-            taskQueue: config.temporal.taskQueue,
+            taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
             workflowId: `${config.temporal.taskQueue}/verify/${archiveId}/${Date.now()}`,
             args: [archiveId],
           });
@@ -257,7 +258,7 @@ program
     };
     const result = await withTemporal(config, async (client) => {
       const handle = await client.workflow.start('restoreArchive', {
-        taskQueue: config.temporal.taskQueue,
+        taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
         workflowId: `${config.temporal.taskQueue}/restore/${archiveId}/${opts.renamePrefix}`,
         args: [request],
       });
@@ -290,7 +291,7 @@ drill
       config,
       async (client) =>
         (await client.workflow.execute('restoreDrill', {
-          taskQueue: config.temporal.taskQueue,
+          taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
           workflowId: `${config.temporal.taskQueue}/drill/${Date.now()}`,
           args: [],
         })) as DrillOutcome,
@@ -321,7 +322,7 @@ drill
         action: {
           type: 'startWorkflow',
           workflowType: 'restoreDrill',
-          taskQueue: config.temporal.taskQueue,
+          taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
           args: [],
         },
         policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },

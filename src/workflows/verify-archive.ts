@@ -3,24 +3,28 @@
 import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { VerifyReport } from '../verify/verify-archive';
+import { deploymentQueues } from './activity-options';
 import { awaitThaw } from './await-thaw';
 import { ARCHIVE_ID, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from './search-attributes';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '12 hours',
-  heartbeatTimeout: '2 minutes',
-  retry: {
-    initialInterval: '5s',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: ['InvalidInput', 'KeyUnusable'],
-  },
-});
+const verifyActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '12 hours',
+    heartbeatTimeout: '2 minutes',
+    retry: {
+      initialInterval: '5s',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      maximumAttempts: 10,
+      nonRetryableErrorTypes: ['InvalidInput', 'KeyUnusable'],
+    },
+  });
 
 export async function verifyArchiveWorkflow(archiveId: string): Promise<VerifyReport> {
+  const acts = verifyActivities(deploymentQueues().restore); // only restore workers hold the decryption key
   upsertSearchAttributes([
     { key: ARCHIVE_ID, value: archiveId },
     { key: STAGE, value: 'verify-thawing' },
