@@ -119,8 +119,15 @@ export async function createSnapsealWorker(config: Config): Promise<SnapsealWork
       );
     },
     async runUntil<T>(work: Promise<T>): Promise<T> {
-      const results = await Promise.all(workers.map((w) => w.runUntil(work)));
-      return results[0] as T;
+      const running = workers.map((w) => w.run());
+      // Whatever the work's outcome, the Workers stop before it is returned (or thrown).
+      const failedWorker = Promise.race(running).then(() => undefined);
+      try {
+        return await Promise.race([work, failedWorker.then(() => work)]);
+      } finally {
+        shutdown();
+        await Promise.allSettled(running);
+      }
     },
     shutdown,
   };
