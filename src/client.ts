@@ -17,6 +17,8 @@ import { verifyChainWithConfig, verifyWithConfig } from './verify/verify-with-co
 import type { ChainProblem } from './verify/verify-chain';
 import { TOOL_VERSION } from './tool-version';
 import { taskQueuesFor } from './task-queues';
+import { assertArchiveId } from './archive/archive-date';
+import { checkRestoreInput } from './restore/restore-input';
 import type { RestoreRequest, RestoreResult } from './restore/restore-types';
 
 const program = new Command('snapseal')
@@ -216,6 +218,7 @@ program
       return;
     }
     if (!archiveId) throw new UsageError('Name the archive to verify (see `snapseal list`), or pass --chain');
+    assertArchiveId(archiveId);
     const report = opts.workflow
       ? await withTemporal(config, async (client) => {
           const handle = await client.workflow.start('verifyArchiveWorkflow', {
@@ -248,6 +251,7 @@ program
   .action(async (archiveId: string, opts: { indices?: string; renamePrefix: string }) => {
     const g = globals();
     const config = configFrom(g);
+    checkRestoreInput({ archiveId, renamePrefix: opts.renamePrefix });
     const request: RestoreRequest = {
       archiveId,
       indices: opts.indices

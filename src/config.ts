@@ -24,7 +24,10 @@ const bucket = z
   );
 const keyPrefix = z
   .string()
-  .regex(/^([A-Za-z0-9._-]+\/)*$/, 'expected a key prefix ending in "/" such as archives/ (or empty)');
+  .regex(/^([A-Za-z0-9._-]+\/)*$/, 'expected a key prefix ending in "/" such as archives/ (or empty)')
+  .refine((p) => !p.split('/').some((segment) => segment === '.' || segment === '..'), {
+    message: 'must not contain "." or ".." segments (a key prefix is not a path: it would escape its folder)',
+  });
 const fileList = z.string().transform((v) =>
   v
     .split(',')
@@ -465,6 +468,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (opensearchUrl.username !== undefined && s.SNAPSEAL_OPENSEARCH_USERNAME !== '') {
     throw new ConfigError(
       'Invalid configuration:\n  SNAPSEAL_OPENSEARCH_URL holds credentials and SNAPSEAL_OPENSEARCH_USERNAME is set: give them one way',
+    );
+  }
+  if (
+    s.SNAPSEAL_STAGING_BUCKET === s.SNAPSEAL_ARCHIVE_BUCKET &&
+    (s.SNAPSEAL_STAGING_PREFIX.startsWith(s.SNAPSEAL_ARCHIVE_PREFIX) ||
+      s.SNAPSEAL_ARCHIVE_PREFIX.startsWith(s.SNAPSEAL_STAGING_PREFIX))
+  ) {
+    // Staging is cleaned up by prefix and has its own lifecycle: sealed archives must never lie under it.
+    throw new ConfigError(
+      `Invalid configuration:\n  SNAPSEAL_STAGING_BUCKET and SNAPSEAL_ARCHIVE_BUCKET are both "${s.SNAPSEAL_ARCHIVE_BUCKET}" and the prefixes overlap (staging "${s.SNAPSEAL_STAGING_PREFIX}", archive "${s.SNAPSEAL_ARCHIVE_PREFIX}"): use two buckets (recommended: the archive bucket has Object Lock and its own lifecycle), or disjoint non-empty prefixes such as staging/ and archives/`,
     );
   }
   if ((s.SNAPSEAL_S3_ACCESS_KEY_ID === '') !== (s.SNAPSEAL_S3_SECRET_ACCESS_KEY === '')) {

@@ -18,6 +18,7 @@ type ActivityName = keyof Activities;
 /** Which activities each role runs. thawArchive is in archive and restore: awaitThaw runs on its caller's queue. */
 export const ROLE_ACTIVITIES: Record<WorkerRole, readonly ActivityName[]> = {
   archive: [
+    'resolveArchive',
     'prepareArchive',
     'takeSnapshot',
     'checkSnapshot',

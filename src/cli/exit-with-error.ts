@@ -4,7 +4,13 @@ import { ConfigError } from '../config';
 export const ExitCode = { Failure: 1, Usage: 2, Config: 3 } as const;
 
 /** Errors in what the user typed (as opposed to the environment or a run): exit code 2. */
-const USAGE_ERRORS = new Set(['UsageError', 'ArchiveDateError', 'ScheduleInputError', 'CommanderError']);
+const USAGE_ERRORS = new Set([
+  'UsageError',
+  'ArchiveDateError',
+  'ScheduleInputError',
+  'CommanderError',
+  'RestoreInputError',
+]);
 
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);

@@ -1,6 +1,7 @@
 // Verification of a large archive as a workflow: thaw if needed, check the signature, then every volume as its
 // own activity (any worker, retried alone, progress in the UI). The report names every problem.
-import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { assertArchiveId } from '../archive/archive-date';
 import type { createActivities } from '../activities';
 import type { VerifyReport } from '../verify/verify-archive';
 import { deploymentQueues } from './activity-options';
@@ -24,6 +25,11 @@ const verifyActivities = (taskQueue: string) =>
   });
 
 export async function verifyArchiveWorkflow(archiveId: string): Promise<VerifyReport> {
+  try {
+    assertArchiveId(archiveId);
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidInput');
+  }
   const acts = verifyActivities(deploymentQueues().restore); // only restore workers hold the decryption key
   upsertSearchAttributes([
     { key: ARCHIVE_ID, value: archiveId },

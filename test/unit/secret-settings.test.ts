@@ -111,3 +111,26 @@ describe('secret settings', () => {
     );
   });
 });
+
+describe('bucket and prefix settings', () => {
+  it('refuses "." and ".." segments in prefixes', () => {
+    expect(() => loadConfig({ SNAPSEAL_STAGING_PREFIX: '../archives/' })).toThrow(
+      'SNAPSEAL_STAGING_PREFIX="../archives/": must not contain "." or ".." segments',
+    );
+    expect(() => loadConfig({ SNAPSEAL_ARCHIVE_PREFIX: 'a/./' })).toThrow(
+      'must not contain "." or ".." segments',
+    );
+    expect(loadConfig({ SNAPSEAL_ARCHIVE_PREFIX: 'a..b/' }).archive.prefix).toBe('a..b/');
+  });
+
+  it('allows one bucket for staging and archives only with disjoint prefixes', () => {
+    const same = { SNAPSEAL_STAGING_BUCKET: 'one-bucket', SNAPSEAL_ARCHIVE_BUCKET: 'one-bucket' };
+    expect(loadConfig(same).staging.prefix).toBe('staging/');
+    expect(() => loadConfig({ ...same, SNAPSEAL_ARCHIVE_PREFIX: '' })).toThrow(
+      'SNAPSEAL_STAGING_BUCKET and SNAPSEAL_ARCHIVE_BUCKET are both "one-bucket" and the prefixes overlap (staging "staging/", archive "")',
+    );
+    expect(() => loadConfig({ ...same, SNAPSEAL_ARCHIVE_PREFIX: 'staging/archives/' })).toThrow(
+      'the prefixes overlap',
+    );
+  });
+});
