@@ -6,6 +6,7 @@ import { configFrom, output, withTemporal, workflowUrl, type GlobalOptions } fro
 import { exitWithError } from './cli/exit-with-error';
 import { startArchive, waitForArchive } from './cli/archive-command';
 import { listArchives } from './cli/list-archives';
+import { runStatus } from './cli/status-command';
 import { createSchedule, validateCron, validateTimeZone, withSchedule } from './cli/schedule-command';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { VerifyReport } from './verify/verify-archive';
@@ -96,6 +97,27 @@ program
               )
               .join('\n'),
       );
+    } finally {
+      s3.destroy();
+    }
+  });
+
+program
+  .command('status')
+  .description(
+    'newest archive and its age, the Schedule, missed days, running archives; exit code 5 when stale (a probe)',
+  )
+  .option('--max-age-hours <hours>', 'stale when the newest archive is older than this', '26')
+  .action(async (opts: { maxAgeHours: string }) => {
+    const g = globals();
+    const config = configFrom(g);
+    const s3 = createS3Client(config.s3);
+    try {
+      await runStatus(opts, config, {
+        s3,
+        withTemporal: (use) => withTemporal(config, use),
+        print: (value, human) => output(g, value, human),
+      });
     } finally {
       s3.destroy();
     }

@@ -298,6 +298,27 @@ export const SETTINGS = {
     default: '30',
     about: 'on SIGTERM, how long running activities may finish',
   },
+
+  SNAPSEAL_METRICS_PORT: {
+    schema: z
+      .string()
+      .regex(/^\d+$/, 'expected a port such as 9464, or 0 for off')
+      .transform(Number)
+      .refine((n) => n < 65535, 'must be below 65535 (the next port is used too)'),
+    default: '0',
+    about:
+      'serve Prometheus metrics on this port at /metrics (0: off); the Temporal SDK exporter uses 127.0.0.1:<port + 1>',
+  },
+  SNAPSEAL_METRICS_HOST: {
+    schema: nonEmpty,
+    default: '127.0.0.1',
+    about: 'address the metrics server binds (0.0.0.0 in a container)',
+  },
+  SNAPSEAL_LOG_LEVEL: {
+    schema: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']),
+    default: 'INFO',
+    about: 'worker log level (logs are JSON lines on stderr)',
+  },
 } as const satisfies Record<string, { schema: z.ZodType; default: string; about: string; secret?: boolean }>;
 
 type Settings = typeof SETTINGS;
@@ -394,6 +415,8 @@ export interface Config {
     maxWorkflowTasks: number;
     shutdownGraceSeconds: number;
   };
+  metrics: { port: number; host: string };
+  logging: { level: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' };
 }
 
 const orUndefined = (v: string): string | undefined => (v === '' ? undefined : v);
@@ -565,6 +588,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxWorkflowTasks: s.SNAPSEAL_WORKER_MAX_WORKFLOW_TASKS,
       shutdownGraceSeconds: s.SNAPSEAL_WORKER_SHUTDOWN_GRACE_SECONDS,
     },
+    metrics: { port: s.SNAPSEAL_METRICS_PORT, host: s.SNAPSEAL_METRICS_HOST },
+    logging: { level: s.SNAPSEAL_LOG_LEVEL },
   };
 }
 

@@ -7,6 +7,7 @@ import { WORKFLOW_BUNDLE_FILE } from './bundle-workflows';
 import { createActivities } from './activities';
 import type { Config } from './config';
 import { loadArchiveKeys, rolesForKeys } from './keys/load-archive-keys';
+import { startWorkerObservability } from './metrics/worker-observability';
 import { createOpenSearchClient } from './opensearch/create-opensearch-client';
 import { createS3Client } from './s3/create-s3-client';
 import { taskQueuesFor, type WorkerRole } from './task-queues';
@@ -70,6 +71,7 @@ export async function createSnapsealWorker(config: Config): Promise<SnapsealWork
   const bundlePath = join(__dirname, WORKFLOW_BUNDLE_FILE);
   const s3 = createS3Client(config.s3);
   const opensearch = createOpenSearchClient(config.opensearch, config.s3.region);
+  const observability = await startWorkerObservability(config, s3, existsSync(bundlePath));
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const activities = createActivities({ config, s3, opensearch, keys });
   const queues = taskQueuesFor(config.temporal.taskQueue);
@@ -93,10 +95,13 @@ export async function createSnapsealWorker(config: Config): Promise<SnapsealWork
           maxConcurrentActivityTaskExecutions:
             role === 'stream' ? config.worker.streamSlots : config.worker.maxActivities,
           shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
+          interceptors: observability.interceptors,
+          sinks: observability.sinks,
         }),
       );
     }
   } catch (err) {
+    await observability.close();
     s3.destroy();
     await opensearch.close();
     await connection.close();
@@ -135,6 +140,7 @@ export async function createSnapsealWorker(config: Config): Promise<SnapsealWork
   return {
     worker: group,
     async close() {
+      await observability.close();
       s3.destroy();
       await opensearch.close();
       await connection.close();

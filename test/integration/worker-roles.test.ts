@@ -68,7 +68,7 @@ describe('worker roles on separate task queues (real stack)', () => {
     );
     procs.push(stream);
     const queues = taskQueuesFor(h.config.temporal.taskQueue);
-    expect(stream.output()).toContain(`stream: "${queues.stream}"`);
+    expect(stream.output()).toContain(`stream=${queues.stream}`);
     expect(stream.output()).not.toContain('snapseal: warning');
 
     // Sealing has no worker yet: the run waits at the seal step, with every volume streamed.
