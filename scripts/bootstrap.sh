@@ -7,6 +7,11 @@ cd "$ROOT"
 need_apt=()
 command -v gpg >/dev/null || need_apt+=(gnupg)
 command -v curl >/dev/null || need_apt+=(curl)
+# Interoperability tests: Sequoia keys, and the by-hand procedure (gpgv, jq, an S3 client).
+command -v sq >/dev/null || need_apt+=(sq)
+command -v gpgv >/dev/null || need_apt+=(gpgv)
+command -v jq >/dev/null || need_apt+=(jq)
+command -v aws >/dev/null || need_apt+=(awscli)
 command -v java >/dev/null || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need_apt+=(maven)
 command -v go >/dev/null || need_apt+=(golang-go)

@@ -17,6 +17,9 @@ import { ensureBuckets } from './setup/ensure-buckets';
 import { verifyChainWithConfig, verifyWithConfig } from './verify/verify-with-config';
 import type { ChainProblem } from './verify/verify-chain';
 import { TOOL_VERSION } from './tool-version';
+import { taskQueuesFor } from './task-queues';
+import { assertArchiveId } from './archive/archive-date';
+import { checkRestoreInput } from './restore/restore-input';
 import type { RestoreRequest, RestoreResult } from './restore/restore-types';
 
 const program = new Command('snapseal')
@@ -237,10 +240,11 @@ program
       return;
     }
     if (!archiveId) throw new UsageError('Name the archive to verify (see `snapseal list`), or pass --chain');
+    assertArchiveId(archiveId);
     const report = opts.workflow
       ? await withTemporal(config, async (client) => {
           const handle = await client.workflow.start('verifyArchiveWorkflow', {
-            taskQueue: config.temporal.taskQueue,
+            taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
             workflowId: `${config.temporal.taskQueue}/verify/${archiveId}/${Date.now()}`,
             args: [archiveId],
           });
@@ -269,6 +273,7 @@ program
   .action(async (archiveId: string, opts: { indices?: string; renamePrefix: string }) => {
     const g = globals();
     const config = configFrom(g);
+    checkRestoreInput({ archiveId, renamePrefix: opts.renamePrefix });
     const request: RestoreRequest = {
       archiveId,
       indices: opts.indices
@@ -279,7 +284,7 @@ program
     };
     const result = await withTemporal(config, async (client) => {
       const handle = await client.workflow.start('restoreArchive', {
-        taskQueue: config.temporal.taskQueue,
+        taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
         workflowId: `${config.temporal.taskQueue}/restore/${archiveId}/${opts.renamePrefix}`,
         args: [request],
       });
@@ -312,7 +317,7 @@ drill
       config,
       async (client) =>
         (await client.workflow.execute('restoreDrill', {
-          taskQueue: config.temporal.taskQueue,
+          taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
           workflowId: `${config.temporal.taskQueue}/drill/${Date.now()}`,
           args: [],
         })) as DrillOutcome,
@@ -343,7 +348,7 @@ drill
         action: {
           type: 'startWorkflow',
           workflowType: 'restoreDrill',
-          taskQueue: config.temporal.taskQueue,
+          taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
           args: [],
         },
         policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },

@@ -1,5 +1,6 @@
-// The worker process: reads configuration from the environment, polls the task queue until SIGTERM/SIGINT,
-// then lets running activities finish (SNAPSEAL_WORKER_SHUTDOWN_GRACE_SECONDS) and exits. Logs are JSON lines.
+// The worker process: reads configuration from the environment, polls the task queues of its roles
+// (SNAPSEAL_WORKER_ROLES) until SIGTERM/SIGINT, then lets running activities finish
+// (SNAPSEAL_WORKER_SHUTDOWN_GRACE_SECONDS) and exits. Logs are JSON lines.
 import { Runtime } from '@temporalio/worker';
 import { loadConfig, withEnvFile } from './config';
 import { exitWithError } from './cli/exit-with-error';
@@ -11,10 +12,11 @@ async function main(): Promise<void> {
   const config = loadConfig(settingsFile ? withEnvFile(settingsFile) : process.env);
   installWorkerRuntime(config);
   const { worker, close } = await createSnapsealWorker(config);
+  const polled = worker.roles.map((role) => `${role}=${worker.queues[role]}`).join(', ');
   Runtime.instance().logger.info(
-    `snapseal worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})`,
+    `snapseal worker polling task queue(s) ${polled} on ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     {
-      taskQueue: config.temporal.taskQueue,
+      taskQueues: worker.queues,
       namespace: config.temporal.namespace,
       metricsPort: config.metrics.port || undefined,
     },

@@ -10,6 +10,7 @@ const USAGE_ERRORS = new Set([
   'ScheduleInputError',
   'StatusInputError',
   'CommanderError',
+  'RestoreInputError',
 ]);
 
 function describe(err: unknown): string {
