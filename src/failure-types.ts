@@ -4,6 +4,8 @@ export const FailureType = {
   InvalidInput: 'InvalidInput',
   IndexNotFound: 'IndexNotFound',
   BucketUnusable: 'BucketUnusable',
+  /** S3 refused a request (access denied, bad credentials, missing bucket): names the action, bucket and key. */
+  S3Rejected: 'S3Rejected',
   ClusterRejected: 'ClusterRejected',
   SnapshotFailed: 'SnapshotFailed',
   StagingChanged: 'StagingChanged',

@@ -3,7 +3,7 @@ import {
   isNotFound,
   isPermanentS3Error,
   isPreconditionFailed,
-} from '../../src/s3/s3-errors';
+} from '../../../src/s3/s3-errors';
 
 const s3Error = (name: string, status: number) =>
   Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
