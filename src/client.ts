@@ -187,9 +187,14 @@ program
       const report = await ensureBuckets(s3, config);
       output(g, report, () =>
         report
-          .map(
-            (b) =>
-              `${b.created ? 'created' : 'kept   '} ${b.bucket}${b.objectLock ? ' (versioning, Object Lock)' : ''}: ${b.lifecycle.join('; ')}`,
+          .map((b) =>
+            [
+              `${b.created ? 'created' : 'kept   '} ${b.bucket} (versioning ${b.versioning}, Object Lock ${b.objectLock ? 'on' : 'off'}): ${b.lifecycle.join('; ')}`,
+              ...(b.otherLifecycleRules.length
+                ? [`        other lifecycle rules kept: ${b.otherLifecycleRules.join(', ')}`]
+                : []),
+              ...b.warnings.map((w) => `        warning: ${w}`),
+            ].join('\n'),
           )
           .join('\n'),
       );
