@@ -12,6 +12,8 @@ export const FailureType = {
   KeyUnusable: 'KeyUnusable',
   ArchiveTampered: 'ArchiveTampered',
   RestoreMismatch: 'RestoreMismatch',
+  /** The cluster did not finish restoring within the restore workflow's limit (RESTORE_WAIT_LIMIT_MS). */
+  RestoreTimedOut: 'RestoreTimedOut',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

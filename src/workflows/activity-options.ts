@@ -1,5 +1,5 @@
-// How workflows call activities, in one place: short calls, long streaming calls, and cleanup that retries
-// until it succeeds. Permanent failure types are never retried.
+// How workflows call activities, in one place: short calls, long streaming calls, cleanup that retries
+// until it succeeds, and cleanup rounds a workflow repeats within its own limit. Permanent failure types are never retried.
 import { ActivityCancellationType, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { PERMANENT_FAILURE_TYPES } from '../failure-types';
@@ -48,4 +48,15 @@ export const cleanupActivities = () =>
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '30 seconds', // cleanup activities heartbeat on a clock (heartbeatWhileRunning)
     retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  });
+
+/**
+ * One round of cleanup that a workflow repeats itself (cleanUpUntilDone): about 10 minutes of retries, so the
+ * workflow can show `cleanup-retrying` between rounds and stop after its limit.
+ */
+export const cleanupRoundActivities = () =>
+  proxyActivities<Activities>({
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 6 },
   });
