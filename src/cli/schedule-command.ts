@@ -48,6 +48,7 @@ export async function createSchedule(
     timeZone: options.timeZone,
     indices: options.indices,
     indexTemplate: config.archive.indexTemplate,
+    taskQueue: config.temporal.taskQueue,
   };
   const handle = await client.schedule.create({
     scheduleId: config.schedule.id,

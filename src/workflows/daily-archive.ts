@@ -23,6 +23,11 @@ export interface DailyArchiveInput {
   indexTemplate?: string;
   /** How many days back from the scheduled day (1: yesterday). */
   daysBack?: number;
+  /**
+   * The task queue that names the child run (default: this workflow's). Recorded in the input so the child's id
+   * never depends on the worker that replays this history (a replay worker runs on a task queue of its own).
+   */
+  taskQueue?: string;
 }
 
 export async function dailyArchive(input: DailyArchiveInput): Promise<ArchiveResult> {
@@ -31,7 +36,7 @@ export async function dailyArchive(input: DailyArchiveInput): Promise<ArchiveRes
   const date = calendarDateIn(scheduled, input.timeZone, input.daysBack ?? 1);
   return executeChild(archiveSnapshot, {
     workflowId: archiveWorkflowId(
-      info.taskQueue,
+      input.taskQueue ?? info.taskQueue,
       date,
       input.indices ?? (input.indexTemplate ? indicesForDate(input.indexTemplate, date) : undefined),
     ),
