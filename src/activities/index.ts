@@ -7,7 +7,7 @@ import { createDescribeSealedArchive } from './describe-sealed-archive';
 import { failPermanentS3Errors } from './fail-permanent-s3-errors';
 import { heartbeatWhileRunning } from './heartbeat-while-running';
 import { createPlanArchiveVolumes } from './plan-archive-volumes';
-import { createPrepareArchive } from './prepare-archive';
+import { createPrepareArchive, createResolveArchive } from './prepare-archive';
 import { createSealArchive } from './seal-archive';
 import { createTakeSnapshot } from './take-snapshot';
 import { createPrepareRestore } from './prepare-restore';
@@ -19,6 +19,7 @@ import { createVerifyActivities } from './verify-activities';
 export function createActivities(deps: ActivityDeps) {
   const restore = createRestoreActivities(deps);
   return withS3Boundary({
+    resolveArchive: createResolveArchive(deps),
     prepareArchive: createPrepareArchive(deps),
     takeSnapshot: createTakeSnapshot(deps),
     checkSnapshot: createCheckSnapshot(deps),

@@ -47,8 +47,6 @@ export async function createSchedule(
   const input: DailyArchiveInput = {
     timeZone: options.timeZone,
     indices: options.indices,
-    indexTemplate: config.archive.indexTemplate,
-    taskQueue: config.temporal.taskQueue,
   };
   const handle = await client.schedule.create({
     scheduleId: config.schedule.id,

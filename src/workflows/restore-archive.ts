@@ -9,22 +9,34 @@ import {
   sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { checkRestoreInput } from '../restore/restore-input';
 import { runTag } from './run-tag';
-import { cleanupRoundActivities, quickActivities, streamingActivities } from './activity-options';
+import {
+  cleanupRoundActivities,
+  deploymentQueues,
+  quickActivities,
+  streamingActivities,
+} from './activity-options';
 import { FailureType } from '../failure-types';
 import type { RestorePlan, RestoreRequest, RestoreResult } from '../restore/restore-types';
 import { awaitThaw } from './await-thaw';
 import { cleanUpUntilDone } from './clean-up-until-done';
 import { ARCHIVE_ID, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from './search-attributes';
 
-const quick = quickActivities();
-const streaming = streamingActivities();
-const cleanup = cleanupRoundActivities();
-
 /** How long the cluster may take to recover the restored shards: 24 hours (a very large restore is slower). */
 export const RESTORE_WAIT_LIMIT_MS = 24 * 3600_000;
 
 export async function restoreArchive(request: RestoreRequest): Promise<RestoreResult> {
+  try {
+    checkRestoreInput(request); // before any side effect, thawing included
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidInput');
+  }
+  // Every step on the restore queue: only restore workers hold the decryption key.
+  const { restore } = deploymentQueues();
+  const quick = quickActivities(restore);
+  const streaming = streamingActivities(restore);
+  const cleanup = cleanupRoundActivities(restore);
   const stage = (name: string): void => upsertSearchAttributes([{ key: STAGE, value: name }]);
   upsertSearchAttributes([{ key: ARCHIVE_ID, value: request.archiveId }]);
   stage('restore-thawing');
@@ -43,7 +55,7 @@ export async function restoreArchive(request: RestoreRequest): Promise<RestoreRe
     }
     stage('restore-restoring');
     await quick.startRestoreFromArchive(plan);
-    await waitForRestore(plan);
+    await waitForRestore(plan, quick);
     stage('restore-comparing');
     result = await quick.compareRestoredCounts(plan);
     return result;
@@ -63,7 +75,7 @@ export async function restoreArchive(request: RestoreRequest): Promise<RestoreRe
 }
 
 /** Polls recovery with durable timers (1 s doubling to 1 min) until every shard is done, or the limit passes. */
-async function waitForRestore(plan: RestorePlan): Promise<void> {
+async function waitForRestore(plan: RestorePlan, quick: ReturnType<typeof quickActivities>): Promise<void> {
   const started = Date.now();
   let delayMs = 1000;
   for (;;) {

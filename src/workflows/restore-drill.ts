@@ -11,14 +11,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { runTag } from './run-tag';
-import { cleanupRoundActivities, quickActivities } from './activity-options';
+import { cleanupRoundActivities, deploymentQueues, quickActivities } from './activity-options';
 import type { RestoreResult } from '../restore/restore-types';
 import { cleanUpUntilDone, messageChain } from './clean-up-until-done';
 import { restoreArchive } from './restore-archive';
 import { ARCHIVE_ID, STAGE } from './search-attributes';
-
-const quick = quickActivities();
-const cleanup = cleanupRoundActivities();
 
 export interface DrillOutcome {
   archiveId?: string;
@@ -31,6 +28,9 @@ export interface DrillOutcome {
 }
 
 export async function restoreDrill(): Promise<DrillOutcome> {
+  const queues = deploymentQueues();
+  const quick = quickActivities(queues.restore);
+  const cleanup = cleanupRoundActivities(queues.restore);
   const archiveId = await quick.latestArchiveId();
   if (!archiveId) {
     upsertSearchAttributes([{ key: STAGE, value: 'drill-nothing-to-restore' }]);
@@ -42,6 +42,7 @@ export async function restoreDrill(): Promise<DrillOutcome> {
   try {
     const restored = await executeChild(restoreArchive, {
       workflowId: `${workflowInfo().workflowId}/restore`,
+      taskQueue: queues.restore,
       args: [{ archiveId, renamePrefix: prefix }],
     });
     outcome = { archiveId, passed: true, restored };

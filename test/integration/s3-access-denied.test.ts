@@ -9,6 +9,7 @@ import { createActivities } from '../../src/activities';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
 import { loadArchiveKeys } from '../../src/keys/load-archive-keys';
 import { recordFailedOperation } from '../../src/s3/create-s3-client';
+import { taskQueuesFor } from '../../src/task-queues';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, type ArchiveHarness } from './archive-harness';
 
@@ -67,29 +68,35 @@ describe('S3 access denied (real stack)', () => {
       credentials: await credentialsDenyingPutObject(h, h.config.archive.bucket),
     });
     recordFailedOperation(denied);
-    const worker = await Worker.create({
-      taskQueue: h.config.temporal.taskQueue,
-      workflowsPath: require.resolve('../../src/workflows'),
-      activities: createActivities({
-        config: h.config,
-        s3: denied,
-        opensearch: h.search,
-        keys: await loadArchiveKeys(h.config.keys),
-      }),
+    // One worker per role queue (src/task-queues.ts), every activity on each, all with the restricted client.
+    const activities = createActivities({
+      config: h.config,
+      s3: denied,
+      opensearch: h.search,
+      keys: await loadArchiveKeys(h.config.keys),
     });
+    const queues = taskQueuesFor(h.config.temporal.taskQueue);
+    const workers = await Promise.all(
+      Object.values(queues).map((taskQueue) =>
+        Worker.create({
+          taskQueue,
+          activities,
+          ...(taskQueue === queues.archive ? { workflowsPath: require.resolve('../../src/workflows') } : {}),
+        }),
+      ),
+    );
     const started = Date.now();
     try {
-      const error = await worker
-        .runUntil(
-          h.temporal.workflow.execute('archiveSnapshot', {
-            taskQueue: h.config.temporal.taskQueue,
-            workflowId: archiveWorkflowId(h.config.temporal.taskQueue, DATE),
-            args: [{ date: DATE }],
-            // Before S3 errors were classified, the volume was retried 10 times over many minutes.
-            workflowExecutionTimeout: '3 minutes',
-          }),
-        )
+      const run = h.temporal.workflow
+        .execute('archiveSnapshot', {
+          taskQueue: h.config.temporal.taskQueue,
+          workflowId: archiveWorkflowId(h.config.temporal.taskQueue, DATE),
+          args: [{ date: DATE }],
+          // Before S3 errors were classified, the volume was retried 10 times over many minutes.
+          workflowExecutionTimeout: '3 minutes',
+        })
         .catch((e: unknown) => e);
+      const [error] = await Promise.all(workers.map((w) => w.runUntil(run)));
       expect(error).toBeInstanceOf(WorkflowFailedError);
       const activity = (error as WorkflowFailedError).cause as ActivityFailure;
       expect(activity).toBeInstanceOf(ActivityFailure);

@@ -47,7 +47,7 @@ describe('workflow replay (real stack)', () => {
         await client.execute('dailyArchive', {
           taskQueue,
           workflowId: ids.dailyArchive,
-          args: [{ timeZone: 'UTC', indexTemplate: h.template, taskQueue }],
+          args: [{ timeZone: 'UTC' }],
         });
         ids.archiveSnapshot = archiveWorkflowId(taskQueue, date, indicesForDate(h.template, date));
         const archiveId = (await client.getHandle(ids.archiveSnapshot).result()).archiveId as string;
