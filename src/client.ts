@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The snapseal CLI: ad hoc archives, listing, the daily Schedule, bucket setup, verification and the demo.
+import './cli/quiet-sdk-warnings'; // first: before any SDK client exists
 import { Command, Option } from 'commander';
 import { formatBytes } from './cli/format';
 import { configFrom, output, withTemporal, workflowUrl, type GlobalOptions } from './cli/cli-context';
@@ -79,23 +80,32 @@ program
 program
   .command('list')
   .description('list archives: sealed ones and runs in progress')
-  .action(async () => {
+  .option('--limit <n>', 'show the newest n archives (0: all)', '20')
+  .action(async (opts: { limit: string }) => {
     const g = globals();
     const config = configFrom(g);
+    const limit = Number(opts.limit);
+    if (!Number.isInteger(limit) || limit < 0)
+      throw new UsageError(`--limit must be a whole number of archives (0: all), not "${opts.limit}"`);
     const s3 = createS3Client(config.s3);
     try {
-      const rows = await withTemporal(config, (client) => listArchives(s3, client, config)).catch(() =>
-        listArchives(s3, undefined, config),
-      );
+      // Temporal only adds the runs in progress: without it, the sealed archives are still listed.
+      const { rows, totalArchives } = await withTemporal(config, (client) =>
+        listArchives(s3, client, config, limit),
+      ).catch(() => listArchives(s3, undefined, config, limit));
+      const sealedShown = rows.filter((r) => r.sequence !== undefined).length;
       output(g, rows, () =>
         rows.length === 0
           ? 'no archives yet'
-          : rows
-              .map(
+          : [
+              ...rows.map(
                 (r) =>
-                  `${r.status.padEnd(10)} ${r.id}  date ${r.date}  ${r.volumes} volume(s)  ${formatBytes(r.bytes)}  ${r.indices.join(',')}`,
-              )
-              .join('\n'),
+                  `${r.status.padEnd(10)} ${r.id}  date ${r.date}  ${r.volumes} volume(s)  ${formatBytes(r.bytes)}  ${r.indices.join(',')}${r.problem ? `\n           ${r.problem}` : ''}`,
+              ),
+              ...(sealedShown < totalArchives
+                ? [`(newest ${sealedShown} of ${totalArchives} archives; --limit 0 shows all)`]
+                : []),
+            ].join('\n'),
       );
     } finally {
       s3.destroy();
@@ -202,9 +212,14 @@ program
       const report = await ensureBuckets(s3, config);
       output(g, report, () =>
         report
-          .map(
-            (b) =>
-              `${b.created ? 'created' : 'kept   '} ${b.bucket}${b.objectLock ? ' (versioning, Object Lock)' : ''}: ${b.lifecycle.join('; ')}`,
+          .map((b) =>
+            [
+              `${b.created ? 'created' : 'kept   '} ${b.bucket} (versioning ${b.versioning}, Object Lock ${b.objectLock ? 'on' : 'off'}): ${b.lifecycle.join('; ')}`,
+              ...(b.otherLifecycleRules.length
+                ? [`        other lifecycle rules kept: ${b.otherLifecycleRules.join(', ')}`]
+                : []),
+              ...b.warnings.map((w) => `        warning: ${w}`),
+            ].join('\n'),
           )
           .join('\n'),
       );

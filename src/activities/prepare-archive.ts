@@ -7,7 +7,7 @@ import type { ArchiveRequest, ArchiveTarget, PreparedArchive } from '../archive/
 import type { Config } from '../config';
 import { ClusterRequestError, getClusterInfo, resolveIndices } from '../opensearch/snapshot-api';
 import { isNotFound } from '../s3/s3-errors';
-import { assertBucketReachable } from '../s3/s3-objects';
+import { assertBucketReachable, BucketUnreachableError } from '../s3/s3-objects';
 import { archiveIdentity, type ArchiveIdentity } from '../workflows/workflow-ids';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
@@ -58,7 +58,9 @@ export function createPrepareArchive({ config, s3, opensearch }: ActivityDeps) {
       try {
         await assertBucketReachable(s3, bucket, role);
       } catch (err) {
-        throw permanentFailure(FailureType.BucketUnusable, (err as Error).message, err);
+        if (err instanceof BucketUnreachableError && err.permanent)
+          throw permanentFailure(FailureType.BucketUnusable, err.message, err);
+        throw err; // a network blip or a 5xx: retried
       }
     }
     const sealed = await s3

@@ -75,7 +75,7 @@ export async function archivingStatus(
   maxAgeHours: number,
   now = Date.now(),
 ): Promise<ArchivingStatus> {
-  const rows = await listArchives(s3, temporal, config);
+  const { rows } = await listArchives(s3, temporal, config); // every archive: missed days need them all
   const head = await readChainHead(s3, config.archive.bucket, config.archive.prefix);
   let newest: ArchivingStatus['newest'];
   let ageMs = Infinity;

@@ -1,5 +1,5 @@
-// How workflows call activities, in one place: short calls, long streaming calls, and cleanup that retries
-// until it succeeds. Permanent failure types are never retried. Each proxy takes the task queue of the worker
+// How workflows call activities, in one place: short calls, long streaming calls, cleanup that retries
+// until it succeeds, and cleanup rounds a workflow repeats within its own limit. Permanent failure types are never retried. Each proxy takes the task queue of the worker
 // role that runs the activity (src/task-queues.ts); call them inside a workflow, where workflowInfo() is known.
 import {
   ActivityCancellationType,
@@ -61,4 +61,16 @@ export const cleanupActivities = (taskQueue: string) =>
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '30 seconds', // cleanup activities heartbeat on a clock (heartbeatWhileRunning)
     retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  });
+
+/**
+ * One round of cleanup that a workflow repeats itself (cleanUpUntilDone): about 10 minutes of retries, so the
+ * workflow can show `cleanup-retrying` between rounds and stop after its limit.
+ */
+export const cleanupRoundActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 6 },
   });

@@ -4,7 +4,7 @@ import {
   calendarDateIn,
   indicesForDate,
   parseArchiveDate,
-} from '../../src/archive/archive-date';
+} from '../../../src/archive/archive-date';
 
 describe('archive dates', () => {
   it('fills the index template', () => {
