@@ -5,7 +5,7 @@ import { createCheckSnapshot } from './check-snapshot';
 import { createCleanUpRun } from './clean-up-run';
 import { createDescribeSealedArchive } from './describe-sealed-archive';
 import { heartbeatWhileRunning } from './heartbeat-while-running';
-import { createPlanArchiveVolumes } from './plan-archive-volumes';
+import { createLookUpPlanPages, createPlanArchiveVolumes } from './plan-archive-volumes';
 import { createPrepareArchive } from './prepare-archive';
 import { createSealArchive } from './seal-archive';
 import { createTakeSnapshot } from './take-snapshot';
@@ -22,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     takeSnapshot: createTakeSnapshot(deps),
     checkSnapshot: createCheckSnapshot(deps),
     planArchiveVolumes: createPlanArchiveVolumes(deps),
+    lookUpPlanPages: createLookUpPlanPages(deps),
     archiveVolume: createArchiveVolume(deps),
     sealArchive: heartbeatWhileRunning(createSealArchive(deps)),
     describeSealedArchive: createDescribeSealedArchive(deps),

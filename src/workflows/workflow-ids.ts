@@ -10,3 +10,12 @@ import { archiveIdFor } from '../archive/archive-date';
 export function archiveWorkflowId(taskQueue: string, date: string, indices?: string): string {
   return `${taskQueue}/archive/${indices ? archiveIdFor(date, indices) : date}`;
 }
+
+/** A batch of an archive run's volumes (the run's repository name keeps two runs of one archive apart). */
+export function volumeBatchWorkflowId(
+  archiveWorkflowId: string,
+  runRepository: string,
+  batch: number,
+): string {
+  return `${archiveWorkflowId}/${runRepository}/batch-${String(batch).padStart(5, '0')}`;
+}
