@@ -111,10 +111,12 @@ export function createArchiveVolume(deps: ActivityDeps) {
 
 /** A blob whose planned version is gone (412 on If-Match, or 404): the snapshot's staging copy changed. */
 function stagingChanged(target: ArchiveTarget, volume: PlannedVolume, err: unknown): Error | undefined {
+  let path: string | undefined;
   for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    // The tar stage names the blob it was opening or reading.
+    path ??= /^(?:Opening|Reading) (.+?) failed/.exec((e as Error).message ?? '')?.[1];
     const changed = isPreconditionFailed(e);
     if (!changed && !isNotFound(e)) continue;
-    const path = /^(?:Opening|Reading) (.+?) failed/.exec((err as Error).message)?.[1];
     const planned = volume.entries.find((entry) => entry.key === path);
     const blob = planned ? `"${planned.key}" (planned ETag ${planned.etag})` : 'of this volume';
     return permanentFailure(
