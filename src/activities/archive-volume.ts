@@ -12,6 +12,7 @@ import { PlanIntegrityError, readPlannedVolume, type PlanPageRef } from '../arch
 import type { PlannedVolume } from '../pipeline/volume-plan';
 import { readJson, writeObject } from '../s3/s3-objects';
 import { isNotFound, isPreconditionFailed } from '../s3/s3-errors';
+import { MessageFormatError } from '../pipeline/assert-seipd-v1';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
@@ -101,6 +102,9 @@ export function createArchiveVolume(deps: ActivityDeps) {
         // Report a cancelled run as cancelled (not failed), once the upload has been aborted.
         if (ctx.cancellationSignal.aborted)
           throw new CancelledFailure(`Volume ${index} aborted: the run was cancelled`);
+        // A volume GnuPG 2.2 could not read would come out the same on every retry: stop the run.
+        if (err instanceof MessageFormatError)
+          throw permanentFailure(FailureType.KeyUnusable, `Volume ${index}: ${err.message}`, err);
         throw stagingChanged(target, volume, err) ?? err;
       })
       .finally(() => clearInterval(beat));

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createByteProgress } from '../pipeline/byte-progress';
 import { createChunkCoalescer } from '../pipeline/coalesce-chunks';
 import { createDeterministicTar, TarSourceError, type TarFileRecord } from '../pipeline/deterministic-tar';
+import { createSeipdV1Assertion } from '../pipeline/assert-seipd-v1';
 import { encryptStream } from '../pipeline/openpgp-encrypt';
 import { Sha256PassThrough } from '../pipeline/sha256-pass-through';
 import { startStreamUpload, type UploadTarget } from '../s3/upload-stream';
@@ -73,7 +74,10 @@ export async function streamVolume(input: StreamVolumeInput): Promise<VolumeReco
     const encrypted = await encryptStream(plaintextSide, input.recipients, {
       filename: volumeName(input.index).replace(/\.gpg$/, ''),
     });
-    await Promise.all([pipeline(encrypted, ciphertext, upload.body, { signal }), upload.done]);
+    await Promise.all([
+      pipeline(encrypted, createSeipdV1Assertion(), ciphertext, upload.body, { signal }),
+      upload.done,
+    ]);
   } catch (err) {
     // A source that failed says what went wrong; downstream stages only that their input broke.
     const sourceError = tar.stream.errored;

@@ -19,6 +19,7 @@ import { runTag } from './run-tag';
 import { PERMANENT_FAILURE_TYPES } from '../failure-types';
 import {
   cleanupActivities,
+  deploymentQueues,
   pollActivities,
   preflightActivities,
   quickActivities,
@@ -41,12 +42,6 @@ import {
   VOLUMES_TOTAL,
 } from './search-attributes';
 import { volumeBatchWorkflowId } from './workflow-ids';
-
-const quick = quickActivities();
-const cleanup = cleanupActivities();
-const sealing = sealingActivities();
-const preflight = preflightActivities();
-const poll = pollActivities();
 
 /**
  * Batches one run starts before it continues as new: about 10 history events each, so a run's history stays
@@ -72,6 +67,13 @@ export async function archiveSnapshot(
   request: ArchiveRequest,
   continued?: ArchiveContinuation,
 ): Promise<ArchiveResult> {
+  // Each step on the queue of the worker role that may run it: only the seal role holds the signing key.
+  const queues = deploymentQueues();
+  const preflight = preflightActivities(queues.archive);
+  const quick = quickActivities(queues.archive);
+  const cleanup = cleanupActivities(queues.archive);
+  const sealing = sealingActivities(queues.seal);
+  const poll = pollActivities(queues.archive);
   let prepared: PreparedArchive;
   if (continued) {
     prepared = continued.prepared;
@@ -112,7 +114,7 @@ export async function archiveSnapshot(
         prepared.cluster,
         prepared.indices.map((i) => i.name),
       );
-      const snapshotUuid = await waitForSnapshot(target, settings.snapshotTimeoutMs);
+      const snapshotUuid = await waitForSnapshot(poll, target, settings.snapshotTimeoutMs);
 
       stage('planning');
       const plan = await quick.planArchiveVolumes(target, settings.maxVolumeBytes);
@@ -201,7 +203,11 @@ async function archiveBatches(request: ArchiveRequest, progress: ArchiveContinua
  * does not answer is waited out like a slow snapshot: the snapshot goes on without us, and one limit
  * (SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES) bounds the whole wait, whatever the reason.
  */
-async function waitForSnapshot(target: ArchiveTarget, timeoutMs: number): Promise<string> {
+async function waitForSnapshot(
+  poll: ReturnType<typeof pollActivities>,
+  target: ArchiveTarget,
+  timeoutMs: number,
+): Promise<string> {
   const started = Date.now();
   let delayMs = 1000;
   let unreachable: { since: number; error: string } | undefined;
