@@ -183,6 +183,14 @@ export const SETTINGS = {
     default: '2',
     about: 'volumes of one archive streamed at once',
   },
+  SNAPSEAL_VOLUMES_PER_BATCH: {
+    schema: positiveInt.refine(
+      (n) => n <= 1000,
+      'must be at most 1000 (each volume adds up to 6 events to its batch workflow, whose history must stay under 10,240)',
+    ),
+    default: '1000',
+    about: 'volumes per batch workflow (1-1000); batches run one after another',
+  },
   SNAPSEAL_OBJECT_LOCK_DAYS: {
     schema: z.union([z.literal('0'), positiveInt]).transform(Number),
     default: '0',
@@ -378,6 +386,7 @@ export interface Config {
     uploadQueueSize: number;
     maxVolumeBytes: number;
     volumeConcurrency: number;
+    volumesPerBatch: number;
     snapshotTimeoutMinutes: number;
     objectLockDays: number;
     indexTemplate: string;
@@ -541,6 +550,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uploadQueueSize: s.SNAPSEAL_UPLOAD_QUEUE_SIZE,
       maxVolumeBytes: s.SNAPSEAL_MAX_VOLUME_MIB,
       volumeConcurrency: s.SNAPSEAL_VOLUME_CONCURRENCY,
+      volumesPerBatch: s.SNAPSEAL_VOLUMES_PER_BATCH,
       snapshotTimeoutMinutes: s.SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES,
       objectLockDays: s.SNAPSEAL_OBJECT_LOCK_DAYS,
       indexTemplate: s.SNAPSEAL_INDEX_TEMPLATE,

@@ -24,6 +24,7 @@ export const ROLE_ACTIVITIES: Record<WorkerRole, readonly ActivityName[]> = {
     'takeSnapshot',
     'checkSnapshot',
     'planArchiveVolumes',
+    'lookUpPlanPages',
     'describeSealedArchive',
     'cleanUpRun',
     'thawArchive',

@@ -6,7 +6,7 @@ import { createCleanUpRun } from './clean-up-run';
 import { createDescribeSealedArchive } from './describe-sealed-archive';
 import { failPermanentS3Errors } from './fail-permanent-s3-errors';
 import { heartbeatWhileRunning } from './heartbeat-while-running';
-import { createPlanArchiveVolumes } from './plan-archive-volumes';
+import { createLookUpPlanPages, createPlanArchiveVolumes } from './plan-archive-volumes';
 import { createPrepareArchive, createResolveArchive } from './prepare-archive';
 import { createSealArchive } from './seal-archive';
 import { createTakeSnapshot } from './take-snapshot';
@@ -24,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     takeSnapshot: createTakeSnapshot(deps),
     checkSnapshot: createCheckSnapshot(deps),
     planArchiveVolumes: createPlanArchiveVolumes(deps),
+    lookUpPlanPages: createLookUpPlanPages(deps),
     archiveVolume: createArchiveVolume(deps),
     sealArchive: heartbeatWhileRunning(createSealArchive(deps)),
     describeSealedArchive: createDescribeSealedArchive(deps),

@@ -86,6 +86,7 @@ export function createPrepareArchive({ config, s3, opensearch }: ActivityDeps) {
         settings: {
           maxVolumeBytes: config.archive.maxVolumeBytes,
           volumeConcurrency: config.archive.volumeConcurrency,
+          volumesPerBatch: config.archive.volumesPerBatch,
           snapshotTimeoutMs: config.archive.snapshotTimeoutMinutes * 60_000,
         },
         cluster,

@@ -1,17 +1,17 @@
-// Seals an archive: builds the manifest from the volume records, links it to the chain head, signs it and
-// stores signature then manifest. The manifest is written last: until it exists the archive is not complete.
+// Seals an archive: builds the manifest from the volume records in staging, links it to the chain head, signs
+// it and stores signature then manifest. The manifest is written last: until it exists the archive is not
+// complete. The input stays small whatever the archive's size: the volumes' results are read from S3.
 import { PutObjectRetentionCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { claimChainEntry, readChainHead, type ChainEntry, type ChainLink } from '../archive/archive-chain';
-import { archiveLayout } from '../archive/archive-layout';
-import type { ArchiveTarget, SealResult, VolumeResult } from '../archive/archive-types';
+import { archiveLayout, volumeRecordKey } from '../archive/archive-layout';
+import type { ArchiveTarget, SealResult } from '../archive/archive-types';
 import type { VolumeRecord } from '../archive/stream-volume';
 import type { ClusterInfo, IndexInfo } from '../opensearch/snapshot-api';
 import { serializeManifest, signManifest, type ArchiveManifest } from '../pipeline/manifest';
 import { readJson, writeObject } from '../s3/s3-objects';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version';
 import type { ActivityDeps } from './activity-deps';
-import { volumeRecordKey } from './archive-volume';
 import { FailureType, permanentFailure } from './failure-types';
 
 export interface SealInput {
@@ -20,10 +20,12 @@ export interface SealInput {
   snapshotUuid: string;
   cluster: ClusterInfo;
   indices: IndexInfo[];
-  volumes: VolumeResult[];
+  planDigest: string;
+  volumeCount: number;
 }
 
 const MAX_CLAIM_ATTEMPTS = 10;
+const RECORD_READS_AT_ONCE = 16;
 
 export function createSealArchive(deps: ActivityDeps) {
   const { config, s3, keys } = deps;
@@ -38,21 +40,7 @@ export function createSealArchive(deps: ActivityDeps) {
       );
     }
     const layout = archiveLayout(config.archive.prefix, target.archiveId);
-    const records: VolumeRecord[] = [];
-    for (const v of input.volumes) {
-      const record = await readJson<VolumeRecord>(
-        s3,
-        config.staging.bucket,
-        volumeRecordKey(target, v.index),
-      );
-      if (!record || record.ciphertextSha256 !== v.ciphertextSha256) {
-        throw permanentFailure(
-          FailureType.StagingChanged,
-          `The record of volume ${v.index} is missing or does not match its upload`,
-        );
-      }
-      records.push(record);
-    }
+    const records = await readVolumeRecords(deps, target, input.volumeCount);
 
     const build = (
       sequence: number,
@@ -153,6 +141,43 @@ export function createSealArchive(deps: ActivityDeps) {
       ciphertextBytes: records.reduce((s, r) => s + r.ciphertextBytes, 0),
     };
   };
+}
+
+/**
+ * Records 1..count in order, a few reads in flight. Only the manifest's own content is held (a record is a
+ * manifest volume entry), so memory grows with the manifest and nothing else.
+ */
+async function readVolumeRecords(
+  { config, s3 }: ActivityDeps,
+  target: ArchiveTarget,
+  count: number,
+): Promise<VolumeRecord[]> {
+  const layout = archiveLayout(config.archive.prefix, target.archiveId);
+  const records = new Array<VolumeRecord>(count);
+  let next = 1;
+  const reader = async (): Promise<void> => {
+    for (let index = next++; index <= count; index = next++) {
+      const key = volumeRecordKey(target.folders, index);
+      const record = await readJson<VolumeRecord>(s3, config.staging.bucket, key);
+      if (!record || record.index !== index || record.key !== layout.volumeKey(index)) {
+        throw permanentFailure(
+          FailureType.StagingChanged,
+          `The record of volume ${index} (s3://${config.staging.bucket}/${key}) is missing or names another volume; the run's staging work folder changed`,
+        );
+      }
+      records[index - 1] = {
+        index: record.index,
+        key: record.key,
+        plaintextBytes: record.plaintextBytes,
+        plaintextSha256: record.plaintextSha256,
+        ciphertextBytes: record.ciphertextBytes,
+        ciphertextSha256: record.ciphertextSha256,
+        files: record.files,
+      };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(RECORD_READS_AT_ONCE, count) }, reader));
+  return records;
 }
 
 function retentionFor(

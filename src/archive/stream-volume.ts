@@ -24,14 +24,23 @@ export interface StreamVolumeInput {
   source: { bucket: string; basePath: string };
   destination: UploadTarget;
   index: number;
-  entries: { key: string; size: number }[];
+  /** `etag`: the version planned; a blob changed since fails its GET (412) instead of being archived. */
+  entries: { key: string; size: number; etag?: string }[];
   recipients: PublicKey[];
   signal?: AbortSignal;
   onProgress?: (plaintextBytes: number, filesDone: number) => void;
 }
 
-async function openBlob(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<Readable> {
-  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+async function openBlob(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  etag: string | undefined,
+  signal?: AbortSignal,
+): Promise<Readable> {
+  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: etag }), {
+    abortSignal: signal,
+  });
   return got.Body as Readable;
 }
 
@@ -42,7 +51,7 @@ export async function streamVolume(input: StreamVolumeInput): Promise<VolumeReco
     input.entries.map((e) => ({
       path: e.key,
       size: e.size,
-      open: () => openBlob(s3, source.bucket, `${source.basePath}/${e.key}`, signal),
+      open: () => openBlob(s3, source.bucket, `${source.basePath}/${e.key}`, e.etag, signal),
     })),
     { onFile: () => (filesDone += 1) },
   );

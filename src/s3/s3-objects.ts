@@ -15,6 +15,8 @@ import { classifyS3Error, describeS3Error, isNotFound } from './s3-errors';
 export interface ListedObject {
   key: string;
   size: number;
+  /** As the server sends it, quotes included (what If-Match expects). */
+  etag: string;
 }
 
 /** Every object under `prefix`, in the server's (lexicographic) order. */
@@ -28,7 +30,7 @@ export async function* listObjects(
     const page = await client.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
     );
-    for (const o of page.Contents ?? []) yield { key: o.Key!, size: o.Size ?? 0 };
+    for (const o of page.Contents ?? []) yield { key: o.Key!, size: o.Size ?? 0, etag: o.ETag ?? '' };
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
 }

@@ -74,3 +74,30 @@ export const cleanupRoundActivities = (taskQueue: string) =>
     heartbeatTimeout: '30 seconds',
     retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 6 },
   });
+
+/** Preflight: a cluster or bucket that stays unreachable for about a minute fails the run with the reason. */
+export const preflightActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '1 minute',
+    retry: {
+      initialInterval: '2s',
+      backoffCoefficient: 2,
+      maximumInterval: '20s',
+      maximumAttempts: 5,
+      nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+    },
+  });
+
+/** One look at the snapshot: a blip is retried at once; a longer outage is waited out by the caller's loop. */
+export const pollActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '1 minute',
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumAttempts: 3,
+      nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+    },
+  });

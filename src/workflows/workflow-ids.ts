@@ -37,3 +37,12 @@ export function archiveWorkflowId(taskQueue: string, date: string, indices?: str
     ? archiveIdentity(taskQueue, { date, indices }, '').workflowId
     : `${baseTaskQueue(taskQueue)}/archive/${date}`;
 }
+
+/** A batch of an archive run's volumes (the run's repository name keeps two runs of one archive apart). */
+export function volumeBatchWorkflowId(
+  archiveWorkflowId: string,
+  runRepository: string,
+  batch: number,
+): string {
+  return `${archiveWorkflowId}/${runRepository}/batch-${String(batch).padStart(5, '0')}`;
+}
