@@ -24,12 +24,11 @@ export const ROLE_ACTIVITIES: Record<WorkerRole, readonly ActivityName[]> = {
     'takeSnapshot',
     'checkSnapshot',
     'planArchiveVolumes',
-    'describeSealedArchive',
     'cleanUpRun',
     'thawArchive',
   ],
   stream: ['archiveVolume'],
-  seal: ['sealArchive'],
+  seal: ['sealArchive', 'describeSealedArchive'],
   restore: [
     'prepareRestore',
     'thawArchive',

@@ -62,3 +62,18 @@ export const cleanupActivities = (taskQueue: string) =>
     heartbeatTimeout: '30 seconds', // cleanup activities heartbeat on a clock (heartbeatWhileRunning)
     retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
   });
+
+/** Verifying a volume: long, heartbeating; an unreadable volume is a finding, not a reason to stop. */
+export const verifyingActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '12 hours',
+    heartbeatTimeout: '2 minutes',
+    retry: {
+      initialInterval: '5s',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      maximumAttempts: 10,
+      nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+    },
+  });

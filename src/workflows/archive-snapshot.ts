@@ -87,8 +87,9 @@ export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveR
   if (prepared.existingManifestKey) {
     stage('already-sealed');
     log.info('Archive already sealed; nothing to do', { archiveId, manifest: prepared.existingManifestKey });
-    const existing = await quick.describeSealedArchive(archiveId);
-    return { ...existing, status: 'ALREADY_SEALED', snapshot: target.snapshot, indices: prepared.indices };
+    // Checked on the seal queue: its workers hold the trusted archiver keys.
+    const existing = await sealing.describeSealedArchive(target);
+    return { ...existing, status: 'ALREADY_SEALED', snapshot: target.snapshot };
   }
 
   let sealed = false;
