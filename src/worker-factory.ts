@@ -25,12 +25,11 @@ export const ROLE_ACTIVITIES: Record<WorkerRole, readonly ActivityName[]> = {
     'checkSnapshot',
     'planArchiveVolumes',
     'lookUpPlanPages',
-    'describeSealedArchive',
     'cleanUpRun',
     'thawArchive',
   ],
   stream: ['archiveVolume'],
-  seal: ['sealArchive'],
+  seal: ['sealArchive', 'describeSealedArchive'],
   restore: [
     'prepareRestore',
     'thawArchive',

@@ -1,12 +1,10 @@
 // Checks a restore before any side effect: the manifest is authentic, the chosen indices are in it, the
 // target cluster can read the snapshot, and no index would be overwritten.
-import { archiveLayout } from '../archive/archive-layout';
-import { ManifestUnreadableError, readSealedManifest } from '../archive/read-sealed-manifest';
+import { authenticateManifest, ManifestNotAuthentic } from '../archive/authenticated-manifest';
 import { getClusterInfo, resolveIndices } from '../opensearch/snapshot-api';
-import { verifyManifestSignature, type ArchiveManifest } from '../pipeline/manifest';
+import type { ArchiveManifest } from '../pipeline/manifest';
 import { checkRestoreInput } from '../restore/restore-input';
 import type { RestorePlan, RestoreRequest } from '../restore/restore-types';
-import { readText } from '../s3/s3-objects';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
@@ -31,30 +29,26 @@ export function createPrepareRestore({ config, s3, opensearch, keys }: ActivityD
     } catch (err) {
       throw permanentFailure(FailureType.InvalidInput, (err as Error).message, err);
     }
-    const layout = archiveLayout(config.archive.prefix, request.archiveId);
-    const { manifest, text } = await readSealedManifest(s3, config.archive.bucket, layout.manifestKey).catch(
-      (err: unknown) => {
-        // A missing or malformed manifest is the request's problem; a timeout or an outage is retried, and
-        // denied access fails at the activity boundary (failPermanentS3Errors) with the request it concerns.
-        if (
-          err instanceof ManifestUnreadableError &&
-          (err.problem === 'missing' || err.problem === 'malformed')
-        )
-          throw permanentFailure(FailureType.InvalidInput, err.message, err);
-        throw err;
-      },
-    );
-    const signature = await readText(s3, config.archive.bucket, layout.signatureKey);
+    let authentic;
     try {
-      if (signature === undefined) throw new Error('its signature is missing');
-      await verifyManifestSignature(Buffer.from(text, 'utf8'), signature, keys.verify);
+      authentic = await authenticateManifest(
+        s3,
+        config.archive.bucket,
+        config.archive.prefix,
+        request.archiveId,
+        keys.verify,
+      );
     } catch (err) {
+      if (!(err instanceof ManifestNotAuthentic)) throw err; // S3 unreachable: retried
       throw permanentFailure(
-        FailureType.ArchiveTampered,
-        `Archive ${request.archiveId} is not authentic (${(err as Error).message}); nothing was restored`,
+        err.missing ? FailureType.InvalidInput : FailureType.ArchiveTampered,
+        err.missing
+          ? err.message
+          : `Archive ${request.archiveId} is not authentic (${err.message}); nothing was restored`,
         err,
       );
     }
+    const { manifest } = authentic;
     const wanted = request.indices ?? manifest.indices.map((i) => i.name);
     const unknown = wanted.filter((name) => !manifest.indices.some((i) => i.name === name));
     if (unknown.length > 0) {
@@ -83,6 +77,7 @@ export function createPrepareRestore({ config, s3, opensearch, keys }: ActivityD
     }
     return {
       archiveId: request.archiveId,
+      manifest: authentic.ref,
       snapshot: manifest.snapshot.name,
       repository: `snapseal-restore-${runTag}`,
       repositoryBasePath: `${config.staging.prefix}restore/${request.archiveId}/${runTag}/repository`,

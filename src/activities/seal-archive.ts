@@ -4,7 +4,9 @@
 import { PutObjectRetentionCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { claimChainEntry, readChainHead, type ChainEntry, type ChainLink } from '../archive/archive-chain';
-import { archiveLayout, volumeRecordKey } from '../archive/archive-layout';
+import { archiveLayout, chainEntryKey, volumeRecordKey } from '../archive/archive-layout';
+import { ManifestNotAuthentic } from '../archive/authenticated-manifest';
+import { assertLinkTargetAuthentic } from '../archive/chain-link';
 import type { ArchiveTarget, SealResult } from '../archive/archive-types';
 import type { VolumeRecord } from '../archive/stream-volume';
 import type { ClusterInfo, IndexInfo } from '../opensearch/snapshot-api';
@@ -26,6 +28,30 @@ export interface SealInput {
 
 const MAX_CLAIM_ATTEMPTS = 10;
 const RECORD_READS_AT_ONCE = 16;
+
+/** The manifest about to be signed links only to a proven predecessor; a planted head signs nothing. */
+async function proveLinkTarget(
+  { config, s3, keys }: ActivityDeps,
+  head: ChainEntry | undefined,
+  archiveId: string,
+): Promise<void> {
+  const deps = {
+    s3,
+    bucket: config.archive.bucket,
+    archivePrefix: config.archive.prefix,
+    trustedKeys: keys.verify,
+  };
+  try {
+    await assertLinkTargetAuthentic(deps, head, archiveId);
+  } catch (err) {
+    if (!(err instanceof ManifestNotAuthentic)) throw err; // pending or unreachable: retried
+    throw permanentFailure(
+      FailureType.ArchiveTampered,
+      `Refusing to seal ${archiveId}: the chain head cannot be trusted (${err.message}). Nothing was signed; run "snapseal verify --chain".`,
+      err,
+    );
+  }
+}
 
 export function createSealArchive(deps: ActivityDeps) {
   const { config, s3, keys } = deps;
@@ -81,6 +107,7 @@ export function createSealArchive(deps: ActivityDeps) {
     let sealed: ReturnType<typeof build> | undefined;
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && !sealed; attempt++) {
       const head = await readChainHead(s3, config.archive.bucket, config.archive.prefix);
+      await proveLinkTarget(deps, head, target.archiveId);
       if (head?.archiveId === target.archiveId) {
         // An earlier attempt of this seal claimed the link already; the manifest is rebuilt identically.
         const again = build(head.sequence, head.previous);
@@ -129,6 +156,16 @@ export function createSealArchive(deps: ActivityDeps) {
       ContentType: 'application/json',
       ...lock,
     });
+    if (retention) {
+      // The chain entry is kept as long as the manifest it indexes: a cut tail must not be a plain delete.
+      await s3.send(
+        new PutObjectRetentionCommand({
+          Bucket: config.archive.bucket,
+          Key: chainEntryKey(config.archive.prefix, sealed.manifest.sequence),
+          Retention: retention,
+        }),
+      );
+    }
 
     return {
       archiveId: target.archiveId,

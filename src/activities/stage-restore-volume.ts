@@ -1,12 +1,11 @@
 // Unpacks one verified volume into the restore repository's folder in the staging bucket, streaming:
 // S3 → OpenPGP → tar → each file (sha256-checked) → S3. Any mismatch discards what was staged and fails.
 import { Context } from '@temporalio/activity';
-import { archiveLayout } from '../archive/archive-layout';
-import { readSealedManifest } from '../archive/read-sealed-manifest';
 import type { RestorePlan } from '../restore/restore-types';
 import { startStreamUpload } from '../s3/upload-stream';
-import { unpackVolume } from '../verify/verify-archive';
+import { checkVolume } from '../verify/verify-archive';
 import type { ActivityDeps } from './activity-deps';
+import { authenticatedManifest } from './authenticated-manifest-read';
 import { FailureType, permanentFailure } from './failure-types';
 
 export function createStageRestoreVolume({ config, s3, keys }: ActivityDeps) {
@@ -21,16 +20,12 @@ export function createStageRestoreVolume({ config, s3, keys }: ActivityDeps) {
         'This worker has no SNAPSEAL_DECRYPTION_KEY_FILE: it cannot decrypt volumes to restore them',
       );
     }
-    const { manifest } = await readSealedManifest(
-      s3,
-      config.archive.bucket,
-      archiveLayout(config.archive.prefix, plan.archiveId).manifestKey,
-    );
+    const manifest = await authenticatedManifest(s3, config.archive.bucket, plan.manifest);
     const volume = manifest.volumes.find((v) => v.index === index);
     if (!volume)
       throw permanentFailure(FailureType.InvalidInput, `Archive ${plan.archiveId} has no volume ${index}`);
     let files = 0;
-    const result = await unpackVolume(
+    const result = await checkVolume(
       { s3, bucket: config.archive.bucket, decryptionKeys: [keys.decryption] },
       volume,
       async (path, content) => {

@@ -1,62 +1,66 @@
 // Verification as activities, so a large archive is checked volume by volume by any worker, with progress.
 import { Context } from '@temporalio/activity';
 import { readChainHead } from '../archive/archive-chain';
-import { archiveLayout } from '../archive/archive-layout';
-import { readSealedManifest } from '../archive/read-sealed-manifest';
+import {
+  authenticateManifest,
+  ManifestNotAuthentic,
+  type ManifestRef,
+} from '../archive/authenticated-manifest';
 import { deleteIndices } from '../opensearch/snapshot-api';
-import { verifyManifestSignature } from '../pipeline/manifest';
-import { readText } from '../s3/s3-objects';
-import { unpackVolume, type VerifyProblem } from '../verify/verify-archive';
+import { checkVolume, type VerifyProblem } from '../verify/verify-archive';
 import type { ActivityDeps } from './activity-deps';
+import { authenticatedManifest } from './authenticated-manifest-read';
 import { FailureType, permanentFailure } from './failure-types';
 
 export function createVerifyActivities({ config, s3, opensearch, keys }: ActivityDeps) {
-  const manifestOf = (archiveId: string) =>
-    readSealedManifest(
-      s3,
-      config.archive.bucket,
-      archiveLayout(config.archive.prefix, archiveId).manifestKey,
-    );
-
   return {
-    /** Checks the signature; returns the volume numbers to check next (none when the manifest is not authentic). */
+    /**
+     * Authenticates the manifest once; returns the exact bytes' reference (later steps re-read only those) and
+     * the volume numbers to check next (none when the manifest is not authentic).
+     */
     async verifyManifest(
       archiveId: string,
-    ): Promise<{ signer?: string; volumes: number[]; problems: VerifyProblem[] }> {
-      const { manifest, text } = await manifestOf(archiveId);
-      const signature = await readText(
-        s3,
-        config.archive.bucket,
-        archiveLayout(config.archive.prefix, archiveId).signatureKey,
-      );
+    ): Promise<{ signer?: string; manifest?: ManifestRef; volumes: number[]; problems: VerifyProblem[] }> {
       try {
-        if (signature === undefined) throw new Error('its signature is missing');
-        const signer = await verifyManifestSignature(Buffer.from(text, 'utf8'), signature, keys.verify);
-        return { signer, volumes: manifest.volumes.map((v) => v.index), problems: [] };
+        const authentic = await authenticateManifest(
+          s3,
+          config.archive.bucket,
+          config.archive.prefix,
+          archiveId,
+          keys.verify,
+        );
+        return {
+          signer: authentic.signer,
+          manifest: authentic.ref,
+          volumes: authentic.manifest.volumes.map((v) => v.index),
+          problems: [],
+        };
       } catch (err) {
+        if (!(err instanceof ManifestNotAuthentic)) throw err;
         return {
           volumes: [],
-          problems: [{ archiveId, problem: `manifest signature does not verify: ${(err as Error).message}` }],
+          problems: [{ archiveId, problem: `manifest is not authentic: ${err.message}` }],
         };
       }
     },
 
     async verifyVolume(
-      archiveId: string,
+      ref: ManifestRef,
       index: number,
-    ): Promise<{ files: number; bytes: number; problems: VerifyProblem[] }> {
+    ): Promise<{ files: number; bytes: number; checked: boolean; problems: VerifyProblem[] }> {
       if (!keys.decryption) {
         throw permanentFailure(
           FailureType.KeyUnusable,
           'This worker has no SNAPSEAL_DECRYPTION_KEY_FILE: it cannot decrypt volumes to verify them',
         );
       }
-      const { manifest } = await manifestOf(archiveId);
+      const { archiveId } = ref;
+      const manifest = await authenticatedManifest(s3, config.archive.bucket, ref);
       const volume = manifest.volumes.find((v) => v.index === index);
       if (!volume)
         throw permanentFailure(FailureType.InvalidInput, `Archive ${archiveId} has no volume ${index}`);
       let files = 0;
-      const result = await unpackVolume(
+      const result = await checkVolume(
         { s3, bucket: config.archive.bucket, decryptionKeys: [keys.decryption] },
         volume,
         async (_path, content) => {
@@ -68,6 +72,7 @@ export function createVerifyActivities({ config, s3, opensearch, keys }: Activit
       return {
         files: result.files,
         bytes: result.plaintextBytes,
+        checked: result.readable,
         problems: result.problems.map((p) => ({ archiveId, ...p })),
       };
     },

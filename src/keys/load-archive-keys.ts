@@ -21,7 +21,7 @@ export interface ArchiveKeys {
   /** Only on a worker with the seal role. */
   signing?: PrivateKey;
   signingFingerprint?: string;
-  /** The trusted archiver public keys (src/keys/trusted-signers.ts); empty without the restore role. */
+  /** The trusted archiver public keys (src/keys/trusted-signers.ts); empty without the seal or restore role. */
   verify: PublicKey[];
   /** A recipient's private key, only on workers with the restore role (SNAPSEAL_DECRYPTION_KEY_FILE). */
   decryption?: PrivateKey;
@@ -82,7 +82,8 @@ export async function loadArchiveKeys(
           keys.signingKeyPassphrase?.reveal(),
         )
       : undefined;
-  const verify = has('restore') ? await loadTrustedSigners(keys, signing) : [];
+  // The seal role checks the manifest it links to (and one found where its archive belongs); restore checks all.
+  const verify = has('restore') || has('seal') ? await loadTrustedSigners(keys, signing) : [];
   const decryption =
     has('restore') && keys.decryptionKeyFile
       ? await readDecryptionKey(

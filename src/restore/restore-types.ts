@@ -1,4 +1,5 @@
 // Data that flows between the restore workflow and its activities. Small, JSON-friendly, no secrets.
+import type { ManifestRef } from '../archive/authenticated-manifest';
 
 export interface RestoreRequest {
   archiveId: string;
@@ -12,6 +13,8 @@ export interface RestoreRequest {
 
 export interface RestorePlan {
   archiveId: string;
+  /** The manifest bytes prepareRestore authenticated: every later step re-reads exactly these. */
+  manifest: ManifestRef;
   snapshot: string;
   repository: string;
   /** base_path of the read-only repository the verified volumes are unpacked into. */

@@ -6,12 +6,10 @@ import type { PrivateKey, PublicKey } from 'openpgp';
 import { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
-import { archiveLayout } from '../archive/archive-layout';
-import { readSealedManifest } from '../archive/read-sealed-manifest';
+import { authenticateManifest, ManifestNotAuthentic } from '../archive/authenticated-manifest';
 import { decryptStream } from '../pipeline/openpgp-decrypt';
-import { verifyManifestSignature, type ArchiveManifest } from '../pipeline/manifest';
+import type { ArchiveManifest } from '../pipeline/manifest';
 import { Sha256PassThrough } from '../pipeline/sha256-pass-through';
-import { readText } from '../s3/s3-objects';
 
 export interface VerifyProblem {
   archiveId: string;
@@ -39,7 +37,6 @@ export interface VerifyDeps {
 }
 
 export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promise<VerifyReport> {
-  const layout = archiveLayout(deps.archivePrefix, archiveId);
   const report: VerifyReport = {
     archiveId,
     ok: false,
@@ -48,29 +45,35 @@ export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promis
     plaintextBytes: 0,
     problems: [],
   };
-  const problem = (p: Omit<VerifyProblem, 'archiveId'>): void =>
-    void report.problems.push({ archiveId, ...p });
-
-  const { manifest, text } = await readSealedManifest(deps.s3, deps.bucket, layout.manifestKey);
-  const signature = await readText(deps.s3, deps.bucket, layout.signatureKey);
-  if (signature === undefined) {
-    problem({ problem: `signature ${layout.signatureKey} is missing` });
+  let authentic;
+  try {
+    authentic = await authenticateManifest(
+      deps.s3,
+      deps.bucket,
+      deps.archivePrefix,
+      archiveId,
+      deps.verifyKeys,
+    );
+  } catch (err) {
+    if (!(err instanceof ManifestNotAuthentic)) throw err;
+    // Nothing in an unauthenticated manifest can be trusted: no volume is looked at.
+    report.problems.push({ archiveId, problem: `manifest is not authentic: ${err.message}` });
     return report;
   }
-  try {
-    report.signer = await verifyManifestSignature(Buffer.from(text, 'utf8'), signature, deps.verifyKeys);
-  } catch (err) {
-    problem({ problem: `manifest signature does not verify: ${(err as Error).message}` });
-    return report; // nothing in an unauthenticated manifest can be trusted
-  }
-  if (manifest.archiveId !== archiveId) problem({ problem: `manifest names archive ${manifest.archiveId}` });
-
-  for (const volume of manifest.volumes) {
-    await verifyVolume(deps, volume, report, problem);
+  report.signer = authentic.signer;
+  for (const volume of authentic.manifest.volumes) {
+    const result = await checkVolume(deps, volume);
+    report.problems.push(...result.problems.map((p) => ({ archiveId, ...p })));
+    report.filesChecked += result.files;
+    if (!result.readable) continue;
+    report.volumesChecked += 1;
+    report.plaintextBytes += result.plaintextBytes;
   }
   report.ok = report.problems.length === 0;
   return report;
 }
+
+const UNREADABLE = 'volume cannot be read or decrypted';
 
 /** Receives each file of a volume as it is unpacked; must consume the stream. */
 export type EntrySink = (path: string, content: Readable) => Promise<void>;
@@ -128,7 +131,7 @@ export async function unpackVolume(
   } catch (err) {
     problem({
       volume: volume.index,
-      problem: `volume cannot be read or decrypted: ${(err as Error).message}`,
+      problem: `${UNREADABLE}: ${(err as Error).message}`,
     });
     return { problems, files: seen.size, plaintextBytes: plaintext.bytes };
   }
@@ -149,16 +152,20 @@ export async function unpackVolume(
   return { problems, files: seen.size, plaintextBytes: plaintext.bytes };
 }
 
-async function verifyVolume(
-  deps: VerifyDeps,
+export interface VolumeCheck {
+  problems: Omit<VerifyProblem, 'archiveId'>[];
+  files: number;
+  plaintextBytes: number;
+  /** False when the volume could not be read or decrypted to its end: it was not checked. */
+  readable: boolean;
+}
+
+/** One volume against its authenticated manifest entry: the check the CLI, the verify workflow and the drill share. */
+export async function checkVolume(
+  deps: Pick<VerifyDeps, 's3' | 'bucket' | 'decryptionKeys'>,
   volume: ArchiveManifest['volumes'][number],
-  report: VerifyReport,
-  problem: (p: Omit<VerifyProblem, 'archiveId'>) => void,
-): Promise<void> {
-  const result = await unpackVolume(deps, volume);
-  result.problems.forEach(problem);
-  report.filesChecked += result.files;
-  if (result.problems.some((p) => p.problem.startsWith('volume cannot be read'))) return;
-  report.volumesChecked += 1;
-  report.plaintextBytes += result.plaintextBytes;
+  sink: EntrySink = drain,
+): Promise<VolumeCheck> {
+  const result = await unpackVolume(deps, volume, sink);
+  return { ...result, readable: !result.problems.some((p) => p.problem.startsWith(UNREADABLE)) };
 }

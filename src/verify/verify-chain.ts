@@ -113,9 +113,22 @@ export async function verifyChain(deps: ChainDeps): Promise<ChainReport> {
   }
 
   // The chain index knows of every sealed archive: a missing newest archive shows here.
-  const known = new Set(manifests.map((m) => m.manifest.archiveId));
+  const known = new Map(manifests.map((m) => [m.manifest.archiveId, m]));
   for (const entry of await readAllChainEntries(deps.s3, deps.bucket, deps.archivePrefix)) {
-    if (!known.has(entry.archiveId) && !problems.some((p) => p.archiveId === entry.archiveId)) {
+    const signed = known.get(entry.archiveId);
+    if (
+      signed &&
+      (signed.sha256 !== entry.manifestSha256 ||
+        signed.manifest.sequence !== entry.sequence ||
+        signed.manifest.previous?.manifestSha256 !== entry.previous?.manifestSha256)
+    ) {
+      // Entries are unsigned JSON: each must agree with the signed manifest it names.
+      problems.push({
+        archiveId: entry.archiveId,
+        sequence: entry.sequence,
+        problem: `chain entry #${entry.sequence} does not match the signed manifest of ${entry.archiveId}: planted or altered`,
+      });
+    } else if (!signed && !problems.some((p) => p.archiveId === entry.archiveId)) {
       problems.push({
         archiveId: entry.archiveId,
         sequence: entry.sequence,

@@ -101,3 +101,18 @@ export const pollActivities = (taskQueue: string) =>
       nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
     },
   });
+
+/** Verifying a volume: long, heartbeating; an unreadable volume is a finding, not a reason to stop. */
+export const verifyingActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '12 hours',
+    heartbeatTimeout: '2 minutes',
+    retry: {
+      initialInterval: '5s',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      maximumAttempts: 10,
+      nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+    },
+  });

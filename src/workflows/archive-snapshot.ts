@@ -89,13 +89,9 @@ export async function archiveSnapshot(
         archiveId: prepared.target.archiveId,
         manifest: prepared.existingManifestKey,
       });
-      const existing = await quick.describeSealedArchive(prepared.target.archiveId);
-      return {
-        ...existing,
-        status: 'ALREADY_SEALED',
-        snapshot: prepared.target.snapshot,
-        indices: prepared.indices,
-      };
+      // Checked on the seal queue: its workers hold the trusted archiver keys.
+      const existing = await sealing.describeSealedArchive(prepared.target);
+      return { ...existing, status: 'ALREADY_SEALED', snapshot: prepared.target.snapshot };
     }
   }
   const { target, settings } = prepared;

@@ -1,28 +1,11 @@
 // Verification of a large archive as a workflow: thaw if needed, check the signature, then every volume as its
 // own activity (any worker, retried alone, progress in the UI). The report names every problem.
-import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
 import { assertArchiveId } from '../archive/archive-date';
-import type { createActivities } from '../activities';
 import type { VerifyReport } from '../verify/verify-archive';
-import { deploymentQueues } from './activity-options';
+import { deploymentQueues, verifyingActivities } from './activity-options';
 import { awaitThaw } from './await-thaw';
 import { ARCHIVE_ID, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from './search-attributes';
-
-type Activities = ReturnType<typeof createActivities>;
-
-const verifyActivities = (taskQueue: string) =>
-  proxyActivities<Activities>({
-    taskQueue,
-    startToCloseTimeout: '12 hours',
-    heartbeatTimeout: '2 minutes',
-    retry: {
-      initialInterval: '5s',
-      backoffCoefficient: 2,
-      maximumInterval: '5 minutes',
-      maximumAttempts: 10,
-      nonRetryableErrorTypes: ['InvalidInput', 'KeyUnusable'],
-    },
-  });
 
 export async function verifyArchiveWorkflow(archiveId: string): Promise<VerifyReport> {
   try {
@@ -30,7 +13,7 @@ export async function verifyArchiveWorkflow(archiveId: string): Promise<VerifyRe
   } catch (err) {
     throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidInput');
   }
-  const acts = verifyActivities(deploymentQueues().restore); // only restore workers hold the decryption key
+  const acts = verifyingActivities(deploymentQueues().restore); // only restore workers hold the decryption key
   upsertSearchAttributes([
     { key: ARCHIVE_ID, value: archiveId },
     { key: STAGE, value: 'verify-thawing' },
@@ -48,12 +31,16 @@ export async function verifyArchiveWorkflow(archiveId: string): Promise<VerifyRe
     problems: [...head.problems],
   };
   upsertSearchAttributes([{ key: VOLUMES_TOTAL, value: head.volumes.length }]);
-  for (const index of head.volumes) {
-    const volume = await acts.verifyVolume(archiveId, index);
+  const manifest = head.manifest;
+  for (const index of manifest ? head.volumes : []) {
+    // Every volume is checked against the exact manifest bytes whose signature was verified above.
+    const volume = await acts.verifyVolume(manifest!, index);
     report.problems.push(...volume.problems);
     report.filesChecked += volume.files;
-    report.plaintextBytes += volume.bytes;
-    report.volumesChecked += 1;
+    if (volume.checked) {
+      report.plaintextBytes += volume.bytes;
+      report.volumesChecked += 1;
+    }
     upsertSearchAttributes([{ key: VOLUMES_DONE, value: report.volumesChecked }]);
   }
   report.ok = head.signer !== undefined && report.problems.length === 0;
