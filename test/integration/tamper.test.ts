@@ -6,7 +6,10 @@ import { loadSampleDay } from '../../src/demo/load-sample-data';
 import { parseManifest, signManifest } from '../../src/pipeline/manifest';
 import { generateDemoKeys, readSigningKey } from '../../src/pipeline/openpgp-keys';
 import { verifyChainWithConfig, verifyWithConfig } from '../../src/verify/verify-with-config';
+import { archiveIdFor, indicesForDate } from '../../src/archive/archive-date';
+import { chainEntryKey } from '../../src/archive/archive-layout';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
+import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { createArchiveHarness, type ArchiveHarness } from './archive-harness';
 
 describe('tamper evidence (real stack)', () => {
@@ -59,6 +62,71 @@ describe('tamper evidence (real stack)', () => {
     }
   });
   afterAll(async () => h?.close());
+
+  const archiveRun = (date: string) =>
+    h.runWorker(
+      h.temporal.workflow.execute('archiveSnapshot', {
+        taskQueue: h.config.temporal.taskQueue,
+        workflowId: archiveWorkflowId(h.config.temporal.taskQueue, date),
+        args: [{ date }],
+      }),
+    );
+  const failureOf = (err: unknown): ApplicationFailure => {
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const activity = (err as WorkflowFailedError).cause as ActivityFailure;
+    expect(activity).toBeInstanceOf(ActivityFailure);
+    return activity.cause as ApplicationFailure;
+  };
+
+  it("does not take a signed manifest copied under another day for that day's archive", async () => {
+    // Before: any object at archives/<id>/manifest.json made the run end ALREADY_SEALED, and the day was lost.
+    const date = '2026-11-25';
+    const folder = `${h.config.archive.prefix}${archiveIdFor(date, indicesForDate(h.template, date))}/`;
+    const source = sealed[2]!.manifestKey;
+    await tampered(
+      [`${folder}manifest.json`, `${folder}manifest.json.asc`],
+      async () => {
+        await put(`${folder}manifest.json`, await get(source));
+        await put(`${folder}manifest.json.asc`, await get(`${source}.asc`));
+      },
+      async () => {
+        const cause = failureOf(await archiveRun(date).catch((e: unknown) => e));
+        expect(cause.type).toBe('ArchiveTampered');
+        expect(cause.message).toContain(`is a signed manifest of archive ${sealed[2]!.archiveId}`);
+        expect(cause.message).toContain(`The day ${date} was NOT archived`);
+      },
+    );
+  });
+
+  it('refuses to link a new archive to a planted chain head, and signs nothing', async () => {
+    // Before: the seal took sequence and previous link from whatever chain entry was newest.
+    const date = '2026-11-26';
+    await loadSampleDay(h.search, h.template, date, 200);
+    const planted = chainEntryKey(h.config.archive.prefix, sealed.length + 1);
+    const newFolder = `${h.config.archive.prefix}${archiveIdFor(date, indicesForDate(h.template, date))}/`;
+    await tampered(
+      [planted],
+      async () => {
+        const entry = {
+          sequence: sealed.length + 1,
+          archiveId: sealed[0]!.archiveId,
+          manifestKey: sealed[0]!.manifestKey,
+          manifestSha256: 'f'.repeat(64),
+          previous: { archiveId: sealed[2]!.archiveId, manifestSha256: sealed[2]!.manifestSha256 },
+        };
+        await put(planted, JSON.stringify(entry));
+      },
+      async () => {
+        const cause = failureOf(await archiveRun(date).catch((e: unknown) => e));
+        expect(cause.type).toBe('ArchiveTampered');
+        expect(cause.message).toMatch(
+          /the chain head cannot be trusted .*does not match the signed manifest/,
+        );
+        await expect(get(`${newFolder}manifest.json`)).rejects.toThrow();
+        await expect(get(`${newFolder}manifest.json.asc`)).rejects.toThrow();
+      },
+    );
+  });
 
   const volumeKey = (n: number) => `${h.config.archive.prefix}${sealed[0]!.archiveId}/volume-000${n}.tar.gpg`;
 

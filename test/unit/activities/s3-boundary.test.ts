@@ -47,7 +47,7 @@ describe('prepareRestore reading the manifest', () => {
       },
     } as unknown as S3Client,
     opensearch: {} as Client,
-    keys: {} as ArchiveKeys,
+    keys: { verify: [{}] } as unknown as ArchiveKeys, // never reached: the manifest read fails first
   });
   const request = { archiveId: '2026-11-21_logs', renamePrefix: 'r-' };
 
