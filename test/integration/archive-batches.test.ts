@@ -246,5 +246,5 @@ describe('a 20,000-volume archive (real Temporal, fake volume work)', () => {
         `per batch run max ${Math.max(...events.slice(parents.length))}; largest payload ${Math.max(...payloads)} bytes; ` +
         `replay of ${replayed} histories ${((Date.now() - replayStarted) / 1000).toFixed(1)} s`,
     );
-  });
+  }, 900_000); // 20,000 activities and 22 replays: about 4 minutes on 2 idle cores, more under load
 });
