@@ -1,6 +1,7 @@
 // The worker process: reads configuration from the environment, polls the task queues of its roles
 // (SNAPSEAL_WORKER_ROLES) until SIGTERM/SIGINT, then lets running activities finish
 // (SNAPSEAL_WORKER_SHUTDOWN_GRACE_SECONDS) and exits. Logs are JSON lines.
+import './cli/quiet-sdk-warnings'; // first: before any SDK client exists; logs stay JSON lines
 import { Runtime } from '@temporalio/worker';
 import { loadConfig, withEnvFile } from './config';
 import { exitWithError } from './cli/exit-with-error';
