@@ -121,7 +121,11 @@ function stagingChanged(target: ArchiveTarget, volume: PlannedVolume, err: unkno
     path ??= /^(?:Opening|Reading) (.+?) failed/.exec((e as Error).message ?? '')?.[1];
     const changed = isPreconditionFailed(e);
     if (!changed && !isNotFound(e)) continue;
-    const planned = volume.entries.find((entry) => entry.key === path);
+    // Else the refused request itself names the object (the S3 adapter tags every failed request).
+    const requested = (e as { $snapseal?: { key?: string } }).$snapseal?.key;
+    const planned = volume.entries.find(
+      (entry) => entry.key === path || (requested !== undefined && requested.endsWith(`/${entry.key}`)),
+    );
     const blob = planned ? `"${planned.key}" (planned ETag ${planned.etag})` : 'of this volume';
     return permanentFailure(
       FailureType.StagingChanged,

@@ -99,10 +99,18 @@ describe('worker roles on separate task queues (real stack)', () => {
     const result = (await handle.result()) as { status: string; volumes: number };
     expect(result.status).toBe('SEALED');
 
-    const history = await handle.fetchHistory();
+    // Volumes are streamed by the batch child workflows: their histories count too.
+    const parent = await handle.fetchHistory();
+    const children = (parent.events ?? [])
+      .map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId)
+      .filter((id): id is string => Boolean(id));
+    const events = [
+      parent,
+      ...(await Promise.all(children.map((id) => h.temporal.workflow.getHandle(id).fetchHistory()))),
+    ].flatMap((history) => history.events ?? []);
     const queueOf = (activity: string): string[] => [
       ...new Set(
-        (history.events ?? [])
+        events
           .map((e) => e.activityTaskScheduledEventAttributes)
           .filter((a) => a?.activityType?.name === activity)
           .map((a) => a!.taskQueue!.name!),
