@@ -1,6 +1,6 @@
 // Builds a snapseal worker process from configuration: real clients and the keys its roles need, created once,
 // and one Temporal Worker per role queue (src/task-queues.ts), each registering only that role's activities.
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORKFLOW_BUNDLE_FILE } from './bundle-workflows';
@@ -67,7 +67,10 @@ function pick(all: Activities, names: readonly ActivityName[]): Partial<Activiti
 
 export async function createSnapsealWorker(config: Config): Promise<SnapsealWorker> {
   const roles = config.worker.roles.length > 0 ? config.worker.roles : rolesForKeys(config.keys);
-  const keys = await loadArchiveKeys(config.keys, roles);
+  // Through the runtime logger: a worker's output stays one JSON object per line.
+  const keys = await loadArchiveKeys(config.keys, roles, (message) =>
+    Runtime.instance().logger.warn(message),
+  );
   const bundlePath = join(__dirname, WORKFLOW_BUNDLE_FILE);
   const s3 = createS3Client(config.s3);
   const opensearch = createOpenSearchClient(config.opensearch, config.s3.region);
