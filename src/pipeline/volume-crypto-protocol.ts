@@ -11,10 +11,7 @@ export interface CryptoThreadInit {
   config: Record<string, unknown>;
 }
 
-export type ToCryptoThread =
-  | { type: 'data'; chunk: ArrayBuffer }
-  | { type: 'end' }
-  | { type: 'ack' };
+export type ToCryptoThread = { type: 'data'; chunk: ArrayBuffer } | { type: 'end' } | { type: 'ack' };
 
 export interface CryptoThreadResult {
   fileSha256: string[];

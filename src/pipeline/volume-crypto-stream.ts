@@ -87,8 +87,8 @@ export class VolumeCryptoStream extends Duplex {
       else this.#pendingAcks += 1;
     } else if (msg.type === 'done') {
       this.#finished = true;
-      const { type: _type, ...result } = msg;
-      this.#resolve(result);
+      const { fileSha256, plaintextBytes, plaintextSha256, ciphertextBytes, ciphertextSha256 } = msg;
+      this.#resolve({ fileSha256, plaintextBytes, plaintextSha256, ciphertextBytes, ciphertextSha256 });
       this.push(null);
       void this.#thread.terminate();
     } else this.#fail(`failed: ${msg.message}`);

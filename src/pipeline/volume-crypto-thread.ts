@@ -87,20 +87,23 @@ async function run(init: CryptoThreadInit): Promise<void> {
     return inputs.shift()!;
   };
 
-  const plaintext = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const chunk = await nextInput();
-      if (chunk === null) {
-        controller.close();
-        return;
-      }
-      port.postMessage({ type: 'ack' });
-      files.update(chunk);
-      plaintextHash.update(chunk);
-      plaintextBytes += chunk.length;
-      controller.enqueue(chunk);
+  const plaintext = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const chunk = await nextInput();
+        if (chunk === null) {
+          controller.close();
+          return;
+        }
+        port.postMessage({ type: 'ack' });
+        files.update(chunk);
+        plaintextHash.update(chunk);
+        plaintextBytes += chunk.length;
+        controller.enqueue(chunk);
+      },
     },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   const recipients = await Promise.all(
     init.recipientsArmored.map((armoredKey) => openpgp.readKey({ armoredKey })),
   );

@@ -4,7 +4,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createChunkCoalescer } from '../../../src/pipeline/coalesce-chunks';
 import { createDeterministicTar } from '../../../src/pipeline/deterministic-tar';
-import { generateDemoKeys, readRecipientKeys, type GeneratedKeyPair } from '../../../src/pipeline/openpgp-keys';
+import {
+  generateDemoKeys,
+  readRecipientKeys,
+  type GeneratedKeyPair,
+} from '../../../src/pipeline/openpgp-keys';
 import { CryptoThreadError, VolumeCryptoStream } from '../../../src/pipeline/volume-crypto-stream';
 import { withGnupg } from './gnupg-home';
 import { bytesOf, collect, sha256 } from './streams';
