@@ -6,6 +6,7 @@ import { configFrom, output, withTemporal, workflowUrl, type GlobalOptions } fro
 import { exitWithError } from './cli/exit-with-error';
 import { startArchive, waitForArchive } from './cli/archive-command';
 import { listArchives } from './cli/list-archives';
+import { runStatus } from './cli/status-command';
 import { createSchedule, validateCron, validateTimeZone, withSchedule } from './cli/schedule-command';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { VerifyReport } from './verify/verify-archive';
@@ -16,6 +17,9 @@ import { ensureBuckets } from './setup/ensure-buckets';
 import { verifyChainWithConfig, verifyWithConfig } from './verify/verify-with-config';
 import type { ChainProblem } from './verify/verify-chain';
 import { TOOL_VERSION } from './tool-version';
+import { taskQueuesFor } from './task-queues';
+import { assertArchiveId } from './archive/archive-date';
+import { checkRestoreInput } from './restore/restore-input';
 import type { RestoreRequest, RestoreResult } from './restore/restore-types';
 
 const program = new Command('snapseal')
@@ -93,6 +97,27 @@ program
               )
               .join('\n'),
       );
+    } finally {
+      s3.destroy();
+    }
+  });
+
+program
+  .command('status')
+  .description(
+    'newest archive and its age, the Schedule, missed days, running archives; exit code 5 when stale (a probe)',
+  )
+  .option('--max-age-hours <hours>', 'stale when the newest archive is older than this', '26')
+  .action(async (opts: { maxAgeHours: string }) => {
+    const g = globals();
+    const config = configFrom(g);
+    const s3 = createS3Client(config.s3);
+    try {
+      await runStatus(opts, config, {
+        s3,
+        withTemporal: (use) => withTemporal(config, use),
+        print: (value, human) => output(g, value, human),
+      });
     } finally {
       s3.destroy();
     }
@@ -215,10 +240,11 @@ program
       return;
     }
     if (!archiveId) throw new UsageError('Name the archive to verify (see `snapseal list`), or pass --chain');
+    assertArchiveId(archiveId);
     const report = opts.workflow
       ? await withTemporal(config, async (client) => {
           const handle = await client.workflow.start('verifyArchiveWorkflow', {
-            taskQueue: config.temporal.taskQueue,
+            taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
             workflowId: `${config.temporal.taskQueue}/verify/${archiveId}/${Date.now()}`,
             args: [archiveId],
           });
@@ -247,6 +273,7 @@ program
   .action(async (archiveId: string, opts: { indices?: string; renamePrefix: string }) => {
     const g = globals();
     const config = configFrom(g);
+    checkRestoreInput({ archiveId, renamePrefix: opts.renamePrefix });
     const request: RestoreRequest = {
       archiveId,
       indices: opts.indices
@@ -257,7 +284,7 @@ program
     };
     const result = await withTemporal(config, async (client) => {
       const handle = await client.workflow.start('restoreArchive', {
-        taskQueue: config.temporal.taskQueue,
+        taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
         workflowId: `${config.temporal.taskQueue}/restore/${archiveId}/${opts.renamePrefix}`,
         args: [request],
       });
@@ -290,7 +317,7 @@ drill
       config,
       async (client) =>
         (await client.workflow.execute('restoreDrill', {
-          taskQueue: config.temporal.taskQueue,
+          taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
           workflowId: `${config.temporal.taskQueue}/drill/${Date.now()}`,
           args: [],
         })) as DrillOutcome,
@@ -321,7 +348,7 @@ drill
         action: {
           type: 'startWorkflow',
           workflowType: 'restoreDrill',
-          taskQueue: config.temporal.taskQueue,
+          taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
           args: [],
         },
         policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },

@@ -10,6 +10,7 @@ import { streamVolume, type VolumeRecord } from '../archive/stream-volume';
 import { planDigest, planVolumes } from '../pipeline/volume-plan';
 import { readJson, writeObject } from '../s3/s3-objects';
 import { isNotFound } from '../s3/s3-errors';
+import { MessageFormatError } from '../pipeline/assert-seipd-v1';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
@@ -103,6 +104,9 @@ export function createArchiveVolume(deps: ActivityDeps) {
         // Report a cancelled run as cancelled (not failed), once the upload has been aborted.
         if (ctx.cancellationSignal.aborted)
           throw new CancelledFailure(`Volume ${index} aborted: the run was cancelled`);
+        // A volume GnuPG 2.2 could not read would come out the same on every retry: stop the run.
+        if (err instanceof MessageFormatError)
+          throw permanentFailure(FailureType.KeyUnusable, `Volume ${index}: ${err.message}`, err);
         throw err;
       })
       .finally(() => clearInterval(beat));

@@ -6,7 +6,7 @@ import { createCleanUpRun } from './clean-up-run';
 import { createDescribeSealedArchive } from './describe-sealed-archive';
 import { heartbeatWhileRunning } from './heartbeat-while-running';
 import { createPlanArchiveVolumes } from './plan-archive-volumes';
-import { createPrepareArchive } from './prepare-archive';
+import { createPrepareArchive, createResolveArchive } from './prepare-archive';
 import { createSealArchive } from './seal-archive';
 import { createTakeSnapshot } from './take-snapshot';
 import { createPrepareRestore } from './prepare-restore';
@@ -18,6 +18,7 @@ import { createVerifyActivities } from './verify-activities';
 export function createActivities(deps: ActivityDeps) {
   const restore = createRestoreActivities(deps);
   return {
+    resolveArchive: createResolveArchive(deps),
     prepareArchive: createPrepareArchive(deps),
     takeSnapshot: createTakeSnapshot(deps),
     checkSnapshot: createCheckSnapshot(deps),

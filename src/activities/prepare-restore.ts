@@ -4,6 +4,7 @@ import { archiveLayout } from '../archive/archive-layout';
 import { readSealedManifest } from '../archive/read-sealed-manifest';
 import { getClusterInfo, resolveIndices } from '../opensearch/snapshot-api';
 import { verifyManifestSignature, type ArchiveManifest } from '../pipeline/manifest';
+import { checkRestoreInput } from '../restore/restore-input';
 import type { RestorePlan, RestoreRequest } from '../restore/restore-types';
 import { readText } from '../s3/s3-objects';
 import type { ActivityDeps } from './activity-deps';
@@ -25,6 +26,11 @@ export function snapshotReadable(
 
 export function createPrepareRestore({ config, s3, opensearch, keys }: ActivityDeps) {
   return async function prepareRestore(request: RestoreRequest, runTag: string): Promise<RestorePlan> {
+    try {
+      checkRestoreInput(request);
+    } catch (err) {
+      throw permanentFailure(FailureType.InvalidInput, (err as Error).message, err);
+    }
     const layout = archiveLayout(config.archive.prefix, request.archiveId);
     const { manifest, text } = await readSealedManifest(s3, config.archive.bucket, layout.manifestKey).catch(
       (err: Error) => {

@@ -29,6 +29,14 @@ export function createSealArchive(deps: ActivityDeps) {
   const { config, s3, keys } = deps;
   return async function sealArchive(input: SealInput): Promise<SealResult> {
     const { target } = input;
+    const signing = keys.signing;
+    if (!signing) {
+      // Only a seal-role worker polls the seal queue; reaching here means a misrouted task, never a silent skip.
+      throw permanentFailure(
+        FailureType.KeyUnusable,
+        'This worker holds no signing key (it does not run the seal role): sealing runs on the seal task queue',
+      );
+    }
     const layout = archiveLayout(config.archive.prefix, target.archiveId);
     const records: VolumeRecord[] = [];
     for (const v of input.volumes) {
@@ -65,7 +73,7 @@ export function createSealArchive(deps: ActivityDeps) {
         },
         indices: input.indices,
         recipients: keys.recipientFingerprints,
-        signer: keys.signingFingerprint,
+        signer: keys.signingFingerprint!,
         previous,
         volumes: records.map((r) => ({
           index: r.index,
@@ -113,7 +121,7 @@ export function createSealArchive(deps: ActivityDeps) {
         `Could not claim a chain position after ${MAX_CLAIM_ATTEMPTS} attempts (many concurrent seals?)`,
       );
 
-    const signature = await signManifest(sealed.bytes, keys.signing);
+    const signature = await signManifest(sealed.bytes, signing);
     const retention = retentionFor(config.archive.objectLockDays, input.createdAt);
     for (const r of records) {
       if (retention) {

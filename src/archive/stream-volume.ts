@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { createByteProgress } from '../pipeline/byte-progress';
 import { createChunkCoalescer } from '../pipeline/coalesce-chunks';
 import { createDeterministicTar, TarSourceError, type TarFileRecord } from '../pipeline/deterministic-tar';
+import { createSeipdV1Assertion } from '../pipeline/assert-seipd-v1';
 import { VolumeCryptoStream } from '../pipeline/volume-crypto-stream';
 import { startStreamUpload, type UploadTarget } from '../s3/upload-stream';
 import { volumeName } from './archive-layout';
@@ -54,7 +55,9 @@ export async function streamVolume(input: StreamVolumeInput): Promise<VolumeReco
   const upload = startStreamUpload(s3, destination);
   try {
     await Promise.all([
-      pipeline(tar.stream, createChunkCoalescer(), progress, crypto, upload.body, { signal }),
+      pipeline(tar.stream, createChunkCoalescer(), progress, crypto, createSeipdV1Assertion(), upload.body, {
+        signal,
+      }),
       upload.done,
     ]);
   } catch (err) {

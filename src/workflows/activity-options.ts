@@ -1,8 +1,15 @@
 // How workflows call activities, in one place: short calls, long streaming calls, and cleanup that retries
-// until it succeeds. Permanent failure types are never retried.
-import { ActivityCancellationType, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+// until it succeeds. Permanent failure types are never retried. Each proxy takes the task queue of the worker
+// role that runs the activity (src/task-queues.ts); call them inside a workflow, where workflowInfo() is known.
+import {
+  ActivityCancellationType,
+  proxyActivities,
+  workflowInfo,
+  type RetryPolicy,
+} from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { PERMANENT_FAILURE_TYPES } from '../failure-types';
+import { taskQueuesOf, type TaskQueues } from '../task-queues';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -14,21 +21,26 @@ const QUICK_RETRY: RetryPolicy = {
   nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
 };
 
+/** The queues of this workflow's deployment, derived from the queue it runs on. */
+export const deploymentQueues = (): TaskQueues => taskQueuesOf(workflowInfo().taskQueue);
+
 /** Calls that take seconds: retried with backoff for several minutes (an outage passes). */
-export const quickActivities = () =>
-  proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: QUICK_RETRY });
+export const quickActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({ taskQueue, startToCloseTimeout: '2 minutes', retry: QUICK_RETRY });
 
 /** Sealing heartbeats on a clock (heartbeatWhileRunning): a worker lost mid-seal is noticed in 30 s. */
-export const sealingActivities = () =>
+export const sealingActivities = (taskQueue: string) =>
   proxyActivities<Activities>({
+    taskQueue,
     startToCloseTimeout: '5 minutes',
     heartbeatTimeout: '30 seconds',
     retry: QUICK_RETRY,
   });
 
 /** Streaming a volume: hours at most, heartbeats at least every 10 s, so a lost worker is noticed in 30 s. */
-export const streamingActivities = () =>
+export const streamingActivities = (taskQueue: string) =>
   proxyActivities<Activities>({
+    taskQueue,
     startToCloseTimeout: '12 hours',
     heartbeatTimeout: '30 seconds',
     // On cancellation, wait until the volume's stream is aborted: cleanup must not race a late upload.
@@ -43,8 +55,9 @@ export const streamingActivities = () =>
   });
 
 /** Cleanup must eventually succeed (a cluster or S3 outage, a lost worker passes): retried without limit. */
-export const cleanupActivities = () =>
+export const cleanupActivities = (taskQueue: string) =>
   proxyActivities<Activities>({
+    taskQueue,
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '30 seconds', // cleanup activities heartbeat on a clock (heartbeatWhileRunning)
     retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },

@@ -14,6 +14,7 @@ import type { createActivities } from '../activities';
 import { PERMANENT_FAILURE_TYPES } from '../failure-types';
 import {
   cleanupActivities,
+  deploymentQueues,
   quickActivities,
   sealingActivities,
   streamingActivities,
@@ -36,39 +37,46 @@ import {
 
 type Activities = ReturnType<typeof createActivities>;
 
-const quick = quickActivities();
-const streaming = streamingActivities();
-const cleanup = cleanupActivities();
-const sealing = sealingActivities();
-
 // Preflight: a cluster or bucket that stays unreachable for about a minute fails the run with the reason.
-const preflight = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '20s',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
-  },
-});
+const preflightActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '1 minute',
+    retry: {
+      initialInterval: '2s',
+      backoffCoefficient: 2,
+      maximumInterval: '20s',
+      maximumAttempts: 5,
+      nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+    },
+  });
 
 // One look at the snapshot: a blip is retried at once; a longer outage is waited out by waitForSnapshot.
-const poll = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumAttempts: 3,
-    nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
-  },
-});
+const pollActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '1 minute',
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumAttempts: 3,
+      nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+    },
+  });
 
 function stage(name: string): void {
   upsertSearchAttributes([{ key: STAGE, value: name }]);
 }
 
 export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveResult> {
+  // Each step on the queue of the worker role that may run it: only the seal role holds the signing key.
+  const queues = deploymentQueues();
+  const preflight = preflightActivities(queues.archive);
+  const quick = quickActivities(queues.archive);
+  const cleanup = cleanupActivities(queues.archive);
+  const sealing = sealingActivities(queues.seal);
+  const streaming = streamingActivities(queues.stream);
+  const poll = pollActivities(queues.archive);
   upsertSearchAttributes([{ key: ARCHIVE_DATE, value: request.date }]);
   stage('preparing');
   // The run tag makes this run's staging folder and repository name unique (two runs never share a snapshot).
@@ -91,7 +99,7 @@ export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveR
       prepared.cluster,
       prepared.indices.map((i) => i.name),
     );
-    const snapshotUuid = await waitForSnapshot(target, settings.snapshotTimeoutMs);
+    const snapshotUuid = await waitForSnapshot(poll, target, settings.snapshotTimeoutMs);
 
     stage('planning');
     const plan = await quick.planArchiveVolumes(target, settings.maxVolumeBytes);
@@ -99,6 +107,7 @@ export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveR
 
     stage('streaming');
     const volumes = await archiveVolumes(
+      streaming,
       target,
       plan.planDigest,
       plan.volumes.map((v) => v.index),
@@ -135,7 +144,11 @@ export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveR
  * does not answer is waited out like a slow snapshot: the snapshot goes on without us, and one limit
  * (SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES) bounds the whole wait, whatever the reason.
  */
-async function waitForSnapshot(target: ArchiveTarget, timeoutMs: number): Promise<string> {
+async function waitForSnapshot(
+  poll: ReturnType<typeof pollActivities>,
+  target: ArchiveTarget,
+  timeoutMs: number,
+): Promise<string> {
   const started = Date.now();
   let delayMs = 1000;
   let unreachable: { since: number; error: string } | undefined;
@@ -186,6 +199,7 @@ function isPermanent(failure: ActivityFailure): boolean {
 
 /** Stream volumes with bounded concurrency; a retry of the workflow task never redoes a completed volume. */
 async function archiveVolumes(
+  streaming: ReturnType<typeof streamingActivities>,
   target: ArchiveTarget,
   planDigest: string,
   indexes: number[],

@@ -1,18 +1,36 @@
 // The restore workflow: check the archive → unpack every volume, verified, into a fresh staging folder →
 // register it read-only (only once every volume passed) → restore under new names → wait → compare document
 // counts with the manifest → clean up the staging repository. Restored indices stay.
-import { CancellationScope, log, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  log,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { checkRestoreInput } from '../restore/restore-input';
 import { runTag } from './run-tag';
-import { cleanupActivities, quickActivities, streamingActivities } from './activity-options';
+import {
+  cleanupActivities,
+  deploymentQueues,
+  quickActivities,
+  streamingActivities,
+} from './activity-options';
 import type { RestoreRequest, RestoreResult } from '../restore/restore-types';
 import { awaitThaw } from './await-thaw';
 import { ARCHIVE_ID, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from './search-attributes';
 
-const quick = quickActivities();
-const streaming = streamingActivities();
-const cleanup = cleanupActivities();
-
 export async function restoreArchive(request: RestoreRequest): Promise<RestoreResult> {
+  try {
+    checkRestoreInput(request); // before any side effect, thawing included
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidInput');
+  }
+  // Every step on the restore queue: only restore workers hold the decryption key.
+  const { restore } = deploymentQueues();
+  const quick = quickActivities(restore);
+  const streaming = streamingActivities(restore);
+  const cleanup = cleanupActivities(restore);
   const stage = (name: string): void => upsertSearchAttributes([{ key: STAGE, value: name }]);
   upsertSearchAttributes([{ key: ARCHIVE_ID, value: request.archiveId }]);
   stage('restore-thawing');

@@ -4,15 +4,23 @@ import { executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } f
 import { runTag } from './run-tag';
 import type { createActivities } from '../activities';
 import type { RestoreResult } from '../restore/restore-types';
+import { deploymentQueues } from './activity-options';
 import { restoreArchive } from './restore-archive';
 import { ARCHIVE_ID, STAGE } from './search-attributes';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
-});
+const drillActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '5 minutes',
+    retry: {
+      initialInterval: '5s',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      maximumAttempts: 20,
+    },
+  });
 
 export interface DrillOutcome {
   archiveId?: string;
@@ -22,6 +30,8 @@ export interface DrillOutcome {
 }
 
 export async function restoreDrill(): Promise<DrillOutcome> {
+  const queues = deploymentQueues();
+  const acts = drillActivities(queues.restore);
   const archiveId = await acts.latestArchiveId();
   if (!archiveId) {
     upsertSearchAttributes([{ key: STAGE, value: 'drill-nothing-to-restore' }]);
@@ -33,6 +43,7 @@ export async function restoreDrill(): Promise<DrillOutcome> {
   try {
     const restored = await executeChild(restoreArchive, {
       workflowId: `${workflowInfo().workflowId}/restore`,
+      taskQueue: queues.restore,
       args: [{ archiveId, renamePrefix: prefix }],
     });
     outcome = { archiveId, passed: true, restored };
