@@ -1,16 +1,16 @@
-// Composes the pipeline stages for one volume: S3 blobs → tar → 1 MiB chunks → sha256 → OpenPGP → sha256 →
-// S3 upload.
-// Nothing touches local disk; memory is bounded by stream buffers and the upload's in-flight parts.
+// Composes the pipeline stages for one volume: S3 blobs → tar → 1 MiB chunks → [crypto thread: per-file
+// sha256, sha256, OpenPGP, sha256] → S3 upload (CRC32 parts).
+// The event loop only moves bytes (S3 I/O, tar framing); the per-byte CPU work runs on the volume's own
+// thread. Nothing touches local disk; memory is bounded by stream buffers and the upload's in-flight parts.
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { PublicKey } from 'openpgp';
-import { pipeline as plaintextPipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createByteProgress } from '../pipeline/byte-progress';
 import { createChunkCoalescer } from '../pipeline/coalesce-chunks';
 import { createDeterministicTar, TarSourceError, type TarFileRecord } from '../pipeline/deterministic-tar';
 import { createSeipdV1Assertion } from '../pipeline/assert-seipd-v1';
-import { encryptStream } from '../pipeline/openpgp-encrypt';
-import { Sha256PassThrough } from '../pipeline/sha256-pass-through';
+import { VolumeCryptoStream } from '../pipeline/volume-crypto-stream';
 import { startStreamUpload, type UploadTarget } from '../s3/upload-stream';
 import { volumeName } from './archive-layout';
 import type { VolumeResult } from './archive-types';
@@ -53,47 +53,40 @@ export async function streamVolume(input: StreamVolumeInput): Promise<VolumeReco
       size: e.size,
       open: () => openBlob(s3, source.bucket, `${source.basePath}/${e.key}`, e.etag, signal),
     })),
-    { onFile: () => (filesDone += 1) },
+    { onFile: () => (filesDone += 1), hashFiles: false },
   );
-  const plaintext = new Sha256PassThrough();
   const progress = createByteProgress((bytes) => input.onProgress?.(bytes, filesDone));
-  const ciphertext = new Sha256PassThrough();
+  const crypto = new VolumeCryptoStream({
+    recipients: input.recipients,
+    filename: volumeName(input.index).replace(/\.gpg$/, ''),
+    fileSizes: input.entries.map((e) => e.size),
+  });
   const upload = startStreamUpload(s3, destination);
-
-  // The plaintext side is a pipeline of its own, not .pipe(): a failing source must reach every stage as an
-  // error, never surface as an unhandled 'error' event that takes the whole worker down. Its errors reach
-  // the caller through the encrypted side; the callback only keeps them from being unhandled.
-  const plaintextSide = plaintextPipeline(
-    tar.stream,
-    createChunkCoalescer(),
-    plaintext,
-    progress,
-    () => undefined,
-  );
   try {
-    const encrypted = await encryptStream(plaintextSide, input.recipients, {
-      filename: volumeName(input.index).replace(/\.gpg$/, ''),
-    });
     await Promise.all([
-      pipeline(encrypted, createSeipdV1Assertion(), ciphertext, upload.body, { signal }),
+      pipeline(tar.stream, createChunkCoalescer(), progress, crypto, createSeipdV1Assertion(), upload.body, {
+        signal,
+      }),
       upload.done,
     ]);
   } catch (err) {
     // A source that failed says what went wrong; downstream stages only that their input broke.
     const sourceError = tar.stream.errored;
     tar.stream.destroy();
+    crypto.destroy();
     await upload.abort().catch(() => undefined);
     throw sourceError instanceof TarSourceError ? sourceError : err;
   }
-  const files = await tar.files;
-  input.onProgress?.(plaintext.bytes, files.length);
+  const [listed, digests] = await Promise.all([tar.files, crypto.result]);
+  const files = listed.map((f, i) => ({ ...f, sha256: digests.fileSha256[i]! }));
+  input.onProgress?.(digests.plaintextBytes, files.length);
   return {
     index: input.index,
     key: destination.key,
     files,
-    plaintextBytes: plaintext.bytes,
-    plaintextSha256: plaintext.digestHex(),
-    ciphertextBytes: ciphertext.bytes,
-    ciphertextSha256: ciphertext.digestHex(),
+    plaintextBytes: digests.plaintextBytes,
+    plaintextSha256: digests.plaintextSha256,
+    ciphertextBytes: digests.ciphertextBytes,
+    ciphertextSha256: digests.ciphertextSha256,
   };
 }

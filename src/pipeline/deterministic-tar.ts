@@ -46,7 +46,11 @@ function assertOrdered(sources: TarSource[]): void {
 
 export function createDeterministicTar(
   sources: TarSource[],
-  options: { onFile?: (file: TarFileRecord) => void } = {},
+  options: {
+    onFile?: (file: TarFileRecord) => void;
+    /** false: leave `sha256` empty, for a caller that hashes the tar's bytes elsewhere (on another thread). */
+    hashFiles?: boolean;
+  } = {},
 ): DeterministicTar {
   assertOrdered(sources);
   const pack = createPack();
@@ -56,7 +60,7 @@ export function createDeterministicTar(
   const files = (async (): Promise<TarFileRecord[]> => {
     const records: TarFileRecord[] = [];
     for (const source of sources) {
-      const record = await writeEntry(pack, source);
+      const record = await writeEntry(pack, source, options.hashFiles ?? true);
       records.push(record);
       options.onFile?.(record);
     }
@@ -74,8 +78,12 @@ export function createDeterministicTar(
   return { stream, files };
 }
 
-async function writeEntry(pack: ReturnType<typeof createPack>, source: TarSource): Promise<TarFileRecord> {
-  const hash = createHash('sha256');
+async function writeEntry(
+  pack: ReturnType<typeof createPack>,
+  source: TarSource,
+  hashFile: boolean,
+): Promise<TarFileRecord> {
+  const hash = hashFile ? createHash('sha256') : undefined;
   let written = 0;
   let settle!: (err?: Error | null) => void;
   // tar-stream calls back once the entry's data and padding are in the pack (or the entry failed).
@@ -124,7 +132,7 @@ async function writeEntry(pack: ReturnType<typeof createPack>, source: TarSource
       if (written > source.size) {
         throw new TarSourceError(`${source.path} is longer than its listed size ${source.size} bytes`);
       }
-      hash.update(chunk);
+      hash?.update(chunk);
       if (!entry.write(chunk)) await drained();
     }
   } catch (err) {
@@ -144,5 +152,5 @@ async function writeEntry(pack: ReturnType<typeof createPack>, source: TarSource
   }
   (entry as unknown as { end(): void }).end();
   await entryDone;
-  return { path: source.path, size: written, sha256: hash.digest('hex') };
+  return { path: source.path, size: written, sha256: hash?.digest('hex') ?? '' };
 }

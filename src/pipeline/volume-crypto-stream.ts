@@ -1,0 +1,142 @@
+// A Duplex stage that runs a volume's per-byte CPU work on a thread of its own: tar bytes in, OpenPGP
+// message out, and the digests (per-file sha256, plaintext and ciphertext sha256) once it has ended.
+// One thread per volume stream, so a worker process with N volumes in flight uses up to N cores while its
+// event loop stays free for S3 I/O and heartbeats. A thread that dies fails the stream with a clear error.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duplex } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import type { PublicKey } from 'openpgp';
+import { ENCRYPTION_CONFIG } from './openpgp-encrypt';
+import type {
+  CryptoThreadInit,
+  CryptoThreadResult,
+  FromCryptoThread,
+  ToCryptoThread,
+} from './volume-crypto-protocol';
+
+/** Chunks sent to the thread and not yet acknowledged; matches the thread's own credit. */
+const CREDIT = 4;
+
+export class CryptoThreadError extends Error {
+  override name = 'CryptoThreadError';
+}
+
+export interface VolumeCryptoOptions {
+  recipients: PublicKey[];
+  filename: string;
+  /** The tar entries' sizes, in tar order (ustar headers only, as createDeterministicTar writes them). */
+  fileSizes: number[];
+}
+
+function startThread(init: CryptoThreadInit): Worker {
+  const built = join(__dirname, 'volume-crypto-thread.js');
+  if (existsSync(built)) return new Worker(built, { workerData: init });
+  // Running from TypeScript sources (unit tests): transpile the thread's one file on the fly.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof import('typescript');
+  const source = readFileSync(join(__dirname, 'volume-crypto-thread.ts'), 'utf8');
+  const js = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
+  return new Worker(js, { eval: true, workerData: init });
+}
+
+export class VolumeCryptoStream extends Duplex {
+  readonly result: Promise<CryptoThreadResult>;
+  #thread: Worker;
+  /** The thread doing the work (for diagnostics: its threadId, resource use). */
+  get thread(): Worker {
+    return this.#thread;
+  }
+  #credit = CREDIT;
+  #blockedWrite: (() => void) | undefined;
+  #pendingAcks = 0;
+  #finished = false;
+  #resolve!: (r: CryptoThreadResult) => void;
+  #reject!: (err: Error) => void;
+
+  constructor(options: VolumeCryptoOptions) {
+    super({ readableHighWaterMark: 1024 * 1024, writableHighWaterMark: 1024 * 1024 });
+    if (options.recipients.length === 0)
+      throw new Error('No recipient keys: nothing could ever decrypt this archive');
+    this.result = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.result.catch(() => undefined); // the stream reports the error too
+    this.#thread = startThread({
+      fileSizes: options.fileSizes,
+      recipientsArmored: options.recipients.map((k) => k.armor()),
+      filename: options.filename,
+      config: { ...ENCRYPTION_CONFIG },
+    });
+    this.#thread.on('message', (msg: FromCryptoThread) => this.#onMessage(msg));
+    this.#thread.on('error', (err) => this.#fail(`failed: ${err.message}`));
+    this.#thread.on('exit', (code) => this.#fail(`exited with code ${code} before the volume was done`));
+  }
+
+  #onMessage(msg: FromCryptoThread): void {
+    if (msg.type === 'ack') {
+      this.#credit += 1;
+      const wake = this.#blockedWrite;
+      this.#blockedWrite = undefined;
+      wake?.();
+    } else if (msg.type === 'data') {
+      if (this.push(Buffer.from(msg.chunk))) this.#ack();
+      else this.#pendingAcks += 1;
+    } else if (msg.type === 'done') {
+      this.#finished = true;
+      const { fileSha256, plaintextBytes, plaintextSha256, ciphertextBytes, ciphertextSha256 } = msg;
+      this.#resolve({ fileSha256, plaintextBytes, plaintextSha256, ciphertextBytes, ciphertextSha256 });
+      this.push(null);
+      void this.#thread.terminate();
+    } else this.#fail(`failed: ${msg.message}`);
+  }
+
+  #ack(): void {
+    this.#thread.postMessage({ type: 'ack' } satisfies ToCryptoThread);
+  }
+
+  #fail(reason: string): void {
+    if (this.#finished || this.destroyed) return;
+    this.#finished = true;
+    const err = new CryptoThreadError(`The encryption thread of this volume ${reason}`);
+    this.#reject(err);
+    this.destroy(err);
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
+    const send = (): void => {
+      this.#credit -= 1;
+      // Hand the memory over when the chunk owns its whole buffer; copy small pooled chunks.
+      const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+      const owned = whole ? chunk : new Uint8Array(chunk);
+      const buffer = owned.buffer as ArrayBuffer;
+      this.#thread.postMessage({ type: 'data', chunk: buffer } satisfies ToCryptoThread, [buffer]);
+      callback();
+    };
+    if (this.#credit > 0) send();
+    else this.#blockedWrite = send;
+  }
+
+  override _final(callback: (err?: Error | null) => void): void {
+    this.#thread.postMessage({ type: 'end' } satisfies ToCryptoThread);
+    callback();
+  }
+
+  override _read(): void {
+    for (; this.#pendingAcks > 0; this.#pendingAcks--) this.#ack();
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    if (!this.#finished) {
+      this.#finished = true;
+      this.#reject(err ?? new CryptoThreadError('The encryption stream was closed before the end'));
+    }
+    this.#thread.terminate().then(
+      () => callback(err),
+      () => callback(err),
+    );
+  }
+}
