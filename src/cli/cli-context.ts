@@ -1,6 +1,6 @@
 // What every CLI command starts from: the validated configuration and, on demand, a Temporal client.
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig, withEnvFile, type Config } from '../config';
+import { ConfigError, loadConfig, withEnvFile, type Config } from '../config';
 import { temporalConnectionOptions } from '../temporal-connection';
 
 export interface GlobalOptions {
@@ -13,6 +13,11 @@ export function configFrom(options: GlobalOptions): Config {
   return loadConfig(file ? withEnvFile(file) : process.env);
 }
 
+/** The Temporal server could not be reached at all (nothing was asked of it). */
+export class TemporalUnreachableError extends Error {
+  override name = 'TemporalUnreachableError';
+}
+
 export async function withTemporal<T>(config: Config, use: (client: Client) => Promise<T>): Promise<T> {
   let connection: Connection;
   try {
@@ -21,9 +26,9 @@ export async function withTemporal<T>(config: Config, use: (client: Client) => P
       connectTimeout: '10 seconds',
     });
   } catch (err) {
-    if ((err as Error).name === 'ConfigError') throw err;
-    throw new Error(
-      `Cannot reach Temporal at ${config.temporal.address} (TEMPORAL_ADDRESS): ${(err as Error).message}. Is the server running?`,
+    if (err instanceof ConfigError) throw err;
+    throw new TemporalUnreachableError(
+      `Cannot reach Temporal at ${config.temporal.address} (TEMPORAL_ADDRESS): ${err instanceof Error ? err.message : String(err)}. Is the server running?`,
       { cause: err },
     );
   }
@@ -31,6 +36,20 @@ export async function withTemporal<T>(config: Config, use: (client: Client) => P
     return await use(new Client({ connection, namespace: config.temporal.namespace }));
   } finally {
     await connection.close();
+  }
+}
+
+/** For commands that read S3 first and only add what Temporal knows: `without` runs when it is unreachable. */
+export async function withTemporalIfReachable<T>(
+  config: Config,
+  use: (client: Client) => Promise<T>,
+  without: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await withTemporal(config, use);
+  } catch (err) {
+    if (err instanceof TemporalUnreachableError) return without();
+    throw err;
   }
 }
 

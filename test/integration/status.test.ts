@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
 import type { ArchivingStatus } from '../../src/cli/status-command';
-import { createSchedule } from '../../src/cli/schedule-command';
+import { createSchedule, dailySchedule, scheduleTiming } from '../../src/cli/schedule-command';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, workerEnv, type ArchiveHarness } from './archive-harness';
 
@@ -77,7 +77,10 @@ describe('snapseal status (real stack)', () => {
     await loadSampleDay(h.search, h.template, '2026-11-20', 200);
     await archive('2026-11-18');
     const newest = await archive('2026-11-20');
-    await createSchedule(h.temporal, h.config, { cron: '30 1 * * *', timeZone: 'UTC' });
+    await createSchedule(
+      h.temporal,
+      dailySchedule(h.config, scheduleTiming(h.config, { cron: '30 1 * * *', timeZone: 'UTC' })),
+    );
 
     const { code, s } = await statusJson();
     expect(code).toBe(0);
