@@ -270,7 +270,7 @@ export const SETTINGS = {
   SNAPSEAL_SCHEDULE_CRON: {
     schema: nonEmpty,
     default: '30 1 * * *',
-    about: 'when the daily run starts (cron, 5 fields)',
+    about: 'when the daily run starts (cron as Temporal reads it: "30 1 * * *", "0 2 * * MON-FRI", "@daily")',
   },
   SNAPSEAL_SCHEDULE_TIMEZONE: {
     schema: nonEmpty,
