@@ -1,6 +1,8 @@
 // What every CLI command starts from: the validated configuration and, on demand, a Temporal client.
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig, withEnvFile, type Config } from '../config';
+import { createS3Client } from '../s3/create-s3-client';
 import { temporalConnectionOptions } from '../temporal-connection';
 
 export interface GlobalOptions {
@@ -39,17 +41,22 @@ export async function withTemporal<T>(config: Config, use: (client: Client) => P
   }
 }
 
-/** For commands that read S3 first and only add what Temporal knows: `without` runs when it is unreachable. */
-export async function withTemporalIfReachable<T>(
+/**
+ * For commands that read the archive bucket and only add what Temporal knows (list, status): `read` gets an S3
+ * client and a Temporal client, or `undefined` for Temporal when it cannot be reached at all.
+ */
+export async function withS3AndTemporalIfReachable<T>(
   config: Config,
-  use: (client: Client) => Promise<T>,
-  without: () => Promise<T>,
+  read: (s3: S3Client, temporal: Client | undefined) => Promise<T>,
 ): Promise<T> {
+  const s3 = createS3Client(config.s3);
   try {
-    return await withTemporal(config, use);
-  } catch (err) {
-    if (err instanceof TemporalUnreachableError) return without();
-    throw err;
+    return await withTemporal(config, (client) => read(s3, client)).catch((err: unknown) => {
+      if (err instanceof TemporalUnreachableError) return read(s3, undefined);
+      throw err;
+    });
+  } finally {
+    s3.destroy();
   }
 }
 

@@ -1,7 +1,6 @@
 // `snapseal list`: the newest archives from the archive bucket, plus the runs in progress when Temporal answers.
 import type { Command } from 'commander';
-import { createS3Client } from '../s3/create-s3-client';
-import { configFrom, output, withTemporalIfReachable, type GlobalOptions } from './cli-context';
+import { configFrom, output, withS3AndTemporalIfReachable, type GlobalOptions } from './cli-context';
 import { formatBytes } from './format';
 import { listArchives, type ArchiveList } from './list-archives';
 import { UsageError } from './usage-error';
@@ -31,17 +30,10 @@ export function registerListCommand(program: Command): void {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 0)
         throw new UsageError(`--limit must be a whole number of archives (0: all), not "${opts.limit}"`);
-      const s3 = createS3Client(config.s3);
-      try {
-        // Temporal only adds the runs in progress: without it, the sealed archives are still listed.
-        const list = await withTemporalIfReachable(
-          config,
-          (client) => listArchives(s3, client, config, limit),
-          () => listArchives(s3, undefined, config, limit),
-        );
-        output(g, list.rows, () => describeList(list));
-      } finally {
-        s3.destroy();
-      }
+      // Temporal only adds the runs in progress: without it, the sealed archives are still listed.
+      const list = await withS3AndTemporalIfReachable(config, (s3, temporal) =>
+        listArchives(s3, temporal, config, limit),
+      );
+      output(g, list.rows, () => describeList(list));
     });
 }

@@ -7,8 +7,7 @@ import { readChainHead } from '../archive/archive-chain';
 import { readSealedManifest } from '../archive/read-sealed-manifest';
 import type { Command } from 'commander';
 import type { Config } from '../config';
-import { createS3Client } from '../s3/create-s3-client';
-import { configFrom, output, withTemporalIfReachable, type GlobalOptions } from './cli-context';
+import { configFrom, output, withS3AndTemporalIfReachable, type GlobalOptions } from './cli-context';
 import { ExitCode } from './exit-codes';
 import { listArchives } from './list-archives';
 
@@ -152,18 +151,11 @@ export function registerStatusCommand(program: Command): void {
           `Invalid --max-age-hours "${opts.maxAgeHours}": expected a number of hours such as 26`,
         );
       }
-      const s3 = createS3Client(config.s3);
-      try {
-        // Without Temporal the status still comes from S3, and says what it could not see.
-        const status = await withTemporalIfReachable(
-          config,
-          (client) => archivingStatus(s3, client, config, maxAgeHours),
-          () => archivingStatus(s3, undefined, config, maxAgeHours),
-        );
-        output(g, status, () => describeStatus(status));
-        if (status.stale) process.exitCode = ExitCode.Stale;
-      } finally {
-        s3.destroy();
-      }
+      // Without Temporal the status still comes from S3, and says what it could not see.
+      const status = await withS3AndTemporalIfReachable(config, (s3, temporal) =>
+        archivingStatus(s3, temporal, config, maxAgeHours),
+      );
+      output(g, status, () => describeStatus(status));
+      if (status.stale) process.exitCode = ExitCode.Stale;
     });
 }
