@@ -61,6 +61,8 @@ export function snapsealWorkerEnv(
     SNAPSEAL_LIFECYCLE_TRANSITIONS: 'false',
     SNAPSEAL_MAX_VOLUME_MIB: String(input.volumeMib),
     SNAPSEAL_VOLUME_CONCURRENCY: String(SNAPSEAL_VOLUME_CONCURRENCY),
+    // As the Dockerfile sets it.
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
   };
   delete env.SNAPSEAL_ENV_FILE; // everything is in the environment
   return env;
