@@ -124,9 +124,9 @@ export const SETTINGS = {
   SNAPSEAL_ARCHIVE_PREFIX: { schema: keyPrefix, default: 'archives/', about: 'prefix of archives in it' },
   SNAPSEAL_PART_SIZE_MIB: {
     schema: mebibytes,
-    default: '16',
+    default: '8',
     about:
-      'multipart part size (S3 allows 10,000 parts: 16 MiB allows 156 GiB volumes); memory per volume stream is about (queue size + 1) parts',
+      'multipart part size (S3 allows 10,000 parts: 8 MiB allows 78.1 GiB volumes); memory per volume stream is about (queue size + 1) parts',
   },
   SNAPSEAL_UPLOAD_QUEUE_SIZE: {
     schema: positiveInt,
