@@ -248,7 +248,7 @@ program
       const report = await verifyChainWithConfig(config);
       output(g, report, () =>
         report.ok
-          ? `OK chain of ${report.archives} archive(s): every manifest signed and linked to the one before`
+          ? `OK chain of ${report.archives} archive(s): every manifest signed and linked to the one before${report.witnessedSequence !== undefined ? `; the witness saw sequence ${report.witnessedSequence}` : ''}`
           : `BROKEN chain (${report.archives} authentic manifest(s)); first problem: ${describeChainProblem(report.firstBroken!)}\n${report.problems.map((p) => `  ${describeChainProblem(p)}`).join('\n')}`,
       );
       if (!report.ok) process.exitCode = 4;
