@@ -334,7 +334,8 @@ describe('chain witness and retention evidence (real stack)', () => {
       }),
     );
     try {
-      const impostorFingerprint = fingerprint(await readSigningKey(impostor.privateKey));
+      // The signature names its key by key id (the fingerprint's last 16 hex digits).
+      const impostorFingerprint = fingerprint(await readSigningKey(impostor.privateKey)).slice(-16);
       const report = await verifyWithConfig(pinned, a.archiveId);
       expect(report.ok).toBe(false);
       expect(report.volumesChecked).toBe(0);
