@@ -196,6 +196,27 @@ export const SETTINGS = {
     default: '0',
     about: 'Object Lock retention in days on sealed objects (0: bucket default or none)',
   },
+  SNAPSEAL_OBJECT_LOCK_MODE: {
+    schema: z.enum(['GOVERNANCE', 'COMPLIANCE'], { message: 'expected GOVERNANCE or COMPLIANCE' }),
+    default: 'GOVERNANCE',
+    about:
+      'Object Lock mode of that retention: GOVERNANCE (removable with the bypass permission) or COMPLIANCE (by nobody)',
+  },
+  SNAPSEAL_WITNESS_BUCKET: {
+    schema: z.union([z.literal(''), bucket]),
+    default: '',
+    about:
+      'bucket with Object Lock where each seal writes the chain head under COMPLIANCE retention, for verify --chain (empty: no witness)',
+  },
+  SNAPSEAL_WITNESS_PREFIX: { schema: keyPrefix, default: 'witness/', about: 'prefix of the witness records' },
+  SNAPSEAL_WITNESS_RETENTION: {
+    schema: z
+      .string()
+      .regex(/^[1-9]\d*[dhms]$/, 'expected a duration such as 2557d (days), 12h, 30m or 90s')
+      .transform((v) => Number(v.slice(0, -1)) * { d: 86_400, h: 3_600, m: 60, s: 1 }[v.slice(-1) as 'd']),
+    default: '2557d',
+    about: 'COMPLIANCE retention of each witness record (2557d is 7 years)',
+  },
   SNAPSEAL_COLD_AFTER_DAYS: {
     schema: z.union([z.literal('0'), positiveInt]).transform(Number),
     default: '30',
@@ -389,6 +410,7 @@ export interface Config {
     volumesPerBatch: number;
     snapshotTimeoutMinutes: number;
     objectLockDays: number;
+    objectLockMode: 'GOVERNANCE' | 'COMPLIANCE';
     indexTemplate: string;
     lifecycle: {
       coldAfterDays: number;
@@ -415,6 +437,8 @@ export interface Config {
     decryptionKeyFile?: string;
     decryptionKeyPassphrase?: Secret;
   };
+  /** Where each seal's chain head is witnessed; undefined: no witness. */
+  witness?: { bucket: string; prefix: string; retentionSeconds: number };
   schedule: { id: string; cron: string; timeZone: string };
   worker: {
     /** Empty: the roles the configured keys allow (rolesForKeys). */
@@ -512,6 +536,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `Invalid configuration:\n  SNAPSEAL_STAGING_BUCKET and SNAPSEAL_ARCHIVE_BUCKET are both "${s.SNAPSEAL_ARCHIVE_BUCKET}" and the prefixes overlap (staging "${s.SNAPSEAL_STAGING_PREFIX}", archive "${s.SNAPSEAL_ARCHIVE_PREFIX}"): use two buckets (recommended: the archive bucket has Object Lock and its own lifecycle), or disjoint non-empty prefixes such as staging/ and archives/`,
     );
   }
+  if (s.SNAPSEAL_WITNESS_BUCKET !== '' && s.SNAPSEAL_WITNESS_BUCKET === s.SNAPSEAL_ARCHIVE_BUCKET) {
+    // The witness exists to outlive whoever can rewrite the archive bucket: it cannot live in it.
+    throw new ConfigError(
+      `Invalid configuration:\n  SNAPSEAL_WITNESS_BUCKET is the archive bucket "${s.SNAPSEAL_ARCHIVE_BUCKET}": use a bucket of its own, created with Object Lock (snapseal setup creates it), such as snapseal-witness`,
+    );
+  }
   if ((s.SNAPSEAL_S3_ACCESS_KEY_ID === '') !== (s.SNAPSEAL_S3_SECRET_ACCESS_KEY === '')) {
     throw new ConfigError(
       'Invalid configuration:\n  SNAPSEAL_S3_ACCESS_KEY_ID and SNAPSEAL_S3_SECRET_ACCESS_KEY go together: set both, or neither to use the AWS default credential chain',
@@ -553,6 +583,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       volumesPerBatch: s.SNAPSEAL_VOLUMES_PER_BATCH,
       snapshotTimeoutMinutes: s.SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES,
       objectLockDays: s.SNAPSEAL_OBJECT_LOCK_DAYS,
+      objectLockMode: s.SNAPSEAL_OBJECT_LOCK_MODE,
       indexTemplate: s.SNAPSEAL_INDEX_TEMPLATE,
       lifecycle: {
         coldAfterDays: s.SNAPSEAL_COLD_AFTER_DAYS,
@@ -586,6 +617,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           ? undefined
           : new Secret(s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE),
     },
+    witness:
+      s.SNAPSEAL_WITNESS_BUCKET === ''
+        ? undefined
+        : {
+            bucket: s.SNAPSEAL_WITNESS_BUCKET,
+            prefix: s.SNAPSEAL_WITNESS_PREFIX,
+            retentionSeconds: s.SNAPSEAL_WITNESS_RETENTION,
+          },
     schedule: {
       id: s.SNAPSEAL_SCHEDULE_ID,
       cron: s.SNAPSEAL_SCHEDULE_CRON,

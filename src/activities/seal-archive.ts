@@ -13,6 +13,8 @@ import type { ClusterInfo, IndexInfo } from '../opensearch/snapshot-api';
 import { serializeManifest, signManifest, type ArchiveManifest } from '../pipeline/manifest';
 import { readJson, writeObject } from '../s3/s3-objects';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version';
+import { assertSequenceUnwitnessed, recordSealEvidence } from '../evidence/record-seal-evidence';
+import { promisedRetention } from '../evidence/retention-promise';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
@@ -136,8 +138,9 @@ export function createSealArchive(deps: ActivityDeps) {
         `Could not claim a chain position after ${MAX_CLAIM_ATTEMPTS} attempts (many concurrent seals?)`,
       );
 
+    await assertSequenceUnwitnessed(deps, { ...sealed.manifest, manifestSha256: sealed.sha256 });
     const signature = await signManifest(sealed.bytes, signing);
-    const retention = retentionFor(config.archive.objectLockDays, input.createdAt);
+    const retention = promisedRetention(config.archive, input.createdAt);
     for (const r of records) {
       if (retention) {
         await s3.send(
@@ -166,6 +169,7 @@ export function createSealArchive(deps: ActivityDeps) {
         }),
       );
     }
+    await recordSealEvidence(deps, sealed.manifest, sealed.sha256);
 
     return {
       archiveId: target.archiveId,
@@ -215,12 +219,4 @@ async function readVolumeRecords(
   };
   await Promise.all(Array.from({ length: Math.min(RECORD_READS_AT_ONCE, count) }, reader));
   return records;
-}
-
-function retentionFor(
-  days: number,
-  createdAt: string,
-): { Mode: 'GOVERNANCE'; RetainUntilDate: Date } | undefined {
-  if (days <= 0) return undefined;
-  return { Mode: 'GOVERNANCE', RetainUntilDate: new Date(Date.parse(createdAt) + days * 86_400_000) };
 }

@@ -64,3 +64,18 @@ export function planPageKey(folders: RunFolders, page: number): string {
 export function volumeRecordKey(folders: RunFolders, index: number): string {
   return `${folders.workPrefix}${volumeName(index)}.json`;
 }
+
+/** The RFC 3161 timestamp token over the manifest, when the seal obtained one. */
+export function timestampTokenKey(layout: ArchiveLayout): string {
+  return `${layout.manifestKey}.tsr`;
+}
+
+/** The retention of each sealed object as read back after sealing (src/evidence/retention-record.ts). */
+export function retentionRecordKey(layout: ArchiveLayout): string {
+  return `${layout.folder}retention.json`;
+}
+
+/** The witness's record of chain head `sequence`, in the witness bucket (src/evidence/chain-witness.ts). */
+export function witnessRecordKey(witnessPrefix: string, sequence: number): string {
+  return `${witnessPrefix}${String(sequence).padStart(8, '0')}.json`;
+}

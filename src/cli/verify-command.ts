@@ -43,7 +43,7 @@ export function registerVerifyCommand(program: Command): void {
         const report = await verifyChainWithConfig(config);
         output(g, report, () =>
           report.ok
-            ? `OK chain of ${report.archives} archive(s): every manifest signed and linked to the one before`
+            ? `OK chain of ${report.archives} archive(s): every manifest signed and linked to the one before${report.witnessedSequence !== undefined ? `; the witness saw sequence ${report.witnessedSequence}` : ''}`
             : `BROKEN chain (${report.archives} authentic manifest(s)); first problem: ${describeChainProblem(report.firstBroken!)}\n${report.problems.map((p) => `  ${describeChainProblem(p)}`).join('\n')}`,
         );
         if (!report.ok) process.exitCode = ExitCode.Verification;

@@ -1,6 +1,7 @@
 // Creates the staging and archive buckets idempotently: versioning and Object Lock on the archive bucket,
 // and snapseal's own lifecycle rule on each (archive: to Glacier after N days, expire after the retention;
-// staging: expire leftovers), merged by rule ID with rules it did not write. Reports what is in force, read back.
+// staging: expire leftovers), merged by rule ID with rules it did not write, and the chain witness bucket with
+// Object Lock when SNAPSEAL_WITNESS_BUCKET is set. Reports what is in force, read back.
 import {
   BucketAlreadyOwnedByYou,
   CreateBucketCommand,
@@ -152,6 +153,7 @@ export async function ensureBuckets(s3: S3Client, config: Config): Promise<Bucke
     AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 },
   };
   const stagingOthers = await mergeLifecycleRule(s3, staging, stagingRule);
+  const witness = config.witness ? [await ensureWitnessBucket(s3, config)] : [];
   return [
     {
       bucket: archive,
@@ -171,5 +173,31 @@ export async function ensureBuckets(s3: S3Client, config: Config): Promise<Bucke
       otherLifecycleRules: stagingOthers,
       warnings: [],
     },
+    ...witness,
   ];
+}
+
+/** The chain witness (SNAPSEAL_WITNESS_BUCKET): Object Lock is what makes it a witness, so it is required. */
+async function ensureWitnessBucket(s3: S3Client, config: Config): Promise<BucketReport> {
+  const { bucket, prefix, retentionSeconds } = config.witness!;
+  const created = await create(s3, bucket, true, config.s3.region);
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+  const objectLock = await objectLockEnabled(s3, bucket);
+  return {
+    bucket,
+    created,
+    objectLock,
+    versioning: await versioningStatus(s3, bucket),
+    lifecycle: [
+      `one record per seal under ${prefix}, COMPLIANCE retention ${retentionSeconds % 86_400 === 0 ? `${retentionSeconds / 86_400} days` : `${retentionSeconds} s`}`,
+    ],
+    otherLifecycleRules: [],
+    warnings: objectLock
+      ? []
+      : [
+          `Object Lock is off on the existing witness bucket "${bucket}": sealing will fail to write the chain witness. Give SNAPSEAL_WITNESS_BUCKET a bucket created with Object Lock (let \`snapseal setup\` create it).`,
+        ],
+  };
 }

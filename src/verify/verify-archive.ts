@@ -7,6 +7,8 @@ import { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import { authenticateManifest, ManifestNotAuthentic } from '../archive/authenticated-manifest';
+import type { WitnessConfig } from '../evidence/chain-witness';
+import { checkRetention, type RetentionCheckDeps } from '../evidence/check-retention';
 import { decryptStream } from '../pipeline/openpgp-decrypt';
 import type { ArchiveManifest } from '../pipeline/manifest';
 import { Sha256PassThrough } from '../pipeline/sha256-pass-through';
@@ -34,6 +36,9 @@ export interface VerifyDeps {
   archivePrefix: string;
   verifyKeys: PublicKey[];
   decryptionKeys: PrivateKey[];
+  /** When given, every sealed object's retention is held to the promise (src/evidence/check-retention.ts). */
+  objectLock?: RetentionCheckDeps['objectLock'];
+  witness?: WitnessConfig;
 }
 
 export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promise<VerifyReport> {
@@ -61,6 +66,13 @@ export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promis
     return report;
   }
   report.signer = authentic.signer;
+  if (deps.objectLock) {
+    const retention = await checkRetention(
+      { ...deps, objectLock: deps.objectLock, witness: deps.witness },
+      authentic.manifest,
+    );
+    report.problems.push(...retention.map((p) => ({ archiveId, ...p })));
+  }
   for (const volume of authentic.manifest.volumes) {
     const result = await checkVolume(deps, volume);
     report.problems.push(...result.problems.map((p) => ({ archiveId, ...p })));

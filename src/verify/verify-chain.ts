@@ -1,11 +1,14 @@
 // Walks every sealed archive oldest to newest and proves the chain: each manifest signed by a trusted
 // archiver, sequence numbers 1..N without gaps, each manifest linking to the digest of the one before,
-// every manifest stored where its archive id says, and no archive (or snapshot) sealed twice.
+// every manifest stored where its archive id says, and no archive (or snapshot) sealed twice; then, when a
+// chain witness is configured, that the chain reaches the head the witness saw.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { PublicKey } from 'openpgp';
 import { readAllChainEntries } from '../archive/archive-chain';
 import { archiveLayout } from '../archive/archive-layout';
+import type { WitnessConfig } from '../evidence/chain-witness';
+import { compareWithWitness } from '../evidence/check-witness';
 import { parseManifest, verifyManifestSignature, type ArchiveManifest } from '../pipeline/manifest';
 import { listObjects, readText } from '../s3/s3-objects';
 
@@ -21,6 +24,8 @@ export interface ChainReport {
   /** The first problem, oldest first: everything after it cannot be trusted to link to the start. */
   firstBroken?: ChainProblem;
   problems: ChainProblem[];
+  /** The newest sequence the chain witness saw, when one is configured (SNAPSEAL_WITNESS_BUCKET). */
+  witnessedSequence?: number;
 }
 
 interface SignedManifest {
@@ -34,6 +39,7 @@ export interface ChainDeps {
   bucket: string;
   archivePrefix: string;
   verifyKeys: PublicKey[];
+  witness?: WitnessConfig;
 }
 
 /** Every manifest.json under the archive prefix whose signature verifies; the others are reported. */
@@ -137,6 +143,25 @@ export async function verifyChain(deps: ChainDeps): Promise<ChainReport> {
     }
   }
 
+  // The bucket's own evidence cannot show its newest archives cut away together with their chain entries.
+  const witness = deps.witness
+    ? await compareWithWitness(
+        { ...deps, witness: deps.witness },
+        manifests.map((m) => ({
+          sequence: m.manifest.sequence,
+          archiveId: m.manifest.archiveId,
+          sha256: m.sha256,
+        })),
+      )
+    : undefined;
+  problems.push(...(witness?.problems ?? []));
+
   problems.sort((a, b) => (a.sequence ?? Number.MAX_SAFE_INTEGER) - (b.sequence ?? Number.MAX_SAFE_INTEGER));
-  return { ok: problems.length === 0, archives: manifests.length, firstBroken: problems[0], problems };
+  return {
+    ok: problems.length === 0,
+    archives: manifests.length,
+    firstBroken: problems[0],
+    problems,
+    ...(witness ? { witnessedSequence: witness.witnessedSequence } : {}),
+  };
 }

@@ -51,6 +51,8 @@ export async function verifyWithConfig(config: Config, archiveId: string): Promi
         archivePrefix: config.archive.prefix,
         verifyKeys,
         decryptionKeys: [decryptionKey],
+        objectLock: config.archive,
+        witness: config.witness,
       },
       archiveId,
     );
@@ -68,6 +70,7 @@ export async function verifyChainWithConfig(config: Config): Promise<ChainReport
       bucket: config.archive.bucket,
       archivePrefix: config.archive.prefix,
       verifyKeys,
+      witness: config.witness,
     });
   } finally {
     s3.destroy();
