@@ -1,7 +1,7 @@
 // Command-line options of `npm run bench`.
 
-export type BenchPart = 'read' | 'shell' | 'restic' | 'snapseal';
-export const ALL_PARTS: readonly BenchPart[] = ['read', 'shell', 'restic', 'snapseal'];
+export type BenchPart = 'read' | 'crypto' | 'shell' | 'restic' | 'snapseal';
+export const ALL_PARTS: readonly BenchPart[] = ['read', 'crypto', 'shell', 'restic', 'snapseal'];
 
 export interface BenchOptions {
   /** Wanted snapshot size in GB (10^9 bytes). */
@@ -31,7 +31,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --out <dir>          where RESULTS.md, results.json and results.svg go (default bench/)
   --tmp-dir <dir>      parent of the temporary directory for the local copies (default $TMPDIR or /tmp)
   --only <list>        comma-separated subset of: ${ALL_PARTS.join(',')} (default: all)
-  --workers <list>     snapseal worker process counts, one run each (default 1,2)
+  --workers <list>     snapseal worker process counts, one run each (default 1,2,4)
   --volume-mib <n>     SNAPSEAL_MAX_VOLUME_MIB of the snapseal runs (default 256)
   --cpu-prof           one more snapseal run (1 worker) under node --cpu-prof, top functions in the report
   --keep               keep archives, the restic repository and the temporary directory
@@ -55,7 +55,7 @@ export function parseBenchOptions(
     outDir: defaults.outDir,
     tmpDir: defaults.tmpDir,
     parts: [...ALL_PARTS],
-    workerCounts: [1, 2],
+    workerCounts: [1, 2, 4],
     volumeMib: 256,
     keep: false,
     cpuProfile: false,

@@ -4,6 +4,7 @@ export interface StageTiming {
   name: string;
   seconds: number;
   peakRssBytes?: number;
+  cpuSeconds?: number;
 }
 
 export interface Measurement {
@@ -14,6 +15,11 @@ export interface Measurement {
   /** Input bytes: the snapshot's byte count. */
   bytes: number;
   peakRssBytes?: number;
+  /** User + system CPU seconds of the measured processes (the basis of CPU-s/GB). */
+  cpuSeconds?: number;
+  cpuNote?: string;
+  /** The machine's 1-minute load average while it ran (other work on the machine shows here). */
+  loadAverage?: number;
   /** Peak bytes on local disk (temporary files), or bytes written to storage by the process. */
   diskBytes?: number;
   diskNote?: string;
@@ -55,6 +61,15 @@ export interface CpuProfileEntry {
   selfPercent: number;
 }
 
+export interface CryptoLimitFacts {
+  primitives: { name: string; timesPerByte: number; cpuSecondsPerGb: number; mbPerSecond: number }[];
+  /** CPU seconds per GB of plaintext for all the primitives snapseal runs on each byte. */
+  cpuSecondsPerGb: number;
+  chunkBytes: number;
+  bytesPerPrimitive: number;
+  loadAverage: number[];
+}
+
 export interface BenchResults {
   /** The command that produced the numbers. */
   command?: string;
@@ -62,7 +77,12 @@ export interface BenchResults {
   data: DataFacts;
   settings: Record<string, string | number>;
   measurements: Measurement[];
+  cryptoLimit?: CryptoLimitFacts;
   cpuProfile?: { file: string; totalMs: number; top: CpuProfileEntry[]; byPackage: CpuProfileEntry[] };
 }
 
 export const mbPerSecond = (m: Pick<Measurement, 'bytes' | 'seconds'>): number => m.bytes / 1e6 / m.seconds;
+
+/** CPU seconds per GB (10^9 bytes) of input. */
+export const cpuPerGb = (m: Pick<Measurement, 'bytes' | 'cpuSeconds'>): number | undefined =>
+  m.cpuSeconds === undefined ? undefined : m.cpuSeconds / (m.bytes / 1e9);

@@ -1,10 +1,10 @@
-// `npm run bench`: snapseal against the shell pipeline it replaces, restic and the S3 read limit, on the same
-// generated snapshot on the local stack; snapseal with 1 and 2 worker processes. Writes RESULTS.md,
-// results.json and results.svg.
+// `npm run bench`: snapseal against the shell pipeline it replaces (sequential and piped), restic, the S3 read
+// limit and the machine's crypto limit, on the same generated snapshot on the local stack; snapseal with 1, 2
+// and 4 worker processes. Writes RESULTS.md, results.json and results.svg.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDemoKeys } from '../src/demo/demo-keys';
 import { createOpenSearchClient } from '../src/opensearch/create-opensearch-client';
@@ -15,6 +15,7 @@ import { benchNames, readStackSettings, REPO_ROOT } from './bench-environment';
 import { ensureBenchSnapshot } from './bench-snapshot';
 import type { BenchResults, Measurement } from './bench-types';
 import { checkTools } from './check-tools';
+import { measureCryptoLimit } from './crypto-limit';
 import { summarizeCpuProfile } from './cpu-profile-summary';
 import { BENCH_DATA_DATE, ensureBenchData } from './load-bench-indices';
 import { machineFacts } from './machine-facts';
@@ -22,6 +23,7 @@ import { rcloneEnv } from './rclone-env';
 import { removeObjectVersions } from './remove-object-versions';
 import { resultsTable, targetsTable, writeResults } from './report';
 import { runReadLimit } from './run-read-limit';
+import { runPipedShellPipeline } from './run-piped-shell-pipeline';
 import { runRestic } from './run-restic';
 import { runShellPipeline } from './run-shell-pipeline';
 import {
@@ -60,7 +62,12 @@ async function bench(options: BenchOptions, command: string): Promise<void> {
   const scratchDir = join(workDir, 'scratch');
   await mkdir(scratchDir);
   const measurements: Measurement[] = [];
+  // The machine's load when a measurement ends (1-minute average): other work on the machine shows here.
+  const record = (...ms: Measurement[]): void => {
+    for (const m of ms) measurements.push({ ...m, loadAverage: m.loadAverage ?? loadavg()[0] });
+  };
   let cpuProfile: BenchResults['cpuProfile'];
+  let cryptoLimit: BenchResults['cryptoLimit'];
   const has = (part: string): boolean => options.parts.includes(part as never);
   try {
     say(`buckets ${names.stagingBucket}, ${names.archiveBucket}`);
@@ -85,7 +92,14 @@ async function bench(options: BenchOptions, command: string): Promise<void> {
     if (has('read')) {
       await quiesce();
       say(`read limit: GetObject ×${READ_CONCURRENCY} → /dev/null`);
-      measurements.push(await runReadLimit(snapshot, stack.file, scratchDir, READ_CONCURRENCY));
+      record(await runReadLimit(snapshot, stack.file, scratchDir, READ_CONCURRENCY));
+    }
+
+    if (has('crypto')) {
+      await quiesce();
+      say('crypto limit: node:crypto and zlib primitives, one core');
+      cryptoLimit = measureCryptoLimit();
+      say(`    ${cryptoLimit.cpuSecondsPerGb.toFixed(2)} CPU-s per GB of plaintext`);
     }
 
     if (has('shell') || has('restic')) {
@@ -102,10 +116,30 @@ async function bench(options: BenchOptions, command: string): Promise<void> {
         archiveBucket: names.archiveBucket,
         archiveKey: shellKey,
       });
-      measurements.push(shell.measurement);
-      // Free the tar and the .gpg; restic reads the copy.
+      record(shell.measurement);
+      // Free the tar and the .gpg; the piped pipeline and restic read the copy.
       await rm(join(pipelineDir, 'snapshot.tar'), { force: true });
       await rm(join(pipelineDir, 'snapshot.tar.gpg'), { force: true });
+      if (has('shell')) {
+        await quiesce();
+        say('piped shell pipeline: tar | tee(sha256sum) | gpg | tee(sha256sum) | rclone rcat');
+        const pipedDir = join(workDir, 'piped');
+        await mkdir(pipedDir);
+        record(
+          await runPipedShellPipeline({
+            localCopyDir: shell.localCopyDir,
+            download: shell.download,
+            bytes: snapshot.bytes,
+            workDir: pipedDir,
+            scratchDir,
+            gnupgHome: shell.gnupgHome,
+            recipient: shell.recipient,
+            rcloneEnv: rcloneEnv(stack, scratchDir),
+            archiveBucket: names.archiveBucket,
+            archiveKey: `shell/${stamp}/piped.tar.gpg`,
+          }),
+        );
+      }
       if (!options.keep) await removeObjectVersions(s3, names.archiveBucket, `shell/${stamp}/`);
 
       if (has('restic')) {
@@ -122,7 +156,7 @@ async function bench(options: BenchOptions, command: string): Promise<void> {
           bytes: snapshot.bytes,
           scratchDir,
         });
-        measurements.push(restic.backup, restic.withDownload);
+        record(restic.backup, restic.withDownload);
         tools.restic = `${tools.restic} (repository format ${restic.repositoryVersion})`;
         if (!options.keep) await restic.remove();
       }
@@ -155,10 +189,11 @@ async function bench(options: BenchOptions, command: string): Promise<void> {
             `, run ${repeat + 1} (streaming`,
           );
         }
-        measurements.push(run.measurement);
+        record(run.measurement);
         say(
           `    streaming ${run.phases.streaming.seconds.toFixed(1)} s, end to end ${Number(run.measurement.extra?.endToEndSeconds).toFixed(1)} s, ` +
-            `${run.result.volumes} volumes, worker CPU ${Number(run.measurement.extra?.workerCpuSeconds).toFixed(1)} s`,
+            `${run.result.volumes} volumes, worker CPU while streaming ${Number(run.measurement.cpuSeconds).toFixed(1)} s ` +
+            `(load ${Number(run.measurement.loadAverage).toFixed(2)})`,
         );
         if (!options.keep) await removeObjectVersions(s3, names.archiveBucket, run.archivePrefix);
       }
@@ -211,6 +246,7 @@ async function bench(options: BenchOptions, command: string): Promise<void> {
         'bench run id': stamp,
       },
       measurements,
+      cryptoLimit,
       cpuProfile,
     };
     process.stdout.write(`\n${resultsTable(results)}\n\n${targetsTable(results)}\n\n`);

@@ -1,5 +1,5 @@
-// Measuring processes: wall time and peak RSS of a command run under GNU time, and the peak RSS and disk
-// writes of a running process read from /proc.
+// Measuring processes: wall time, CPU time and peak RSS of a command run under GNU time, and the peak RSS,
+// CPU time and disk writes of a running process read from /proc.
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -10,6 +10,8 @@ export interface MeasuredRun {
   name: string;
   seconds: number;
   peakRssBytes: number;
+  /** User + system CPU seconds of the command and the children it waited for (GNU time %U + %S). */
+  cpuSeconds: number;
 }
 
 export interface RunOptions {
@@ -23,7 +25,7 @@ export interface RunOptions {
 
 let runCounter = 0;
 
-/** Run `command args` under GNU time; wall time is measured here, peak RSS is time's %M (KiB). */
+/** Run `command args` under GNU time; wall time is measured here, peak RSS is time's %M (KiB), CPU %U + %S. */
 export async function runMeasured(
   name: string,
   command: string,
@@ -34,7 +36,7 @@ export async function runMeasured(
   const stdout = options.stdoutFile ? openSync(options.stdoutFile, 'w') : 'ignore';
   const started = process.hrtime.bigint();
   const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-    const child = spawn(TIME_BINARY, ['-f', '%M', '-o', report, command, ...args], {
+    const child = spawn(TIME_BINARY, ['-f', '%M %U %S', '-o', report, command, ...args], {
       env: options.env ?? process.env,
       cwd: options.cwd,
       stdio: ['ignore', stdout, 'pipe'],
@@ -55,10 +57,10 @@ export async function runMeasured(
       `${name} failed (${command} exited with ${code}):\n${stderr.trim() || timeReport.trim()}`,
     );
   }
-  const kib = Number(timeReport.trim().split('\n').pop());
-  if (!Number.isFinite(kib))
-    throw new Error(`${name}: could not read the peak RSS from ${TIME_BINARY}: ${timeReport}`);
-  return { name, seconds, peakRssBytes: kib * 1024 };
+  const [kib, user, system] = (timeReport.trim().split('\n').pop() ?? '').split(' ').map(Number);
+  if (![kib, user, system].every((n) => Number.isFinite(n)))
+    throw new Error(`${name}: could not read peak RSS and CPU time from ${TIME_BINARY}: ${timeReport}`);
+  return { name, seconds, peakRssBytes: kib! * 1024, cpuSeconds: user! + system! };
 }
 
 /** A field of /proc/<pid>/status in bytes (VmHWM: peak resident set size; VmRSS: current). */
@@ -87,10 +89,24 @@ export function resetPeakRss(pid: number): boolean {
   }
 }
 
-/** CPU seconds (user + system) the process has used so far (/proc/<pid>/stat; clock ticks of 1/100 s). */
-export function procCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU seconds (user + system) the process (all its threads, live and ended) has used so far
+ * (/proc/<pid>/stat; clock ticks of 1/100 s). With `tid`, the one thread's (/proc/<pid>/task/<tid>/stat). */
+export function procCpuSeconds(pid: number, tid?: number): number {
+  const stat = readFileSync(
+    tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`,
+    'utf8',
+  );
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // After "pid (comm) ", field 3 (state) is index 0: utime is field 14, stime field 15.
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Busy and total CPU seconds of the whole machine so far, all cores (/proc/stat, first line). */
+export function machineCpuSeconds(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user)
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return { busy: (total - idle) / 100, total: total / 100 };
 }

@@ -3,12 +3,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchResults, Measurement } from './bench-types';
-import { mbPerSecond } from './bench-types';
+import { cpuPerGb, mbPerSecond } from './bench-types';
 import { renderResultsSvg } from './plot-svg';
 
 export const RSS_TARGET_MIB = 256;
 const SHELL_TARGET = 1.0;
+const PIPED_SHELL_TARGET = 2.0;
 const RESTIC_TARGET = 2.0;
+const CRYPTO_LIMIT_TARGET = 1.5;
+const TWO_WORKERS_TARGET = 1.6;
+/** Cores below which 2 worker processes cannot scale: each streams 2 volumes on threads, and MinIO needs CPU too. */
+const CORES_FOR_TWO_WORKERS = 4;
 
 const mib = (bytes: number): string => `${Math.round(bytes / 2 ** 20)}`;
 const seconds = (s: number): string => s.toFixed(1);
@@ -48,7 +53,7 @@ function endToEndRow(m: Measurement): Measurement | undefined {
 
 /** snapseal first, then the shell pipeline, restic and the read limit. */
 export function inReportOrder(measurements: Measurement[]): Measurement[] {
-  const order = ['snapseal-', 'shell', 'restic', 'restic-with-download', 'read-limit'];
+  const order = ['snapseal-', 'shell', 'shell-piped', 'restic', 'restic-with-download', 'read-limit'];
   const rank = (m: Measurement): number =>
     order.findIndex((p) => (p.endsWith('-') ? m.id.startsWith(p) : m.id === p));
   return [...measurements].sort((a, b) => rank(a) - rank(b));
@@ -62,8 +67,8 @@ export function resultsTable(results: BenchResults): string {
   rows.splice(snapsealRows.length, 0, ...e2eRows);
   const refLabel = ref ? ref.label.replace(' (streaming phase)', '') : 'snapseal';
   const lines = [
-    `| measurement | time (s) | MB/s | peak RSS (MiB) | local disk | ${refLabel} ÷ this |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    `| measurement | time (s) | MB/s | peak RSS (MiB) | local disk | CPU (s) | CPU-s/GB | load | ${refLabel} ÷ this |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const m of rows) {
     const ratio =
@@ -71,8 +76,11 @@ export function resultsTable(results: BenchResults): string {
         ? `${(mbPerSecond(ref) / mbPerSecond(m)).toFixed(2)}x`
         : '';
     const disk = m.diskBytes === undefined ? '' : formatBytes(m.diskBytes);
+    const cpu = m.id.endsWith('-end-to-end') ? undefined : m.cpuSeconds;
+    const perGb = cpu === undefined ? undefined : cpuPerGb(m);
+    const load = m.id.endsWith('-end-to-end') || m.loadAverage === undefined ? '' : m.loadAverage.toFixed(2);
     lines.push(
-      `| ${m.label} | ${seconds(m.seconds)} | ${mbPerSecond(m).toFixed(1)} | ${m.peakRssBytes === undefined ? '' : mib(m.peakRssBytes)} | ${disk} | ${ratio} |`,
+      `| ${m.label} | ${seconds(m.seconds)} | ${mbPerSecond(m).toFixed(1)} | ${m.peakRssBytes === undefined ? '' : mib(m.peakRssBytes)} | ${disk} | ${cpu === undefined ? '' : seconds(cpu)} | ${perGb === undefined ? '' : perGb.toFixed(2)} | ${load} | ${ratio} |`,
     );
   }
   return lines.join('\n');
@@ -110,6 +118,39 @@ export function targetChecks(results: BenchResults): TargetCheck[] {
       met: ratio >= RESTIC_TARGET,
     });
   }
+  const piped = find(results, 'shell-piped');
+  if (piped) {
+    const ratio = mbPerSecond(ref) / mbPerSecond(piped);
+    checks.push({
+      target: `snapseal ≥ ${PIPED_SHELL_TARGET.toFixed(1)}x the piped shell pipeline's throughput`,
+      figure: `${ratio.toFixed(2)}x (${mbPerSecond(ref).toFixed(1)} vs ${mbPerSecond(piped).toFixed(1)} MB/s)`,
+      met: ratio >= PIPED_SHELL_TARGET,
+    });
+  }
+  const refCpu = cpuPerGb(ref);
+  if (results.cryptoLimit && refCpu !== undefined) {
+    const limit = results.cryptoLimit.cpuSecondsPerGb;
+    const ratio = refCpu / limit;
+    checks.push({
+      target: `snapseal's CPU per GB ≤ ${CRYPTO_LIMIT_TARGET.toFixed(1)}x the crypto limit`,
+      figure: `${ratio.toFixed(2)}x (${refCpu.toFixed(2)} vs ${limit.toFixed(2)} CPU-s/GB)`,
+      met: ratio <= CRYPTO_LIMIT_TARGET,
+    });
+  }
+  const one = find(results, 'snapseal-1');
+  const two = find(results, 'snapseal-2');
+  if (one && two) {
+    const ratio = mbPerSecond(two) / mbPerSecond(one);
+    const cores = results.machine.cores;
+    const applies = cores >= CORES_FOR_TWO_WORKERS;
+    checks.push({
+      target: `2 worker processes ≥ ${TWO_WORKERS_TARGET.toFixed(1)}x one (where the machine has ≥ ${CORES_FOR_TWO_WORKERS} cores)`,
+      figure:
+        `${ratio.toFixed(2)}x (${mbPerSecond(two).toFixed(1)} vs ${mbPerSecond(one).toFixed(1)} MB/s)` +
+        (applies ? '' : `; ${cores} cores shared with the stack: see "Where the CPU goes"`),
+      met: ratio >= TWO_WORKERS_TARGET,
+    });
+  }
   const snapsealRuns = results.measurements.filter(
     (m) => m.id.startsWith('snapseal-') && m.peakRssBytes !== undefined,
   );
@@ -128,8 +169,13 @@ export function targetChecks(results: BenchResults): TargetCheck[] {
 
 export function targetsTable(results: BenchResults): string {
   const lines = ['| target | figure | |', '| --- | --- | --- |'];
-  for (const c of targetChecks(results))
-    lines.push(`| ${c.target} | ${c.figure} | ${c.met ? 'met' : 'not met'} |`);
+  const cores = results.machine.cores;
+  for (const c of targetChecks(results)) {
+    const na = c.target.startsWith('2 worker processes') && cores < CORES_FOR_TWO_WORKERS && !c.met;
+    lines.push(
+      `| ${c.target} | ${c.figure} | ${c.met ? 'met' : na ? 'not met (not applicable here)' : 'not met'} |`,
+    );
+  }
   return lines.join('\n');
 }
 
@@ -137,14 +183,22 @@ function stagesSection(results: BenchResults): string[] {
   const out: string[] = [];
   for (const m of results.measurements) {
     if (!m.stages?.length) continue;
-    out.push(`**${m.label}**`, '', '| stage | time (s) | peak RSS (MiB) |', '| --- | ---: | ---: |');
+    out.push(
+      `**${m.label}**`,
+      '',
+      '| stage | time (s) | peak RSS (MiB) | CPU (s) |',
+      '| --- | ---: | ---: | ---: |',
+    );
     for (const s of m.stages) {
       out.push(
-        `| ${s.name} | ${seconds(s.seconds)} | ${s.peakRssBytes === undefined ? '' : mib(s.peakRssBytes)} |`,
+        `| ${s.name} | ${seconds(s.seconds)} | ${s.peakRssBytes === undefined ? '' : mib(s.peakRssBytes)} | ${s.cpuSeconds === undefined ? '' : seconds(s.cpuSeconds)} |`,
       );
     }
     out.push('');
     for (const n of m.notes) out.push(`- ${n}`);
+    if (m.cpuNote) out.push(`- CPU: ${m.cpuNote}`);
+    if (m.loadAverage !== undefined)
+      out.push(`- load average (1 min) while it ran: ${m.loadAverage.toFixed(2)}`);
     if (m.diskNote) out.push(`- local disk: ${m.diskNote}`);
     if (m.extra) {
       const e = m.extra;
@@ -159,6 +213,67 @@ function stagesSection(results: BenchResults): string[] {
     out.push('');
   }
   return out;
+}
+
+export function cryptoLimitSection(results: BenchResults): string[] {
+  const c = results.cryptoLimit;
+  if (!c) return [];
+  const ref = referenceRun(results);
+  const refCpu = ref ? cpuPerGb(ref) : undefined;
+  return [
+    '## Crypto limit',
+    '',
+    `The primitives snapseal runs on every plaintext byte, each timed alone on one core with node:crypto (OpenSSL) ` +
+      `and zlib, ${formatBytes(c.bytesPerPrimitive)} in ${formatBytes(c.chunkBytes)} chunks (the pipeline's chunk size); ` +
+      `load average ${c.loadAverage.map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min) when it ran.`,
+    '',
+    '| primitive | passes per byte | MB/s (one pass) | CPU-s/GB (one pass) | CPU-s/GB (all passes) |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...c.primitives.map(
+      (p) =>
+        `| ${p.name} | ${p.timesPerByte} | ${p.mbPerSecond.toFixed(0)} | ${p.cpuSecondsPerGb.toFixed(3)} | ${(p.timesPerByte * p.cpuSecondsPerGb).toFixed(3)} |`,
+    ),
+    `| **crypto limit** | | ${(1e3 / c.cpuSecondsPerGb).toFixed(0)} (one core) | | **${c.cpuSecondsPerGb.toFixed(3)}** |`,
+    '',
+    ...(refCpu === undefined
+      ? []
+      : [
+          `${ref?.label.replace(' (streaming phase)', '')}: ${refCpu.toFixed(2)} CPU-s/GB, ${(refCpu / c.cpuSecondsPerGb).toFixed(2)}x the crypto limit.`,
+          '',
+        ]),
+  ];
+}
+
+/** Where the machine's CPU went during each snapseal run's streaming phase. */
+export function cpuSpreadSection(results: BenchResults): string[] {
+  const runs = results.measurements.filter(
+    (m) => m.id.startsWith('snapseal-') && typeof m.extra?.streamingMachineTotalSeconds === 'number',
+  );
+  if (runs.length === 0) return [];
+  const lines = [
+    '## Where the CPU goes',
+    '',
+    "CPU seconds during each snapseal run's streaming phase (/proc sampled every 250 ms): the core-seconds the machine " +
+      "had, what was busy, and who used it. 'other' is everything else on the machine (the bench itself, and any " +
+      'other work sharing it).',
+    '',
+    '| run | streaming (s) | core-s available | busy | snapseal workers | of which main threads | MinIO | OpenSearch | Temporal | other |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const m of runs) {
+    const e = m.extra ?? {};
+    const n = (k: string): number => Number(e[k] ?? 0);
+    const busy = n('streamingMachineBusySeconds');
+    const workers = m.cpuSeconds ?? 0;
+    const stack = n('streamingCpu MinIO') + n('streamingCpu OpenSearch') + n('streamingCpu Temporal');
+    lines.push(
+      `| ${m.label.replace(' (streaming phase)', '')} | ${seconds(m.seconds)} | ${seconds(n('streamingMachineTotalSeconds'))} | ${seconds(busy)} | ` +
+        `${seconds(workers)} | ${seconds(n('streamingMainThreadCpuSeconds'))} | ${seconds(n('streamingCpu MinIO'))} | ` +
+        `${seconds(n('streamingCpu OpenSearch'))} | ${seconds(n('streamingCpu Temporal'))} | ${seconds(Math.max(0, busy - workers - stack))} |`,
+    );
+  }
+  lines.push('');
+  return lines;
 }
 
 export function renderResultsMarkdown(results: BenchResults): string {
@@ -178,12 +293,16 @@ export function renderResultsMarkdown(results: BenchResults): string {
       "workflow's own snapshot (its volume plan) for snapseal. snapseal's throughput and the ratios use its streaming " +
       'phase (first `archiveVolume` scheduled → last completed, from the workflow history), which does what the other tools ' +
       'do: staging snapshot → archive bucket. Peak RSS: the largest process (snapseal: worker process, VmHWM; others: GNU time %M, ' +
-      'the largest stage). Local disk: peak bytes of temporary files; for snapseal the bytes its worker processes wrote to storage.',
+      'the largest stage). Local disk: peak bytes of temporary files; for snapseal the bytes its worker processes wrote to storage. ' +
+      'CPU: user + system seconds (snapseal: its worker processes, all threads, during the streaming phase; others: GNU time); ' +
+      'CPU-s/GB divides it by the snapshot GB. Load: the 1-minute load average while it ran.',
     '',
     '## Targets',
     '',
     targetsTable(results),
     '',
+    ...cryptoLimitSection(results),
+    ...cpuSpreadSection(results),
     '## Data',
     '',
     `- ${data.indices.length} generated log indices (${data.indices.join(', ')}): VPC flow, ALB and CloudTrail-like documents, ` +

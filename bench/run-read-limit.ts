@@ -23,6 +23,8 @@ export async function runReadLimit(
     seconds: run.seconds,
     bytes: snapshot.bytes,
     peakRssBytes: run.peakRssBytes,
+    cpuSeconds: run.cpuSeconds,
+    cpuNote: 'GNU time %U + %S',
     diskBytes: 0,
     diskNote: 'nothing written',
     notes: [`Node process, ${concurrency} objects fetched at once, bytes discarded`],

@@ -72,9 +72,18 @@ export async function runRestic(input: ResticInput): Promise<ResticResult> {
     seconds: backup.seconds,
     bytes: input.bytes,
     peakRssBytes: backup.peakRssBytes,
+    cpuSeconds: backup.cpuSeconds,
+    cpuNote: 'GNU time %U + %S',
     diskBytes: input.localCopyBytes + cacheBytes,
     diskNote: 'the local copy it reads plus its cache',
-    stages: [{ name: 'restic backup', seconds: backup.seconds, peakRssBytes: backup.peakRssBytes }],
+    stages: [
+      {
+        name: 'restic backup',
+        seconds: backup.seconds,
+        peakRssBytes: backup.peakRssBytes,
+        cpuSeconds: backup.cpuSeconds,
+      },
+    ],
     notes,
   };
   return {
@@ -86,13 +95,21 @@ export async function runRestic(input: ResticInput): Promise<ResticResult> {
       label: 'restic incl. rclone download (staging → local → MinIO)',
       seconds: input.download.seconds + backup.seconds,
       peakRssBytes: Math.max(input.download.peakRssBytes, backup.peakRssBytes),
+      cpuSeconds: input.download.cpuSeconds + backup.cpuSeconds,
+      cpuNote: 'GNU time %U + %S of the download and the backup',
       stages: [
         {
           name: input.download.name,
           seconds: input.download.seconds,
           peakRssBytes: input.download.peakRssBytes,
+          cpuSeconds: input.download.cpuSeconds,
         },
-        { name: 'restic backup', seconds: backup.seconds, peakRssBytes: backup.peakRssBytes },
+        {
+          name: 'restic backup',
+          seconds: backup.seconds,
+          peakRssBytes: backup.peakRssBytes,
+          cpuSeconds: backup.cpuSeconds,
+        },
       ],
     },
     remove: async () => {

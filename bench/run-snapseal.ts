@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ArchiveResult } from '../src/archive/archive-types';
 import type { StackSettings } from './bench-environment';
 import type { Measurement } from './bench-types';
+import { CpuSampler, stackProcesses, type CpuSource, type PhaseCpu } from './cpu-sampler';
 import { readRunPhases, type RunPhases } from './workflow-phases';
 import { readWorkerFigures, startWorkers, stopWorkers, type WorkerFigures } from './worker-processes';
 
@@ -33,6 +34,8 @@ export interface SnapsealRunResult {
   result: ArchiveResult;
   workers: WorkerFigures[];
   archivePrefix: string;
+  /** CPU time during the streaming phase: workers, their main threads, the stack, the machine. */
+  streamingCpu: PhaseCpu;
 }
 
 export const SNAPSEAL_VOLUME_CONCURRENCY = 2;
@@ -58,6 +61,8 @@ export function snapsealWorkerEnv(
     SNAPSEAL_LIFECYCLE_TRANSITIONS: 'false',
     SNAPSEAL_MAX_VOLUME_MIB: String(input.volumeMib),
     SNAPSEAL_VOLUME_CONCURRENCY: String(SNAPSEAL_VOLUME_CONCURRENCY),
+    // As the Dockerfile sets it.
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
   };
   delete env.SNAPSEAL_ENV_FILE; // everything is in the environment
   return env;
@@ -70,6 +75,14 @@ export async function runSnapseal(input: SnapsealRunInput): Promise<SnapsealRunR
   const nodeArgs = input.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', input.cpuProfileDir] : [];
   if (input.cpuProfileDir) await mkdir(input.cpuProfileDir, { recursive: true });
   const workers = await startWorkers(input.workers, env, join(input.logDir, `${input.runId}-`), nodeArgs);
+  const sources: CpuSource[] = [
+    ...workers.flatMap((w, i) => [
+      { name: `worker ${i + 1}`, pid: w.pid },
+      { name: `worker ${i + 1} main thread`, pid: w.pid, tid: w.pid },
+    ]),
+    ...stackProcesses(),
+  ];
+  const sampler = new CpuSampler(sources);
   const connection = await Connection.connect({ address: input.stack.config.temporal.address });
   let figures: WorkerFigures[] = [];
   try {
@@ -83,9 +96,17 @@ export async function runSnapseal(input: SnapsealRunInput): Promise<SnapsealRunR
     const result = (await handle.result()) as ArchiveResult;
     const endToEndSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     figures = readWorkerFigures(workers);
+    sampler.stop();
     if (result.status !== 'SEALED')
       throw new Error(`The bench archive ended ${result.status}, expected SEALED`);
     const phases = await readRunPhases(client, handle.workflowId, handle.firstExecutionRunId);
+    const streamingCpu = sampler.between(phases.streaming.startMs, phases.streaming.endMs);
+    const workerNames = workers.map((_, i) => `worker ${i + 1}`);
+    const streamingWorkerCpu = workerNames.reduce((sum, n) => sum + (streamingCpu.bySource[n] ?? 0), 0);
+    const streamingMainCpu = workerNames.reduce(
+      (sum, n) => sum + (streamingCpu.bySource[`${n} main thread`] ?? 0),
+      0,
+    );
     const peakRun = Math.max(...figures.map((f) => f.runPeakRssBytes));
     const peakStartup = Math.max(...figures.map((f) => f.startupPeakRssBytes));
     const plural = input.workers === 1 ? '' : 'es';
@@ -95,6 +116,10 @@ export async function runSnapseal(input: SnapsealRunInput): Promise<SnapsealRunR
       seconds: phases.streaming.seconds,
       bytes: phases.plan.totalBytes,
       peakRssBytes: Math.max(peakRun, peakStartup),
+      cpuSeconds: streamingWorkerCpu,
+      cpuNote:
+        'worker processes (all threads) during the streaming phase, /proc/<pid>/stat sampled every 250 ms',
+      loadAverage: streamingCpu.loadAverage,
       diskBytes: figures.reduce((sum, f) => sum + f.writeBytes, 0),
       diskNote: 'write_bytes of the worker processes during the run (/proc/<pid>/io)',
       stages: [
@@ -122,13 +147,24 @@ export async function runSnapseal(input: SnapsealRunInput): Promise<SnapsealRunR
         ciphertextBytes: result.ciphertextBytes,
         runPeakRssBytes: peakRun,
         workerCpuSeconds: figures.reduce((sum, f) => sum + f.cpuSeconds, 0),
+        streamingWorkerCpuSeconds: streamingWorkerCpu,
+        streamingMainThreadCpuSeconds: streamingMainCpu,
+        streamingMachineBusySeconds: streamingCpu.machineBusySeconds,
+        streamingMachineTotalSeconds: streamingCpu.machineTotalSeconds,
+        ...Object.fromEntries(
+          ['MinIO', 'OpenSearch', 'Temporal'].map((n) => [
+            `streamingCpu ${n}`,
+            streamingCpu.bySource[n] ?? 0,
+          ]),
+        ),
         startupPeakRssBytes: peakStartup,
         peakRssReset: workers.every((w) => w.peakReset) ? 'yes' : 'no',
         workflowId: handle.workflowId,
       },
     };
-    return { measurement, phases, result, workers: figures, archivePrefix };
+    return { measurement, phases, result, workers: figures, archivePrefix, streamingCpu };
   } finally {
+    sampler.stop();
     await connection.close();
     await stopWorkers(workers);
   }

@@ -248,9 +248,9 @@ const ARCHIVE_SETTINGS = {
   SNAPSEAL_ARCHIVE_PREFIX: { schema: keyPrefix, default: 'archives/', about: 'prefix of archives in it' },
   SNAPSEAL_PART_SIZE_MIB: {
     schema: mebibytes,
-    default: '16',
+    default: '8',
     about:
-      'multipart part size (S3 allows 10,000 parts: 16 MiB allows 156 GiB volumes); memory per volume stream is about (queue size + 1) parts',
+      'multipart part size (S3 allows 10,000 parts: 8 MiB allows 78.1 GiB volumes); memory per volume stream is about (queue size + 1) parts',
   },
   SNAPSEAL_UPLOAD_QUEUE_SIZE: {
     schema: positiveInt,
@@ -545,7 +545,7 @@ const SCHEDULE_SETTINGS = {
   SNAPSEAL_SCHEDULE_CRON: {
     schema: nonEmpty,
     default: '30 1 * * *',
-    about: 'when the daily run starts (cron, 5 fields)',
+    about: 'when the daily run starts (cron as Temporal reads it: "30 1 * * *", "0 2 * * MON-FRI", "@daily")',
   },
   SNAPSEAL_SCHEDULE_TIMEZONE: {
     schema: nonEmpty,

@@ -3,8 +3,11 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Clien
 import { calendarDateIn, parseArchiveDate } from '../archive/archive-date';
 import type { ArchiveResult } from '../archive/archive-types';
 import type { Config } from '../config';
+import { archiveSnapshot } from '../workflows';
 import { archiveIdentity } from '../workflows/workflow-ids';
 import { BYTES_DONE, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from '../workflows/search-attributes';
+import type { Command } from 'commander';
+import { configFrom, output, withTemporal, workflowUrl, type GlobalOptions } from './cli-context';
 import { formatBytes } from './format';
 
 export interface ArchiveCommandOptions {
@@ -34,7 +37,7 @@ export async function startArchive(
     config.archive.indexTemplate,
   );
   try {
-    const handle = await client.workflow.start('archiveSnapshot', {
+    const handle = await client.workflow.start(archiveSnapshot, {
       taskQueue: config.temporal.taskQueue,
       workflowId,
       args: [{ date, indices: options.indices }],
@@ -55,8 +58,8 @@ export async function waitForArchive(
   started: StartedArchive,
   progress: boolean,
 ): Promise<ArchiveResult> {
-  const handle = client.workflow.getHandle(started.workflowId, started.runId);
-  const result = handle.result() as Promise<ArchiveResult>;
+  const handle = client.workflow.getHandle<typeof archiveSnapshot>(started.workflowId, started.runId);
+  const result = handle.result();
   if (!progress) return result;
   let last = '';
   let done = false;
@@ -71,4 +74,44 @@ export async function waitForArchive(
     last = line;
   }
   return result;
+}
+
+function describeResult(result: ArchiveResult, config: Config): string {
+  return [
+    `${result.status === 'SEALED' ? 'sealed' : 'already sealed'}: ${result.archiveId} (#${result.sequence}${result.previousArchiveId ? `, after ${result.previousArchiveId}` : ', first in chain'})`,
+    `  indices:  ${result.indices.map((i) => `${i.name} (${i.docCount} docs)`).join(', ')}`,
+    `  volumes:  ${result.volumes}, ${formatBytes(result.plaintextBytes)} tar, ${formatBytes(result.ciphertextBytes)} encrypted`,
+    `  manifest: s3://${config.archive.bucket}/${result.manifestKey} (sha256 ${result.manifestSha256})`,
+  ].join('\n');
+}
+
+export function registerArchiveCommand(program: Command): void {
+  program
+    .command('archive')
+    .description(
+      "archive one day's indices (default: yesterday, SNAPSEAL_INDEX_TEMPLATE) and wait for the result",
+    )
+    .option('--date <YYYY-MM-DD>', 'the day to archive')
+    .option('--indices <pattern>', 'index names or patterns, comma-separated, instead of the template')
+    .option('--no-wait', 'print the workflow id and exit')
+    .action(async (opts: { date?: string; indices?: string; wait: boolean }) => {
+      const g = program.opts<GlobalOptions>();
+      const config = configFrom(g);
+      await withTemporal(config, async (client) => {
+        const started = await startArchive(client, config, { ...opts, progress: !g.json });
+        const url = workflowUrl(config, started.workflowId, started.runId);
+        const verb = started.joined ? 'joined' : 'started';
+        if (!opts.wait) {
+          output(
+            g,
+            { ...started, url },
+            () => `${started.joined ? 'joined running' : 'started'} ${started.workflowId}\n${url}`,
+          );
+          return;
+        }
+        if (!g.json) process.stderr.write(`${verb} ${started.workflowId}: ${url}\n`);
+        const result = await waitForArchive(client, started, !g.json);
+        output(g, { ...result, workflowId: started.workflowId, url }, () => describeResult(result, config));
+      });
+    });
 }

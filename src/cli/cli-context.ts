@@ -1,6 +1,8 @@
 // What every CLI command starts from: the validated configuration and, on demand, a Temporal client.
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig, withEnvFile, type Config } from '../config';
+import { ConfigError, loadConfig, withEnvFile, type Config } from '../config';
+import { createS3Client } from '../s3/create-s3-client';
 import { temporalConnectionOptions } from '../temporal-connection';
 
 export interface GlobalOptions {
@@ -13,6 +15,11 @@ export function configFrom(options: GlobalOptions): Config {
   return loadConfig(file ? withEnvFile(file) : process.env);
 }
 
+/** The Temporal server could not be reached at all (nothing was asked of it). */
+export class TemporalUnreachableError extends Error {
+  override name = 'TemporalUnreachableError';
+}
+
 export async function withTemporal<T>(config: Config, use: (client: Client) => Promise<T>): Promise<T> {
   let connection: Connection;
   try {
@@ -21,9 +28,9 @@ export async function withTemporal<T>(config: Config, use: (client: Client) => P
       connectTimeout: '10 seconds',
     });
   } catch (err) {
-    if ((err as Error).name === 'ConfigError') throw err;
-    throw new Error(
-      `Cannot reach Temporal at ${config.temporal.address} (TEMPORAL_ADDRESS): ${(err as Error).message}. Is the server running?`,
+    if (err instanceof ConfigError) throw err;
+    throw new TemporalUnreachableError(
+      `Cannot reach Temporal at ${config.temporal.address} (TEMPORAL_ADDRESS): ${err instanceof Error ? err.message : String(err)}. Is the server running?`,
       { cause: err },
     );
   }
@@ -31,6 +38,25 @@ export async function withTemporal<T>(config: Config, use: (client: Client) => P
     return await use(new Client({ connection, namespace: config.temporal.namespace }));
   } finally {
     await connection.close();
+  }
+}
+
+/**
+ * For commands that read the archive bucket and only add what Temporal knows (list, status): `read` gets an S3
+ * client and a Temporal client, or `undefined` for Temporal when it cannot be reached at all.
+ */
+export async function withS3AndTemporalIfReachable<T>(
+  config: Config,
+  read: (s3: S3Client, temporal: Client | undefined) => Promise<T>,
+): Promise<T> {
+  const s3 = createS3Client(config.s3);
+  try {
+    return await withTemporal(config, (client) => read(s3, client)).catch((err: unknown) => {
+      if (err instanceof TemporalUnreachableError) return read(s3, undefined);
+      throw err;
+    });
+  } finally {
+    s3.destroy();
   }
 }
 

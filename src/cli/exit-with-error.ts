@@ -1,7 +1,8 @@
-// Turns a failure into one clear message and an exit code; a stack trace only with SNAPSEAL_DEBUG=1.
+// Turns a failure into one clear message and an exit code (src/cli/exit-codes.ts); a stack trace only with
+// SNAPSEAL_DEBUG=1.
+import { CommanderError } from 'commander';
 import { ConfigError } from '../config';
-
-export const ExitCode = { Failure: 1, Usage: 2, Config: 3, Verification: 4, Stale: 5 } as const;
+import { ExitCode } from './exit-codes';
 
 /** Errors in what the user typed (as opposed to the environment or a run): exit code 2. */
 const USAGE_ERRORS = new Set([
@@ -9,7 +10,6 @@ const USAGE_ERRORS = new Set([
   'ArchiveDateError',
   'ScheduleInputError',
   'StatusInputError',
-  'CommanderError',
   'RestoreInputError',
 ]);
 
@@ -17,15 +17,17 @@ function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   let message = err.message;
   // Temporal wraps the real reason (an activity's ApplicationFailure) in a chain of causes.
-  let cause = (err as { cause?: unknown }).cause;
+  let cause = err.cause;
   while (cause instanceof Error) {
     if (cause.message && !message.includes(cause.message)) message += `\n  caused by: ${cause.message}`;
-    cause = (cause as { cause?: unknown }).cause;
+    cause = cause.cause;
   }
   return message;
 }
 
 export function exitWithError(err: unknown): never {
+  // Commander has printed its own message (or the help, or the version) already.
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? ExitCode.Success : ExitCode.Usage);
   const name = err instanceof Error ? err.name : '';
   const code =
     err instanceof ConfigError || name === 'KeyError'

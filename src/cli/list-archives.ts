@@ -12,6 +12,7 @@ import {
 } from '../archive/read-sealed-manifest';
 import type { Config } from '../config';
 import { listObjects, readJson } from '../s3/s3-objects';
+import { archiveSnapshot } from '../workflows';
 import { ARCHIVE_DATE, ARCHIVE_ID, STAGE } from '../workflows/search-attributes';
 
 export interface ArchiveListing {
@@ -61,7 +62,7 @@ export async function listArchives(
     rows.push(await describeEntry(s3, bucket, entry));
   }
   if (temporal) {
-    const query = `WorkflowType = 'archiveSnapshot' AND ExecutionStatus = 'Running' AND TaskQueue = '${config.temporal.taskQueue}'`;
+    const query = `WorkflowType = '${archiveSnapshot.name}' AND ExecutionStatus = 'Running' AND TaskQueue = '${config.temporal.taskQueue}'`;
     for await (const wf of temporal.workflow.list({ query })) {
       const id = wf.typedSearchAttributes.get(ARCHIVE_ID) ?? wf.workflowId;
       if (rows.some((r) => r.id === id)) continue;

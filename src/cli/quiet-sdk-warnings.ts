@@ -1,4 +1,5 @@
-// The CLI and the worker print only snapseal's output (the worker's logs stay one JSON object per line): the AWS SDK's notice that its future releases need Node 22 is
-// meant for the developer who picks the SDK version (see README "Node versions"), not for a user of a
-// command. Only that notice is turned off (the SDK's own switch); every other warning still prints.
+// The CLI and the worker print only snapseal's output (the worker's logs stay one JSON object per line): the
+// AWS SDK's notice that its future releases need Node 22 is meant for the developer who picks the SDK version
+// (see README "Node versions"), not for a user of a command. Only that notice is turned off (the SDK's own
+// switch); every other warning still prints.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -1,61 +1,118 @@
-// `snapseal schedule …`: the daily Schedule that archives yesterday's indices.
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+// `snapseal schedule …` and the one way snapseal creates a Schedule (the daily archive and the restore drill
+// alike): Temporal itself parses the cron and the time zone, and its refusal is reported as a usage error.
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleHandle,
+  type ScheduleOptions,
+  type ScheduleOptionsStartWorkflowAction,
+  type Workflow,
+} from '@temporalio/client';
+import type { Command } from 'commander';
 import type { Config } from '../config';
-import type { DailyArchiveInput } from '../workflows/daily-archive';
+import { dailyArchive, restoreDrill } from '../workflows';
+import { taskQueuesFor } from '../task-queues';
+import { configFrom, output, withTemporal, type GlobalOptions } from './cli-context';
 
 export class ScheduleInputError extends Error {
   override name = 'ScheduleInputError';
 }
 
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
-
-/** Reject a cron typo before it reaches the server (five fields: minute hour day-of-month month day-of-week). */
-export function validateCron(cron: string): void {
-  const fields = cron.trim().split(/\s+/);
-  const bad = fields.findIndex((f) => !CRON_FIELD.test(f));
-  if (fields.length !== 5 || bad >= 0) {
-    throw new ScheduleInputError(
-      `Invalid cron "${cron}" (SNAPSEAL_SCHEDULE_CRON or --cron): expected five fields "minute hour day month weekday", e.g. "30 1 * * *"` +
-        (bad >= 0 ? `; field ${bad + 1} ("${fields[bad]}") is not valid` : ''),
-    );
-  }
-}
-
-export function validateTimeZone(timeZone: string): void {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-  } catch {
-    throw new ScheduleInputError(
-      `Unknown time zone "${timeZone}" (SNAPSEAL_SCHEDULE_TIMEZONE or --time-zone): expected an IANA name such as Europe/Berlin`,
-    );
-  }
-}
-
-export interface ScheduleOptions {
+/** When a Schedule fires: the user's strings, handed to Temporal unchanged, and where each came from. */
+export interface ScheduleTiming {
   cron: string;
   timeZone: string;
-  indices?: string;
+  /** The option or setting each value came from, so a refusal names what to change. */
+  sources: { cron: string; timeZone: string };
 }
 
-export async function createSchedule(
-  client: Client,
+export interface ScheduleRequest<W extends Workflow> {
+  scheduleId: string;
+  timing: ScheduleTiming;
+  action: ScheduleOptionsStartWorkflowAction<W>;
+  policies: NonNullable<ScheduleOptions['policies']>;
+}
+
+export interface CreatedSchedule {
+  scheduleId: string;
+  cron: string;
+  timeZone: string;
+  /** The next start times as Temporal computed them (empty for a cron that never fires, e.g. 30 February). */
+  nextRuns: string[];
+}
+
+/** The cron and time zone of a command: its options win over SNAPSEAL_SCHEDULE_CRON / _TIMEZONE. */
+export function scheduleTiming(
   config: Config,
-  options: ScheduleOptions,
-): Promise<string> {
-  validateCron(options.cron);
-  validateTimeZone(options.timeZone);
-  const input: DailyArchiveInput = {
-    timeZone: options.timeZone,
-    indices: options.indices,
+  options: { cron?: string; timeZone?: string },
+): ScheduleTiming {
+  return {
+    cron: options.cron ?? config.schedule.cron,
+    timeZone: options.timeZone ?? config.schedule.timeZone,
+    sources: {
+      cron: options.cron !== undefined ? '--cron' : 'SNAPSEAL_SCHEDULE_CRON',
+      timeZone: options.timeZone !== undefined ? '--time-zone' : 'SNAPSEAL_SCHEDULE_TIMEZONE',
+    },
   };
-  const handle = await client.schedule.create({
+}
+
+/** Create a Schedule; Temporal checks the spec, so the cron means exactly what Temporal will run. */
+export async function createSchedule<W extends Workflow>(
+  client: Client,
+  request: ScheduleRequest<W>,
+): Promise<CreatedSchedule> {
+  const { scheduleId, timing } = request;
+  let handle: ScheduleHandle;
+  try {
+    handle = await client.schedule.create<W>({
+      scheduleId,
+      spec: { cronExpressions: [timing.cron], timezone: timing.timeZone },
+      action: request.action,
+      policies: request.policies,
+    });
+  } catch (err) {
+    // The client turns the server's "Invalid schedule spec" into a TypeError carrying the server's reason.
+    if (err instanceof TypeError) {
+      throw new ScheduleInputError(
+        `Temporal refused the schedule "${scheduleId}": ${err.message} (cron "${timing.cron}" from ${timing.sources.cron}, ` +
+          `time zone "${timing.timeZone}" from ${timing.sources.timeZone}). Temporal takes 5-7 cron fields or a ` +
+          `shorthand, e.g. "30 1 * * *", "0 6 * * MON-FRI", "@daily", "@every 1h", and an IANA time zone such as Europe/Berlin.`,
+        { cause: err },
+      );
+    }
+    if (err instanceof ScheduleAlreadyRunning) {
+      throw new ScheduleInputError(
+        `A schedule "${scheduleId}" exists already: delete it first ('snapseal schedule delete' for the daily one) to create it anew`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  const described = await handle.describe();
+  return {
+    scheduleId,
+    cron: timing.cron,
+    timeZone: timing.timeZone,
+    nextRuns: described.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()),
+  };
+}
+
+/** The daily Schedule: yesterday's indices, one day at a time, missed days caught up for three days. */
+export function dailySchedule(
+  config: Config,
+  timing: ScheduleTiming,
+  indices?: string,
+): ScheduleRequest<typeof dailyArchive> {
+  return {
     scheduleId: config.schedule.id,
-    spec: { cronExpressions: [options.cron], timezone: options.timeZone },
+    timing,
     action: {
       type: 'startWorkflow',
-      workflowType: 'dailyArchive',
+      workflowType: dailyArchive,
       taskQueue: config.temporal.taskQueue,
-      args: [input],
+      args: [{ timeZone: timing.timeZone, indices }],
       workflowId: `${config.schedule.id}-run`,
     },
     policies: {
@@ -65,14 +122,28 @@ export async function createSchedule(
       catchupWindow: '3 days',
       pauseOnFailure: false,
     },
-  });
-  return handle.scheduleId;
+  };
 }
 
-export async function withSchedule<T>(
+/** The restore drill's Schedule (off until created): a drill missed by more than an hour is skipped. */
+export function drillSchedule(config: Config, timing: ScheduleTiming): ScheduleRequest<typeof restoreDrill> {
+  return {
+    scheduleId: `${config.schedule.id}-drill`,
+    timing,
+    action: {
+      type: 'startWorkflow',
+      workflowType: restoreDrill,
+      taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
+      args: [],
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+  };
+}
+
+async function withSchedule<T>(
   client: Client,
   config: Config,
-  use: (h: ReturnType<Client['schedule']['getHandle']>) => Promise<T>,
+  use: (handle: ScheduleHandle) => Promise<T>,
 ): Promise<T> {
   try {
     return await use(client.schedule.getHandle(config.schedule.id));
@@ -83,5 +154,93 @@ export async function withSchedule<T>(
       );
     }
     throw err;
+  }
+}
+
+/** What `schedule describe|pause|unpause|trigger|delete` do to the daily Schedule. */
+const SCHEDULE_ACTIONS: Record<string, { description: string; run: (h: ScheduleHandle) => Promise<object> }> =
+  {
+    describe: {
+      description: 'show the Schedule, its next runs and recent actions',
+      run: async (h) => {
+        const d = await h.describe();
+        return {
+          scheduleId: d.scheduleId,
+          paused: d.state.paused,
+          nextActionTimes: d.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()),
+          recentActions: d.info.recentActions.map((a) => ({
+            scheduledAt: a.scheduledAt.toISOString(),
+            workflowId: a.action.workflow.workflowId,
+          })),
+        };
+      },
+    },
+    pause: {
+      description: 'pause the Schedule',
+      run: async (h) => {
+        await h.pause('paused from the snapseal CLI');
+        return { scheduleId: h.scheduleId, paused: true };
+      },
+    },
+    unpause: {
+      description: 'resume the Schedule',
+      run: async (h) => {
+        await h.unpause('unpaused from the snapseal CLI');
+        return { scheduleId: h.scheduleId, paused: false };
+      },
+    },
+    trigger: {
+      description: 'start a run now (archives the day before now)',
+      run: async (h) => {
+        await h.trigger();
+        return { scheduleId: h.scheduleId, triggered: true };
+      },
+    },
+    delete: {
+      description: 'delete the Schedule (archives stay)',
+      run: async (h) => {
+        await h.delete();
+        return { scheduleId: h.scheduleId, deleted: true };
+      },
+    },
+  };
+
+/** How a created Schedule is shown: what Temporal understood, as its next start times. */
+export function describeCreated(created: CreatedSchedule, what: string): string {
+  return (
+    `created ${what} ${created.scheduleId}: "${created.cron}" ${created.timeZone}; next runs: ` +
+    (created.nextRuns.length ? created.nextRuns.join(', ') : 'none (this cron never fires)')
+  );
+}
+
+export function registerScheduleCommand(program: Command): void {
+  const globals = () => program.opts<GlobalOptions>();
+  const schedule = program.command('schedule').description('manage the daily Schedule (SNAPSEAL_SCHEDULE_*)');
+  schedule
+    .command('create')
+    .description('create the daily Schedule')
+    .option(
+      '--cron <expr>',
+      'when it runs, as Temporal reads cron: "30 1 * * *", "0 2 * * MON-FRI", "@daily" (default: SNAPSEAL_SCHEDULE_CRON)',
+    )
+    .option('--time-zone <tz>', 'IANA time zone (default: SNAPSEAL_SCHEDULE_TIMEZONE)')
+    .option('--indices <pattern>', 'fixed index selection instead of the date template')
+    .action(async (opts: { cron?: string; timeZone?: string; indices?: string }) => {
+      const g = globals();
+      const config = configFrom(g);
+      const request = dailySchedule(config, scheduleTiming(config, opts), opts.indices);
+      const created = await withTemporal(config, (client) => createSchedule(client, request));
+      output(g, created, () => `${describeCreated(created, 'schedule')}; archives yesterday's indices`);
+    });
+  for (const [name, action] of Object.entries(SCHEDULE_ACTIONS)) {
+    schedule
+      .command(name)
+      .description(action.description)
+      .action(async () => {
+        const g = globals();
+        const config = configFrom(g);
+        const result = await withTemporal(config, (client) => withSchedule(client, config, action.run));
+        output(g, result, () => JSON.stringify(result, null, 2));
+      });
   }
 }

@@ -5,8 +5,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { readChainHead } from '../archive/archive-chain';
 import { readSealedManifest } from '../archive/read-sealed-manifest';
+import type { Command } from 'commander';
 import type { Config } from '../config';
-import { ExitCode } from './exit-with-error';
+import { configFrom, output, withS3AndTemporalIfReachable, type GlobalOptions } from './cli-context';
+import { ExitCode } from './exit-codes';
 import { listArchives } from './list-archives';
 
 export interface ArchivingStatus {
@@ -129,36 +131,31 @@ export function describeStatus(s: ArchivingStatus): string {
   return lines.join('\n');
 }
 
-export interface StatusOptions {
-  maxAgeHours: string;
-}
-
-/** The `status` command: prints the status and sets exit code 5 when stale. */
-export async function runStatus(
-  options: StatusOptions,
-  config: Config,
-  deps: {
-    s3: S3Client;
-    withTemporal: <T>(use: (client: Client) => Promise<T>) => Promise<T>;
-    print: (value: unknown, human: () => string) => void;
-  },
-): Promise<void> {
-  const maxAgeHours = Number(options.maxAgeHours);
-  if (!Number.isFinite(maxAgeHours) || maxAgeHours <= 0) {
-    throw new StatusInputError(
-      `Invalid --max-age-hours "${options.maxAgeHours}": expected a number of hours such as 26`,
-    );
-  }
-  const status = await deps
-    .withTemporal((client) => archivingStatus(deps.s3, client, config, maxAgeHours))
-    .catch((err: unknown) => {
-      if (!(err instanceof Error) || !err.message.startsWith('Cannot reach Temporal')) throw err;
-      return archivingStatus(deps.s3, undefined, config, maxAgeHours);
-    });
-  deps.print(status, () => describeStatus(status));
-  if (status.stale) process.exitCode = ExitCode.Stale;
-}
-
 export class StatusInputError extends Error {
   override name = 'StatusInputError';
+}
+
+export function registerStatusCommand(program: Command): void {
+  program
+    .command('status')
+    .description(
+      'newest archive and its age, the Schedule, missed days, running archives; exit code 5 when stale (a probe)',
+    )
+    .option('--max-age-hours <hours>', 'stale when the newest archive is older than this', '26')
+    .action(async (opts: { maxAgeHours: string }) => {
+      const g = program.opts<GlobalOptions>();
+      const config = configFrom(g);
+      const maxAgeHours = Number(opts.maxAgeHours);
+      if (!Number.isFinite(maxAgeHours) || maxAgeHours <= 0) {
+        throw new StatusInputError(
+          `Invalid --max-age-hours "${opts.maxAgeHours}": expected a number of hours such as 26`,
+        );
+      }
+      // Without Temporal the status still comes from S3, and says what it could not see.
+      const status = await withS3AndTemporalIfReachable(config, (s3, temporal) =>
+        archivingStatus(s3, temporal, config, maxAgeHours),
+      );
+      output(g, status, () => describeStatus(status));
+      if (status.stale) process.exitCode = ExitCode.Stale;
+    });
 }

@@ -58,10 +58,55 @@ describe('snapseal CLI and worker process', () => {
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('rejects a cron typo with the field that is wrong', async () => {
-    const { code, stderr } = await run(bin, ['schedule', 'create', '--cron', '30 25x * * *']);
+  it('lists the exit codes, verification failed among them, at the end of --help', async () => {
+    const { code, stdout } = await run(bin, ['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\nExit codes:\n {2}0 {2}success\n/);
+    expect(stdout).toContain(
+      '  4  verification failed: `verify`, `verify --chain` or `drill run` found a problem',
+    );
+    expect(stdout).toContain('  5  `status`: the newest archive is older than');
+  });
+
+  it("exits with code 2 on an unknown option or command, with commander's message", async () => {
+    const option = await run(bin, ['archive', '--bogus']);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain("error: unknown option '--bogus'");
+    const command = await run(bin, ['nope']);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain("error: unknown command 'nope'");
+  });
+
+  it("reports Temporal's refusal of a cron typo with exit code 2 and creates no schedule", async () => {
+    const env = { SNAPSEAL_SCHEDULE_ID: uniqueName('cli-cron') };
+    const { code, stderr } = await run(bin, ['schedule', 'create', '--cron', '30 25x * * *'], env);
     expect(code).toBe(2);
-    expect(stderr).toContain('field 2 ("25x") is not valid');
+    expect(stderr).toContain(
+      `Temporal refused the schedule "${env.SNAPSEAL_SCHEDULE_ID}": Hour is not in range [0-23]`,
+    );
+    expect(stderr).toContain('cron "30 25x * * *" from --cron');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    const described = await run(bin, ['schedule', 'describe'], env);
+    expect(described.code).toBe(2);
+    expect(described.stderr).toContain(`No schedule "${env.SNAPSEAL_SCHEDULE_ID}"`);
+  });
+
+  it('creates a drill schedule from a weekday-name cron and shows the next runs', async () => {
+    const env = { SNAPSEAL_SCHEDULE_ID: uniqueName('cli-drill') };
+    const created = await run(bin, ['--json', 'drill', 'schedule', '--cron', '0 6 * * MON-FRI'], env);
+    try {
+      expect(created.code).toBe(0);
+      const out = JSON.parse(created.stdout) as { scheduleId: string; cron: string; nextRuns: string[] };
+      expect(out).toMatchObject({ scheduleId: `${env.SNAPSEAL_SCHEDULE_ID}-drill`, cron: '0 6 * * MON-FRI' });
+      expect(out.nextRuns.length).toBeGreaterThan(0);
+      for (const next of out.nextRuns) {
+        const day = new Date(next).getUTCDay();
+        expect(day >= 1 && day <= 5 && new Date(next).getUTCHours() === 6).toBe(true);
+      }
+    } finally {
+      // The drill schedule is SNAPSEAL_SCHEDULE_ID-drill: the daily commands delete it under that id.
+      await run(bin, ['schedule', 'delete'], { SNAPSEAL_SCHEDULE_ID: `${env.SNAPSEAL_SCHEDULE_ID}-drill` });
+    }
   });
 
   it('lists every invalid setting with exit code 3', async () => {

@@ -1,32 +1,67 @@
-// The daily Schedule on the real Temporal server: created, triggered once, and its run archives "yesterday"
-// relative to the scheduled time, as a child workflow named after the archive.
-import { ScheduleOverlapPolicy } from '@temporalio/client';
+// Schedules on the real Temporal server: the daily one is created, triggered once, and its run archives
+// "yesterday" relative to the scheduled time, as a child workflow named after the archive; a cron is taken
+// exactly as Temporal takes it, and Temporal's refusal reaches the user as a usage error.
+import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import { calendarDateIn, indicesForDate } from '../../src/archive/archive-date';
-import { createSchedule } from '../../src/cli/schedule-command';
+import {
+  createSchedule,
+  dailySchedule,
+  drillSchedule,
+  ScheduleInputError,
+  scheduleTiming,
+} from '../../src/cli/schedule-command';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
 import { createArchiveHarness, type ArchiveHarness } from './archive-harness';
+import { uniqueName } from './stack';
 
-describe('daily Schedule', () => {
+describe('Schedules', () => {
   let h: ArchiveHarness;
+  const created: string[] = [];
   beforeAll(async () => {
     h = await createArchiveHarness();
   });
   afterAll(async () => {
-    await h.temporal.schedule
-      .getHandle(h.config.schedule.id)
-      .delete()
-      .catch(() => undefined);
+    for (const id of [h.config.schedule.id, ...created]) {
+      await h.temporal.schedule
+        .getHandle(id)
+        .delete()
+        .catch(() => undefined);
+    }
     await h?.close();
   });
+
+  /** A daily Schedule of this harness under its own id, removed after the tests. */
+  function dailyUnder(options: { cron?: string; timeZone?: string }) {
+    const scheduleId = uniqueName('cron');
+    created.push(scheduleId);
+    return { ...dailySchedule(h.config, scheduleTiming(h.config, options)), scheduleId };
+  }
+
+  async function exists(scheduleId: string): Promise<boolean> {
+    return h.temporal.schedule
+      .getHandle(scheduleId)
+      .describe()
+      .then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof ScheduleNotFoundError) return false;
+          throw err;
+        },
+      );
+  }
 
   it('is created with the documented policies, triggered, and its run seals yesterday', async () => {
     const yesterday = calendarDateIn(new Date(), 'UTC', 1);
     await loadSampleDay(h.search, h.template, yesterday, 200);
-    await createSchedule(h.temporal, h.config, { cron: '30 1 * * *', timeZone: 'UTC' });
+    await createSchedule(
+      h.temporal,
+      dailySchedule(h.config, scheduleTiming(h.config, { cron: '30 1 * * *', timeZone: 'UTC' })),
+    );
     const handle = h.temporal.schedule.getHandle(h.config.schedule.id);
     const described = await handle.describe();
     expect(described.policies.overlap).toBe(ScheduleOverlapPolicy.BUFFER_ONE);
     expect(described.policies.catchupWindow).toBe(3 * 24 * 3600 * 1000);
+    expect(described.action.workflowType).toBe('dailyArchive');
 
     await handle.trigger();
     const result = await h.runWorker(
@@ -43,5 +78,64 @@ describe('daily Schedule', () => {
     expect(result.indices.map((i: { name: string }) => i.name)).toEqual([
       indicesForDate(h.template, yesterday),
     ]);
+  });
+
+  it.each([
+    // Weekday names, shorthands and intervals: what Temporal accepts, the CLI accepts.
+    ['0 6 * * MON-FRI', (t: Date) => t.getUTCHours() === 6 && t.getUTCDay() >= 1 && t.getUTCDay() <= 5],
+    ['@daily', (t: Date) => t.getUTCHours() === 0 && t.getUTCMinutes() === 0],
+    ['@every 1h', (t: Date) => t.getUTCMinutes() === 0 && t.getUTCSeconds() === 0],
+  ])('takes the cron %j as Temporal does and reports its next runs', async (cron, fits) => {
+    const schedule = await createSchedule(h.temporal, dailyUnder({ cron, timeZone: 'UTC' }));
+    expect(schedule.cron).toBe(cron);
+    expect(schedule.nextRuns.length).toBeGreaterThan(1);
+    for (const run of schedule.nextRuns) {
+      expect(Date.parse(run)).toBeGreaterThan(Date.now());
+      expect(fits(new Date(run))).toBe(true);
+    }
+    if (cron === '@every 1h')
+      expect(Date.parse(schedule.nextRuns[1]!) - Date.parse(schedule.nextRuns[0]!)).toBe(3600_000);
+  });
+
+  it.each([
+    ['30 25x * * *', 'UTC', 'Hour is not in range [0-23]', 'cron "30 25x * * *" from --cron'],
+    ['30 1 * *', 'UTC', 'CronString does not have 5-7 fields', 'cron "30 1 * *" from --cron'],
+    [
+      '30 1 * * *',
+      'Mars/Olympus',
+      'unknown time zone Mars/Olympus',
+      'time zone "Mars/Olympus" from --time-zone',
+    ],
+  ])(
+    "reports Temporal's refusal of %j in %s as a usage error and creates nothing",
+    async (cron, timeZone, reason, source) => {
+      const request = dailyUnder({ cron, timeZone });
+      const refused = await createSchedule(h.temporal, request).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(refused).toBeInstanceOf(ScheduleInputError);
+      const message = refused instanceof Error ? refused.message : '';
+      expect(message).toContain(`Temporal refused the schedule "${request.scheduleId}": ${reason}`);
+      expect(message).toContain(source);
+      expect(await exists(request.scheduleId)).toBe(false);
+    },
+  );
+
+  it('creates the drill schedule through the same function, and refuses to create one twice', async () => {
+    const timing = scheduleTiming(h.config, { cron: '0 6 * * MON' });
+    const request = drillSchedule(h.config, timing);
+    created.push(request.scheduleId);
+    const schedule = await createSchedule(h.temporal, request);
+    expect(schedule.scheduleId).toBe(`${h.config.schedule.id}-drill`);
+    expect(new Date(schedule.nextRuns[0]!).getUTCDay()).toBe(1);
+    const described = await h.temporal.schedule.getHandle(request.scheduleId).describe();
+    expect(described.action.workflowType).toBe('restoreDrill');
+    expect(described.action.taskQueue).toBe(`${h.config.temporal.taskQueue}-restore`);
+    expect(described.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+
+    await expect(createSchedule(h.temporal, request)).rejects.toThrow(
+      `A schedule "${request.scheduleId}" exists already`,
+    );
   });
 });

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
 import type { ArchivingStatus } from '../../src/cli/status-command';
-import { createSchedule } from '../../src/cli/schedule-command';
+import { createSchedule, dailySchedule, scheduleTiming } from '../../src/cli/schedule-command';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, workerEnv, type ArchiveHarness } from './archive-harness';
 
@@ -77,7 +77,10 @@ describe('snapseal status (real stack)', () => {
     await loadSampleDay(h.search, h.template, '2026-11-20', 200);
     await archive('2026-11-18');
     const newest = await archive('2026-11-20');
-    await createSchedule(h.temporal, h.config, { cron: '30 1 * * *', timeZone: 'UTC' });
+    await createSchedule(
+      h.temporal,
+      dailySchedule(h.config, scheduleTiming(h.config, { cron: '30 1 * * *', timeZone: 'UTC' })),
+    );
 
     const { code, s } = await statusJson();
     expect(code).toBe(0);
@@ -99,6 +102,33 @@ describe('snapseal status (real stack)', () => {
     const bad = await status(['--max-age-hours', 'soon']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Invalid --max-age-hours "soon"');
+  });
+
+  it('reports from S3 alone when Temporal is unreachable, and says what it could not see', async () => {
+    const withoutTemporal = (args: string[]): Promise<Ran> =>
+      new Promise((resolve) => {
+        const env = workerEnv(h, {
+          SNAPSEAL_SCHEDULE_ID: h.config.schedule.id,
+          TEMPORAL_ADDRESS: '127.0.0.1:1',
+        });
+        execFile('node', [bin, '--json', ...args], { env, timeout: 60_000 }, (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const ran = await withoutTemporal(['status']);
+    expect(ran.code).toBe(0);
+    const s = JSON.parse(ran.stdout) as ArchivingStatus;
+    expect(s.newest).toMatchObject({ date: '2026-11-20', sequence: 2 });
+    expect(s.schedule).toBeUndefined();
+    expect(s.scheduleNote).toBe('Temporal unreachable at 127.0.0.1:1: Schedule and running archives unknown');
+
+    const listed = await withoutTemporal(['list']);
+    expect(listed.code).toBe(0);
+    const rows = JSON.parse(listed.stdout) as { date: string; status: string }[];
+    expect(rows.map((r) => [r.date, r.status])).toEqual([
+      ['2026-11-18', 'SEALED'],
+      ['2026-11-20', 'SEALED'],
+    ]);
   });
 
   it('lists an archive run in progress', async () => {

@@ -10,7 +10,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.temporal.address).toBe('127.0.0.1:7233');
     expect(config.archive.maxVolumeBytes).toBe(1024 * 1024 * 1024);
-    expect(config.archive.partSizeBytes).toBe(16 * 1024 * 1024);
+    expect(config.archive.partSizeBytes).toBe(8 * 1024 * 1024);
     expect(config.s3.credentials).toBeUndefined();
   });
 

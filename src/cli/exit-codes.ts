@@ -1,0 +1,33 @@
+// The CLI's exit codes, in one table: the commands and exitWithError set them, `snapseal --help` prints them
+// and the README's "Exit codes" table matches them (a unit test compares the two).
+export const ExitCode = { Success: 0, Failure: 1, Usage: 2, Config: 3, Verification: 4, Stale: 5 } as const;
+
+export type ExitCodeName = keyof typeof ExitCode;
+
+const MEANING: Record<ExitCodeName, string> = {
+  Success: 'success',
+  Failure: 'the command failed (a service unreachable, a run that failed); the message says what and where',
+  Usage: 'invalid input: an unknown command or option, a bad date, archive id, cron or time zone',
+  Config: 'configuration or key problem: a setting, the settings file or a key file',
+  Verification: 'verification failed: `verify`, `verify --chain` or `drill run` found a problem',
+  Stale: '`status`: the newest archive is older than `--max-age-hours` (default 26), or there is none',
+};
+
+export interface ExitCodeRow {
+  code: number;
+  meaning: string;
+}
+
+/** Every exit code with its meaning, in ascending order. */
+export function exitCodeTable(): ExitCodeRow[] {
+  const names = Object.keys(ExitCode).filter((k): k is ExitCodeName => k in MEANING);
+  return names.map((name) => ({
+    code: ExitCode[name],
+    meaning: MEANING[name],
+  }));
+}
+
+/** The table as `snapseal --help` shows it. */
+export function exitCodeHelp(): string {
+  return ['', 'Exit codes:', ...exitCodeTable().map((r) => `  ${r.code}  ${r.meaning}`)].join('\n');
+}

@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExitCode, exitCodeHelp, exitCodeTable } from '../../../src/cli/exit-codes';
+
+/** The rows of the README's "Exit codes" table: | code | meaning |. */
+function readmeExitCodes(): { code: number; meaning: string }[] {
+  const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const section = readme.split(/^#+ Exit codes$/m)[1];
+  if (section === undefined) throw new Error('README.md has no "Exit codes" heading');
+  const rows = section
+    .split('\n')
+    .filter((l) => /^\|\s*\d+\s*\|/.test(l))
+    .map((l) => l.split('|').map((c) => c.trim()));
+  return rows.map(([, code, meaning]) => ({ code: Number(code), meaning: meaning ?? '' }));
+}
+
+describe('exit codes', () => {
+  it('are listed in the README exactly as the CLI defines them', () => {
+    expect(readmeExitCodes()).toEqual(exitCodeTable());
+  });
+
+  it('include verification failed as 4 and stale as 5, one meaning per code', () => {
+    expect(ExitCode.Verification).toBe(4);
+    expect(ExitCode.Stale).toBe(5);
+    const codes = exitCodeTable().map((r) => r.code);
+    expect(codes).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(exitCodeTable().find((r) => r.code === 4)?.meaning).toMatch(/^verification failed/);
+  });
+
+  it('are printed by --help, one line a code', () => {
+    const help = exitCodeHelp();
+    for (const { code, meaning } of exitCodeTable()) expect(help).toContain(`  ${code}  ${meaning}`);
+  });
+});
