@@ -40,6 +40,7 @@ describe('configuration', () => {
         SNAPSEAL_TEMPORAL_TLS_CERT_FILE: '/etc/snapseal/client.pem',
         SNAPSEAL_S3_SECRET_ACCESS_KEY: 'top-secret-value',
         SNAPSEAL_MAX_VOLUME_MIB: '200000',
+        SNAPSEAL_PART_SIZE_MIB: '16',
         SNAPSEAL_UPLOAD_QUEUE_SIZE: '0',
         SNAPSEAL_STAGING_BUCKET: 'one-bucket',
         SNAPSEAL_ARCHIVE_BUCKET: 'one-bucket',
