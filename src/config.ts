@@ -1,10 +1,12 @@
-// The one validated configuration of snapseal, read from the environment. An invalid setting stops start-up
-// with the variable's name, what is wrong and an example; every variable is listed in the README.
+// The one validated configuration of snapseal, read from the environment: one zod schema per section (its
+// settings, their cross-field checks and the shape the code reads). An invalid configuration stops start-up
+// with every bad setting at once: its name, what is wrong and what was expected; every variable is in the README.
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { availableParallelism } from 'node:os';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
 import { Secret } from './secret';
-import { invalidBaseQueue, WORKER_ROLES, type WorkerRole } from './task-queues';
+import { invalidBaseQueue, WORKER_ROLES } from './task-queues';
 
 const text = z.string().trim();
 const nonEmpty = text.min(1, 'must not be empty');
@@ -49,8 +51,66 @@ const MIB = 1024 * 1024;
 const S3_MAX_PARTS = 10_000;
 const mebibytes = positiveInt.transform((n) => n * MIB);
 
-/** Every environment variable snapseal reads: its schema, default and a one-line meaning (for README and errors). */
-export const SETTINGS = {
+/** A secret given by file (<NAME>_FILE): its content, read here so a missing file is listed with the rest. */
+const secretFile = text.transform((path, ctx) => {
+  if (path === '') return undefined;
+  try {
+    // A trailing newline is dropped (echo secret > file).
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `cannot read it (${fileErrorCode(err)})` });
+    return z.NEVER;
+  }
+});
+
+function fileErrorCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? 'unreadable';
+}
+
+/** One environment variable: its schema, its default (as the variable would spell it) and a one-line meaning. */
+interface Setting {
+  schema: z.ZodType;
+  default: string;
+  about: string;
+  /** Never shown, not even in an error. */
+  secret?: boolean;
+}
+
+type SettingValues<T extends Record<string, Setting>> = { [K in keyof T]: z.output<T[K]['schema']> };
+
+/** The zod object of a section's variables: parsed together, so every bad one is reported. */
+function settingsObject<T extends Record<string, Setting>>(settings: T) {
+  const shape = Object.fromEntries(Object.entries(settings).map(([name, s]) => [name, s.schema]));
+  return z.object(shape as { [K in keyof T]: T[K]['schema'] });
+}
+
+/**
+ * A check across settings, as superRefine arguments. It runs once the settings it reads are valid each (zod
+ * would skip it whenever any setting of the object failed), so its problem is listed with all the others.
+ */
+function crossCheck<T>(reads: readonly string[], problem: (values: T) => string | undefined) {
+  return [
+    (values: T, ctx: z.RefinementCtx<T>) => {
+      const message = problem(values);
+      if (message !== undefined) ctx.addIssue({ code: 'custom', message, path: [] });
+    },
+    {
+      when: (payload: z.core.ParsePayload) =>
+        !payload.issues.some((issue) => (issue.path ?? []).some((key) => reads.includes(String(key)))),
+    },
+  ] as const;
+}
+
+const orUndefined = (v: string): string | undefined => (v === '' ? undefined : v);
+const secretOrUndefined = (v: string): Secret | undefined => (v === '' ? undefined : new Secret(v));
+
+/** "X and X_FILE are both set": a secret comes from its variable or from its file, not both. */
+const oneSource = (name: string, value: string, file: string | undefined): string | undefined =>
+  value !== '' && file !== undefined ? `${name} and ${name}_FILE are both set: set one of them` : undefined;
+
+// ---- Temporal
+
+const TEMPORAL_SETTINGS = {
   TEMPORAL_ADDRESS: { schema: hostPort, default: '127.0.0.1:7233', about: 'Temporal frontend host:port' },
   TEMPORAL_NAMESPACE: { schema: nonEmpty, default: 'default', about: 'Temporal namespace' },
   SNAPSEAL_TASK_QUEUE: {
@@ -90,7 +150,40 @@ export const SETTINGS = {
     default: 'http://127.0.0.1:8233',
     about: 'Temporal Web UI, for links',
   },
+} as const satisfies Record<string, Setting>;
 
+export const temporalSchema = settingsObject(TEMPORAL_SETTINGS)
+  .superRefine(
+    ...crossCheck<SettingValues<typeof TEMPORAL_SETTINGS>>(
+      ['SNAPSEAL_TEMPORAL_TLS_CERT_FILE', 'SNAPSEAL_TEMPORAL_TLS_KEY_FILE'],
+      (s) =>
+        (s.SNAPSEAL_TEMPORAL_TLS_CERT_FILE === '') !== (s.SNAPSEAL_TEMPORAL_TLS_KEY_FILE === '')
+          ? 'SNAPSEAL_TEMPORAL_TLS_CERT_FILE and SNAPSEAL_TEMPORAL_TLS_KEY_FILE go together (mTLS): set both, or neither'
+          : undefined,
+    ),
+  )
+  .transform((s) => {
+    const files = {
+      caFile: orUndefined(s.SNAPSEAL_TEMPORAL_TLS_CA_FILE),
+      certFile: orUndefined(s.SNAPSEAL_TEMPORAL_TLS_CERT_FILE),
+      keyFile: orUndefined(s.SNAPSEAL_TEMPORAL_TLS_KEY_FILE),
+      serverName: orUndefined(s.SNAPSEAL_TEMPORAL_TLS_SERVER_NAME),
+    };
+    const anyFile = Object.values(files).some((v) => v !== undefined);
+    return {
+      address: s.TEMPORAL_ADDRESS,
+      namespace: s.TEMPORAL_NAMESPACE,
+      taskQueue: s.SNAPSEAL_TASK_QUEUE,
+      uiUrl: s.SNAPSEAL_TEMPORAL_UI_URL.replace(/\/$/, ''),
+      /** TLS to the frontend; undefined: plain TCP. Files are read when connecting. */
+      tls: s.SNAPSEAL_TEMPORAL_TLS || anyFile ? files : undefined,
+    };
+  });
+export type TemporalConfig = z.infer<typeof temporalSchema>;
+
+// ---- S3
+
+const S3_SETTINGS = {
   SNAPSEAL_S3_ENDPOINT: { schema: url, default: '', about: 'S3 endpoint URL; empty for AWS S3' },
   SNAPSEAL_S3_REGION: { schema: nonEmpty, default: 'us-east-1', about: 'S3 region' },
   SNAPSEAL_S3_FORCE_PATH_STYLE: { schema: bool, default: 'false', about: 'path-style URLs (MinIO: true)' },
@@ -101,21 +194,52 @@ export const SETTINGS = {
   },
   SNAPSEAL_S3_SECRET_ACCESS_KEY: { schema: text, default: '', about: 'secret access key', secret: true },
   SNAPSEAL_S3_SECRET_ACCESS_KEY_FILE: {
-    schema: text,
+    schema: secretFile,
     default: '',
     about:
       'file holding the secret access key (instead of the variable, which /proc and docker inspect show)',
   },
-  SNAPSEAL_STAGING_BUCKET: {
-    schema: bucket,
-    default: 'snapseal-staging',
-    about: 'bucket the cluster snapshots into',
-  },
-  SNAPSEAL_STAGING_PREFIX: {
-    schema: keyPrefix,
-    default: 'staging/',
-    about: 'prefix of per-run staging folders',
-  },
+} as const satisfies Record<string, Setting>;
+
+export const s3Schema = settingsObject(S3_SETTINGS)
+  .superRefine(
+    ...crossCheck<SettingValues<typeof S3_SETTINGS>>(
+      ['SNAPSEAL_S3_SECRET_ACCESS_KEY', 'SNAPSEAL_S3_SECRET_ACCESS_KEY_FILE'],
+      (s) =>
+        oneSource(
+          'SNAPSEAL_S3_SECRET_ACCESS_KEY',
+          s.SNAPSEAL_S3_SECRET_ACCESS_KEY,
+          s.SNAPSEAL_S3_SECRET_ACCESS_KEY_FILE,
+        ),
+    ),
+  )
+  .superRefine(
+    ...crossCheck<SettingValues<typeof S3_SETTINGS>>(
+      ['SNAPSEAL_S3_ACCESS_KEY_ID', 'SNAPSEAL_S3_SECRET_ACCESS_KEY', 'SNAPSEAL_S3_SECRET_ACCESS_KEY_FILE'],
+      (s) =>
+        (s.SNAPSEAL_S3_ACCESS_KEY_ID === '') !==
+        ((s.SNAPSEAL_S3_SECRET_ACCESS_KEY_FILE ?? s.SNAPSEAL_S3_SECRET_ACCESS_KEY) === '')
+          ? 'SNAPSEAL_S3_ACCESS_KEY_ID and SNAPSEAL_S3_SECRET_ACCESS_KEY go together: set both, or neither to use the AWS default credential chain'
+          : undefined,
+    ),
+  )
+  .transform((s) => {
+    const secretAccessKey = s.SNAPSEAL_S3_SECRET_ACCESS_KEY_FILE ?? s.SNAPSEAL_S3_SECRET_ACCESS_KEY;
+    return {
+      endpoint: orUndefined(s.SNAPSEAL_S3_ENDPOINT),
+      region: s.SNAPSEAL_S3_REGION,
+      forcePathStyle: s.SNAPSEAL_S3_FORCE_PATH_STYLE,
+      credentials:
+        s.SNAPSEAL_S3_ACCESS_KEY_ID === ''
+          ? undefined
+          : { accessKeyId: s.SNAPSEAL_S3_ACCESS_KEY_ID, secretAccessKey: new Secret(secretAccessKey) },
+    };
+  });
+export type S3Config = z.infer<typeof s3Schema>;
+
+// ---- Archive (what is archived, how, and where it goes)
+
+const ARCHIVE_SETTINGS = {
   SNAPSEAL_ARCHIVE_BUCKET: {
     schema: bucket,
     default: 'snapseal-archive',
@@ -133,36 +257,6 @@ export const SETTINGS = {
     default: '2',
     about: 'parts uploaded in parallel per volume',
   },
-
-  SNAPSEAL_OPENSEARCH_URL: {
-    schema: url,
-    default: 'http://127.0.0.1:9200',
-    about: 'cluster URL (user:password@ in it is taken as the basic-auth credentials and never shown)',
-  },
-  SNAPSEAL_OPENSEARCH_USERNAME: { schema: text, default: '', about: 'basic-auth user; empty for none' },
-  SNAPSEAL_OPENSEARCH_PASSWORD: { schema: text, default: '', about: 'basic-auth password', secret: true },
-  SNAPSEAL_OPENSEARCH_AWS_SIGV4: {
-    schema: z.enum(['', 'es', 'aoss']),
-    default: '',
-    about: 'sign requests with AWS SigV4 for this service (Amazon OpenSearch Service: es)',
-  },
-  SNAPSEAL_REPOSITORY_S3_CLIENT: {
-    schema: nonEmpty,
-    default: 'default',
-    about: "the cluster's s3.client.<name> used by the staging repository",
-  },
-  SNAPSEAL_REPOSITORY_ROLE_ARN: {
-    schema: text,
-    default: '',
-    about: 'role_arn for the staging repository (Amazon OpenSearch Service)',
-  },
-  SNAPSEAL_REPOSITORY_SSE_BUCKET_DEFAULT: {
-    schema: z.enum(['auto', 'true', 'false'], { message: 'expected auto, true or false' }),
-    default: 'auto',
-    about:
-      'set server_side_encryption_type: bucket_default on the staging repository (auto: on OpenSearch 3.x)',
-  },
-
   SNAPSEAL_INDEX_TEMPLATE: {
     schema: nonEmpty,
     default: 'logdata-{DD}{MM}{YYYY}',
@@ -202,21 +296,6 @@ export const SETTINGS = {
     about:
       'Object Lock mode of that retention: GOVERNANCE (removable with the bypass permission) or COMPLIANCE (by nobody)',
   },
-  SNAPSEAL_WITNESS_BUCKET: {
-    schema: z.union([z.literal(''), bucket]),
-    default: '',
-    about:
-      'bucket with Object Lock where each seal writes the chain head under COMPLIANCE retention, for verify --chain (empty: no witness)',
-  },
-  SNAPSEAL_WITNESS_PREFIX: { schema: keyPrefix, default: 'witness/', about: 'prefix of the witness records' },
-  SNAPSEAL_WITNESS_RETENTION: {
-    schema: z
-      .string()
-      .regex(/^[1-9]\d*[dhms]$/, 'expected a duration such as 2557d (days), 12h, 30m or 90s')
-      .transform((v) => Number(v.slice(0, -1)) * { d: 86_400, h: 3_600, m: 60, s: 1 }[v.slice(-1) as 'd']),
-    default: '2557d',
-    about: 'COMPLIANCE retention of each witness record (2557d is 7 years)',
-  },
   SNAPSEAL_COLD_AFTER_DAYS: {
     schema: z.union([z.literal('0'), positiveInt]).transform(Number),
     default: '30',
@@ -237,6 +316,192 @@ export const SETTINGS = {
     default: '2557',
     about: 'lifecycle: days before archive objects expire (0: never; 2557 is 7 years)',
   },
+} as const satisfies Record<string, Setting>;
+
+export const archiveSchema = settingsObject(ARCHIVE_SETTINGS)
+  .superRefine(
+    ...crossCheck<SettingValues<typeof ARCHIVE_SETTINGS>>(
+      ['SNAPSEAL_MAX_VOLUME_MIB', 'SNAPSEAL_PART_SIZE_MIB'],
+      (s) =>
+        s.SNAPSEAL_MAX_VOLUME_MIB > s.SNAPSEAL_PART_SIZE_MIB * S3_MAX_PARTS
+          ? `SNAPSEAL_MAX_VOLUME_MIB (${s.SNAPSEAL_MAX_VOLUME_MIB / MIB} MiB) does not fit in ${S3_MAX_PARTS} parts of SNAPSEAL_PART_SIZE_MIB (${s.SNAPSEAL_PART_SIZE_MIB / MIB} MiB): raise the part size to at least ${Math.ceil(s.SNAPSEAL_MAX_VOLUME_MIB / S3_MAX_PARTS / MIB)} MiB or lower the volume size`
+          : undefined,
+    ),
+  )
+  .transform((s) => ({
+    bucket: s.SNAPSEAL_ARCHIVE_BUCKET,
+    prefix: s.SNAPSEAL_ARCHIVE_PREFIX,
+    partSizeBytes: s.SNAPSEAL_PART_SIZE_MIB,
+    uploadQueueSize: s.SNAPSEAL_UPLOAD_QUEUE_SIZE,
+    maxVolumeBytes: s.SNAPSEAL_MAX_VOLUME_MIB,
+    volumeConcurrency: s.SNAPSEAL_VOLUME_CONCURRENCY,
+    volumesPerBatch: s.SNAPSEAL_VOLUMES_PER_BATCH,
+    snapshotTimeoutMinutes: s.SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES,
+    objectLockDays: s.SNAPSEAL_OBJECT_LOCK_DAYS,
+    objectLockMode: s.SNAPSEAL_OBJECT_LOCK_MODE,
+    indexTemplate: s.SNAPSEAL_INDEX_TEMPLATE,
+    lifecycle: {
+      coldAfterDays: s.SNAPSEAL_COLD_AFTER_DAYS,
+      coldStorageClass: s.SNAPSEAL_COLD_STORAGE_CLASS,
+      transitions: s.SNAPSEAL_LIFECYCLE_TRANSITIONS,
+      retentionDays: s.SNAPSEAL_RETENTION_DAYS,
+    },
+  }));
+export type ArchiveConfig = z.infer<typeof archiveSchema>;
+
+// ---- Staging (the cluster snapshots into it)
+
+const STAGING_SETTINGS = {
+  SNAPSEAL_STAGING_BUCKET: {
+    schema: bucket,
+    default: 'snapseal-staging',
+    about: 'bucket the cluster snapshots into',
+  },
+  SNAPSEAL_STAGING_PREFIX: {
+    schema: keyPrefix,
+    default: 'staging/',
+    about: 'prefix of per-run staging folders',
+  },
+} as const satisfies Record<string, Setting>;
+
+/** Staging reads the archive's location too (without owning it): the two must never overlap. */
+export const stagingSchema = settingsObject({
+  ...STAGING_SETTINGS,
+  SNAPSEAL_ARCHIVE_BUCKET: ARCHIVE_SETTINGS.SNAPSEAL_ARCHIVE_BUCKET,
+  SNAPSEAL_ARCHIVE_PREFIX: ARCHIVE_SETTINGS.SNAPSEAL_ARCHIVE_PREFIX,
+})
+  .superRefine(
+    ...crossCheck<
+      SettingValues<
+        typeof STAGING_SETTINGS &
+          Pick<typeof ARCHIVE_SETTINGS, 'SNAPSEAL_ARCHIVE_BUCKET' | 'SNAPSEAL_ARCHIVE_PREFIX'>
+      >
+    >(
+      [
+        'SNAPSEAL_STAGING_BUCKET',
+        'SNAPSEAL_STAGING_PREFIX',
+        'SNAPSEAL_ARCHIVE_BUCKET',
+        'SNAPSEAL_ARCHIVE_PREFIX',
+      ],
+      (s) =>
+        // Staging is cleaned up by prefix and has its own lifecycle: sealed archives must never lie under it.
+        s.SNAPSEAL_STAGING_BUCKET === s.SNAPSEAL_ARCHIVE_BUCKET &&
+        (s.SNAPSEAL_STAGING_PREFIX.startsWith(s.SNAPSEAL_ARCHIVE_PREFIX) ||
+          s.SNAPSEAL_ARCHIVE_PREFIX.startsWith(s.SNAPSEAL_STAGING_PREFIX))
+          ? `SNAPSEAL_STAGING_BUCKET and SNAPSEAL_ARCHIVE_BUCKET are both "${s.SNAPSEAL_ARCHIVE_BUCKET}" and the prefixes overlap (staging "${s.SNAPSEAL_STAGING_PREFIX}", archive "${s.SNAPSEAL_ARCHIVE_PREFIX}"): use two buckets (recommended: the archive bucket has Object Lock and its own lifecycle), or disjoint non-empty prefixes such as staging/ and archives/`
+          : undefined,
+    ),
+  )
+  .transform((s) => ({ bucket: s.SNAPSEAL_STAGING_BUCKET, prefix: s.SNAPSEAL_STAGING_PREFIX }));
+export type StagingConfig = z.infer<typeof stagingSchema>;
+
+// ---- Witness (where each seal's chain head is recorded beyond the archive bucket's writers)
+
+const WITNESS_SETTINGS = {
+  SNAPSEAL_WITNESS_BUCKET: {
+    schema: z.union([z.literal(''), bucket]),
+    default: '',
+    about:
+      'bucket with Object Lock where each seal writes the chain head under COMPLIANCE retention, for verify --chain (empty: no witness)',
+  },
+  SNAPSEAL_WITNESS_PREFIX: { schema: keyPrefix, default: 'witness/', about: 'prefix of the witness records' },
+  SNAPSEAL_WITNESS_RETENTION: {
+    schema: z
+      .string()
+      .regex(/^[1-9]\d*[dhms]$/, 'expected a duration such as 2557d (days), 12h, 30m or 90s')
+      .transform((v) => Number(v.slice(0, -1)) * { d: 86_400, h: 3_600, m: 60, s: 1 }[v.slice(-1) as 'd']),
+    default: '2557d',
+    about: 'COMPLIANCE retention of each witness record (2557d is 7 years)',
+  },
+} as const satisfies Record<string, Setting>;
+
+/** The witness reads the archive bucket too (without owning it): it must be another bucket. */
+export const witnessSchema = settingsObject({
+  ...WITNESS_SETTINGS,
+  SNAPSEAL_ARCHIVE_BUCKET: ARCHIVE_SETTINGS.SNAPSEAL_ARCHIVE_BUCKET,
+})
+  .superRefine(
+    ...crossCheck<
+      SettingValues<typeof WITNESS_SETTINGS & Pick<typeof ARCHIVE_SETTINGS, 'SNAPSEAL_ARCHIVE_BUCKET'>>
+    >(['SNAPSEAL_WITNESS_BUCKET', 'SNAPSEAL_ARCHIVE_BUCKET'], (s) =>
+      // The witness exists to outlive whoever can rewrite the archive bucket: it cannot live in it.
+      s.SNAPSEAL_WITNESS_BUCKET !== '' && s.SNAPSEAL_WITNESS_BUCKET === s.SNAPSEAL_ARCHIVE_BUCKET
+        ? `SNAPSEAL_WITNESS_BUCKET is the archive bucket "${s.SNAPSEAL_ARCHIVE_BUCKET}": use a bucket of its own, created with Object Lock (snapseal setup creates it), such as snapseal-witness`
+        : undefined,
+    ),
+  )
+  .transform((s) =>
+    s.SNAPSEAL_WITNESS_BUCKET === ''
+      ? undefined
+      : {
+          bucket: s.SNAPSEAL_WITNESS_BUCKET,
+          prefix: s.SNAPSEAL_WITNESS_PREFIX,
+          retentionSeconds: s.SNAPSEAL_WITNESS_RETENTION,
+        },
+  );
+export type WitnessConfig = z.infer<typeof witnessSchema>;
+
+// ---- OpenSearch
+
+const OPENSEARCH_SETTINGS = {
+  SNAPSEAL_OPENSEARCH_URL: {
+    schema: url,
+    default: 'http://127.0.0.1:9200',
+    about: 'cluster URL (user:password@ in it is taken as the basic-auth credentials and never shown)',
+  },
+  SNAPSEAL_OPENSEARCH_USERNAME: { schema: text, default: '', about: 'basic-auth user; empty for none' },
+  SNAPSEAL_OPENSEARCH_PASSWORD: { schema: text, default: '', about: 'basic-auth password', secret: true },
+  SNAPSEAL_OPENSEARCH_AWS_SIGV4: {
+    schema: z.enum(['', 'es', 'aoss']),
+    default: '',
+    about: 'sign requests with AWS SigV4 for this service (Amazon OpenSearch Service: es)',
+  },
+  SNAPSEAL_REPOSITORY_S3_CLIENT: {
+    schema: nonEmpty,
+    default: 'default',
+    about: "the cluster's s3.client.<name> used by the staging repository",
+  },
+  SNAPSEAL_REPOSITORY_ROLE_ARN: {
+    schema: text,
+    default: '',
+    about: 'role_arn for the staging repository (Amazon OpenSearch Service)',
+  },
+  SNAPSEAL_REPOSITORY_SSE_BUCKET_DEFAULT: {
+    schema: z.enum(['auto', 'true', 'false'], { message: 'expected auto, true or false' }),
+    default: 'auto',
+    about:
+      'set server_side_encryption_type: bucket_default on the staging repository (auto: on OpenSearch 3.x)',
+  },
+} as const satisfies Record<string, Setting>;
+
+export const opensearchSchema = settingsObject(OPENSEARCH_SETTINGS)
+  .superRefine(
+    ...crossCheck<SettingValues<typeof OPENSEARCH_SETTINGS>>(
+      ['SNAPSEAL_OPENSEARCH_URL', 'SNAPSEAL_OPENSEARCH_USERNAME'],
+      (s) =>
+        splitUrlCredentials(s.SNAPSEAL_OPENSEARCH_URL).username !== undefined &&
+        s.SNAPSEAL_OPENSEARCH_USERNAME !== ''
+          ? 'SNAPSEAL_OPENSEARCH_URL holds credentials and SNAPSEAL_OPENSEARCH_USERNAME is set: give them one way'
+          : undefined,
+    ),
+  )
+  .transform((s) => {
+    const fromUrl = splitUrlCredentials(s.SNAPSEAL_OPENSEARCH_URL);
+    return {
+      url: fromUrl.url,
+      username: fromUrl.username ?? orUndefined(s.SNAPSEAL_OPENSEARCH_USERNAME),
+      password: secretOrUndefined(fromUrl.password ?? s.SNAPSEAL_OPENSEARCH_PASSWORD),
+      awsSigv4Service: s.SNAPSEAL_OPENSEARCH_AWS_SIGV4 === '' ? undefined : s.SNAPSEAL_OPENSEARCH_AWS_SIGV4,
+      repositoryClient: s.SNAPSEAL_REPOSITORY_S3_CLIENT,
+      repositoryRoleArn: orUndefined(s.SNAPSEAL_REPOSITORY_ROLE_ARN),
+      sseBucketDefault: s.SNAPSEAL_REPOSITORY_SSE_BUCKET_DEFAULT,
+    };
+  });
+export type OpenSearchConfig = z.infer<typeof opensearchSchema>;
+
+// ---- Keys
+
+const KEY_SETTINGS = {
   SNAPSEAL_RECIPIENT_KEY_FILES: {
     schema: fileList,
     default: '',
@@ -254,7 +519,7 @@ export const SETTINGS = {
     secret: true,
   },
   SNAPSEAL_SIGNING_KEY_PASSPHRASE_FILE: {
-    schema: text,
+    schema: secretFile,
     default: '',
     about: 'file holding that passphrase (instead of the variable)',
   },
@@ -271,7 +536,7 @@ export const SETTINGS = {
     secret: true,
   },
   SNAPSEAL_DECRYPTION_KEY_PASSPHRASE_FILE: {
-    schema: text,
+    schema: secretFile,
     default: '',
     about: 'file holding that passphrase (instead of the variable)',
   },
@@ -286,7 +551,49 @@ export const SETTINGS = {
     about:
       "fingerprints of the archiver keys whose signatures verify accepts, comma-separated; default: the signing key's",
   },
+} as const satisfies Record<string, Setting>;
 
+export const keysSchema = settingsObject(KEY_SETTINGS)
+  .superRefine(
+    ...crossCheck<SettingValues<typeof KEY_SETTINGS>>(
+      ['SNAPSEAL_SIGNING_KEY_PASSPHRASE', 'SNAPSEAL_SIGNING_KEY_PASSPHRASE_FILE'],
+      (s) =>
+        oneSource(
+          'SNAPSEAL_SIGNING_KEY_PASSPHRASE',
+          s.SNAPSEAL_SIGNING_KEY_PASSPHRASE,
+          s.SNAPSEAL_SIGNING_KEY_PASSPHRASE_FILE,
+        ),
+    ),
+  )
+  .superRefine(
+    ...crossCheck<SettingValues<typeof KEY_SETTINGS>>(
+      ['SNAPSEAL_DECRYPTION_KEY_PASSPHRASE', 'SNAPSEAL_DECRYPTION_KEY_PASSPHRASE_FILE'],
+      (s) =>
+        oneSource(
+          'SNAPSEAL_DECRYPTION_KEY_PASSPHRASE',
+          s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE,
+          s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE_FILE,
+        ),
+    ),
+  )
+  .transform((s) => ({
+    recipientKeyFiles: s.SNAPSEAL_RECIPIENT_KEY_FILES,
+    signingKeyFile: orUndefined(s.SNAPSEAL_SIGNING_KEY_FILE),
+    signingKeyPassphrase: secretOrUndefined(
+      s.SNAPSEAL_SIGNING_KEY_PASSPHRASE_FILE ?? s.SNAPSEAL_SIGNING_KEY_PASSPHRASE,
+    ),
+    verifyKeyFiles: s.SNAPSEAL_VERIFY_KEY_FILES,
+    trustedSignerFingerprints: s.SNAPSEAL_TRUSTED_SIGNER_FINGERPRINTS,
+    decryptionKeyFile: orUndefined(s.SNAPSEAL_DECRYPTION_KEY_FILE),
+    decryptionKeyPassphrase: secretOrUndefined(
+      s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE_FILE ?? s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE,
+    ),
+  }));
+export type KeysConfig = z.infer<typeof keysSchema>;
+
+// ---- Schedule
+
+const SCHEDULE_SETTINGS = {
   SNAPSEAL_SCHEDULE_ID: { schema: nonEmpty, default: 'snapseal-daily', about: 'id of the daily Schedule' },
   SNAPSEAL_SCHEDULE_CRON: {
     schema: nonEmpty,
@@ -298,7 +605,18 @@ export const SETTINGS = {
     default: 'UTC',
     about: 'time zone of the cron and of "yesterday"',
   },
+} as const satisfies Record<string, Setting>;
 
+export const scheduleSchema = settingsObject(SCHEDULE_SETTINGS).transform((s) => ({
+  id: s.SNAPSEAL_SCHEDULE_ID,
+  cron: s.SNAPSEAL_SCHEDULE_CRON,
+  timeZone: s.SNAPSEAL_SCHEDULE_TIMEZONE,
+}));
+export type ScheduleConfig = z.infer<typeof scheduleSchema>;
+
+// ---- Worker
+
+const WORKER_SETTINGS = {
   SNAPSEAL_WORKER_ROLES: {
     schema: fileList.pipe(
       z.array(z.enum(WORKER_ROLES, { message: `expected roles among ${WORKER_ROLES.join(', ')}` })),
@@ -327,7 +645,21 @@ export const SETTINGS = {
     default: '30',
     about: 'on SIGTERM, how long running activities may finish',
   },
+} as const satisfies Record<string, Setting>;
 
+export const workerSchema = settingsObject(WORKER_SETTINGS).transform((s) => ({
+  /** Empty: the roles the configured keys allow (rolesForKeys). */
+  roles: [...new Set(s.SNAPSEAL_WORKER_ROLES)],
+  streamSlots: s.SNAPSEAL_STREAM_SLOTS === '' ? availableParallelism() : s.SNAPSEAL_STREAM_SLOTS,
+  maxActivities: s.SNAPSEAL_WORKER_MAX_ACTIVITIES,
+  maxWorkflowTasks: s.SNAPSEAL_WORKER_MAX_WORKFLOW_TASKS,
+  shutdownGraceSeconds: s.SNAPSEAL_WORKER_SHUTDOWN_GRACE_SECONDS,
+}));
+export type WorkerConfig = z.infer<typeof workerSchema>;
+
+// ---- Metrics and logging
+
+const METRICS_SETTINGS = {
   SNAPSEAL_METRICS_PORT: {
     schema: z
       .string()
@@ -343,15 +675,64 @@ export const SETTINGS = {
     default: '127.0.0.1',
     about: 'address the metrics server binds (0.0.0.0 in a container)',
   },
+} as const satisfies Record<string, Setting>;
+
+export const metricsSchema = settingsObject(METRICS_SETTINGS).transform((s) => ({
+  port: s.SNAPSEAL_METRICS_PORT,
+  host: s.SNAPSEAL_METRICS_HOST,
+}));
+export type MetricsConfig = z.infer<typeof metricsSchema>;
+
+const LOGGING_SETTINGS = {
   SNAPSEAL_LOG_LEVEL: {
     schema: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']),
     default: 'INFO',
     about: 'worker log level (logs are JSON lines on stderr)',
   },
-} as const satisfies Record<string, { schema: z.ZodType; default: string; about: string; secret?: boolean }>;
+} as const satisfies Record<string, Setting>;
 
-type Settings = typeof SETTINGS;
-type Values = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+export const loggingSchema = settingsObject(LOGGING_SETTINGS).transform((s) => ({
+  level: s.SNAPSEAL_LOG_LEVEL,
+}));
+export type LoggingConfig = z.infer<typeof loggingSchema>;
+
+// ---- The whole configuration
+
+/** Every environment variable snapseal reads: its schema, default and a one-line meaning (for README and errors). */
+export const SETTINGS: Record<string, Setting> = {
+  ...TEMPORAL_SETTINGS,
+  ...S3_SETTINGS,
+  ...STAGING_SETTINGS,
+  ...WITNESS_SETTINGS,
+  ...ARCHIVE_SETTINGS,
+  ...OPENSEARCH_SETTINGS,
+  ...KEY_SETTINGS,
+  ...SCHEDULE_SETTINGS,
+  ...WORKER_SETTINGS,
+  ...METRICS_SETTINGS,
+  ...LOGGING_SETTINGS,
+};
+
+/**
+ * Each section reads its variables from the same environment (a zod object ignores the others). A check
+ * across settings lives in a section that reads all of them, so it runs whenever they are valid.
+ */
+const SECTIONS = {
+  temporal: temporalSchema,
+  s3: s3Schema,
+  staging: stagingSchema,
+  witness: witnessSchema,
+  archive: archiveSchema,
+  opensearch: opensearchSchema,
+  keys: keysSchema,
+  schedule: scheduleSchema,
+  worker: workerSchema,
+  metrics: metricsSchema,
+  logging: loggingSchema,
+};
+
+export const configSchema = z.object(SECTIONS);
+export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -360,116 +741,38 @@ export class ConfigError extends Error {
 /** "scheme://user:pass@host" shown as "scheme://***@host": an invalid URL may still hold a password. */
 const withoutUserinfo = (raw: string): string => raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
 
-/** Parse every setting; collect all problems so one run shows them all. */
-export function readSettings(env: NodeJS.ProcessEnv = process.env): Values {
-  const values: Record<string, unknown> = {};
+/** One line per problem: a setting's own as NAME="value": problem (meaning); a cross-field one as it reads. */
+function describeProblems(issues: readonly z.core.$ZodIssue[], raw: Record<string, string>): string[] {
   const problems: string[] = [];
-  for (const [name, spec] of Object.entries(SETTINGS) as [keyof Settings, Settings[keyof Settings]][]) {
-    const raw = env[name] ?? spec.default;
-    const parsed = (spec.schema as z.ZodType).safeParse(raw);
-    if (parsed.success) {
-      values[name] = parsed.data;
-    } else {
-      const shown = 'secret' in spec && spec.secret ? '(hidden)' : JSON.stringify(withoutUserinfo(raw));
-      problems.push(`${name}=${shown}: ${parsed.error.issues[0]?.message ?? 'invalid'} (${spec.about})`);
+  const named = new Set<string>();
+  for (const issue of issues) {
+    // [section, NAME] or deeper (an item of a list setting); a cross-field problem has no NAME in its path.
+    const name = issue.path.map(String).find((key) => key in SETTINGS);
+    const spec = name === undefined ? undefined : SETTINGS[name];
+    if (name === undefined || !spec) {
+      problems.push(issue.message);
+      continue;
     }
+    if (named.has(name)) continue; // the first problem of a setting says enough
+    named.add(name);
+    const shown = spec.secret ? '(hidden)' : JSON.stringify(withoutUserinfo(raw[name] ?? ''));
+    problems.push(`${name}=${shown}: ${issue.message} (${spec.about})`);
   }
-  if (problems.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
-  return values as Values;
+  return problems;
 }
 
-export interface TemporalConfig {
-  address: string;
-  namespace: string;
-  taskQueue: string;
-  uiUrl: string;
-  /** TLS to the frontend; undefined: plain TCP. Files are read when connecting. */
-  tls?: { caFile?: string; certFile?: string; keyFile?: string; serverName?: string };
-}
-
-export interface S3Config {
-  endpoint?: string;
-  region: string;
-  forcePathStyle: boolean;
-  credentials?: { accessKeyId: string; secretAccessKey: Secret };
-}
-
-export interface Config {
-  temporal: TemporalConfig;
-  s3: S3Config;
-  staging: { bucket: string; prefix: string };
-  archive: {
-    bucket: string;
-    prefix: string;
-    partSizeBytes: number;
-    uploadQueueSize: number;
-    maxVolumeBytes: number;
-    volumeConcurrency: number;
-    volumesPerBatch: number;
-    snapshotTimeoutMinutes: number;
-    objectLockDays: number;
-    objectLockMode: 'GOVERNANCE' | 'COMPLIANCE';
-    indexTemplate: string;
-    lifecycle: {
-      coldAfterDays: number;
-      coldStorageClass: 'GLACIER' | 'DEEP_ARCHIVE' | 'GLACIER_IR';
-      transitions: boolean;
-      retentionDays: number;
-    };
-  };
-  opensearch: {
-    url: string;
-    username?: string;
-    password?: Secret;
-    awsSigv4Service?: 'es' | 'aoss';
-    repositoryClient: string;
-    repositoryRoleArn?: string;
-    sseBucketDefault: 'auto' | 'true' | 'false';
-  };
-  keys: {
-    recipientKeyFiles: string[];
-    signingKeyFile?: string;
-    signingKeyPassphrase?: Secret;
-    verifyKeyFiles: string[];
-    trustedSignerFingerprints: string[];
-    decryptionKeyFile?: string;
-    decryptionKeyPassphrase?: Secret;
-  };
-  /** Where each seal's chain head is witnessed; undefined: no witness. */
-  witness?: { bucket: string; prefix: string; retentionSeconds: number };
-  schedule: { id: string; cron: string; timeZone: string };
-  worker: {
-    /** Empty: the roles the configured keys allow (rolesForKeys). */
-    roles: WorkerRole[];
-    streamSlots: number;
-    maxActivities: number;
-    maxWorkflowTasks: number;
-    shutdownGraceSeconds: number;
-  };
-  metrics: { port: number; host: string };
-  logging: { level: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' };
-}
-
-const orUndefined = (v: string): string | undefined => (v === '' ? undefined : v);
-
-/**
- * A secret from its variable or from the file named by <NAME>_FILE (one of the two). The file's content is
- * never shown; a trailing newline is dropped (echo secret > file).
- */
-function secretSetting(name: string, value: string, file: string): string {
-  if (file === '') return value;
-  if (value !== '') {
-    throw new ConfigError(`Invalid configuration:\n  ${name} and ${name}_FILE are both set: set one of them`);
-  }
-  try {
-    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-  } catch (err) {
+/** The configuration of an environment; every problem of every setting at once, in one ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = Object.fromEntries(
+    Object.entries(SETTINGS).map(([name, spec]) => [name, env[name] ?? spec.default]),
+  );
+  const parsed = configSchema.safeParse(Object.fromEntries(Object.keys(SECTIONS).map((key) => [key, raw])));
+  if (!parsed.success) {
     throw new ConfigError(
-      `Invalid configuration:\n  ${name}_FILE=${JSON.stringify(file)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+      `Invalid configuration:\n  ${describeProblems(parsed.error.issues, raw).join('\n  ')}`,
     );
   }
+  return parsed.data;
 }
 
 /** Credentials written into the URL (https://user:pass@host) move to username/password, out of the URL. */
@@ -484,181 +787,17 @@ export function splitUrlCredentials(raw: string): { url: string; username?: stri
   return { url: parsed.toString().replace(/\/$/, raw.endsWith('/') ? '/' : ''), username, password };
 }
 
-function temporalTls(s: Values): TemporalConfig['tls'] {
-  const files = {
-    caFile: orUndefined(s.SNAPSEAL_TEMPORAL_TLS_CA_FILE),
-    certFile: orUndefined(s.SNAPSEAL_TEMPORAL_TLS_CERT_FILE),
-    keyFile: orUndefined(s.SNAPSEAL_TEMPORAL_TLS_KEY_FILE),
-    serverName: orUndefined(s.SNAPSEAL_TEMPORAL_TLS_SERVER_NAME),
-  };
-  if ((files.certFile === undefined) !== (files.keyFile === undefined)) {
-    throw new ConfigError(
-      'Invalid configuration:\n  SNAPSEAL_TEMPORAL_TLS_CERT_FILE and SNAPSEAL_TEMPORAL_TLS_KEY_FILE go together (mTLS): set both, or neither',
-    );
-  }
-  const any = Object.values(files).some((v) => v !== undefined);
-  return s.SNAPSEAL_TEMPORAL_TLS || any ? files : undefined;
-}
-
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const read = readSettings(env);
-  const s: Values = { ...read };
-  Object.assign(s, {
-    SNAPSEAL_S3_SECRET_ACCESS_KEY: secretSetting(
-      'SNAPSEAL_S3_SECRET_ACCESS_KEY',
-      read.SNAPSEAL_S3_SECRET_ACCESS_KEY,
-      read.SNAPSEAL_S3_SECRET_ACCESS_KEY_FILE,
-    ),
-    SNAPSEAL_SIGNING_KEY_PASSPHRASE: secretSetting(
-      'SNAPSEAL_SIGNING_KEY_PASSPHRASE',
-      read.SNAPSEAL_SIGNING_KEY_PASSPHRASE,
-      read.SNAPSEAL_SIGNING_KEY_PASSPHRASE_FILE,
-    ),
-    SNAPSEAL_DECRYPTION_KEY_PASSPHRASE: secretSetting(
-      'SNAPSEAL_DECRYPTION_KEY_PASSPHRASE',
-      read.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE,
-      read.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE_FILE,
-    ),
-  });
-  const opensearchUrl = splitUrlCredentials(s.SNAPSEAL_OPENSEARCH_URL);
-  if (opensearchUrl.username !== undefined && s.SNAPSEAL_OPENSEARCH_USERNAME !== '') {
-    throw new ConfigError(
-      'Invalid configuration:\n  SNAPSEAL_OPENSEARCH_URL holds credentials and SNAPSEAL_OPENSEARCH_USERNAME is set: give them one way',
-    );
-  }
-  if (
-    s.SNAPSEAL_STAGING_BUCKET === s.SNAPSEAL_ARCHIVE_BUCKET &&
-    (s.SNAPSEAL_STAGING_PREFIX.startsWith(s.SNAPSEAL_ARCHIVE_PREFIX) ||
-      s.SNAPSEAL_ARCHIVE_PREFIX.startsWith(s.SNAPSEAL_STAGING_PREFIX))
-  ) {
-    // Staging is cleaned up by prefix and has its own lifecycle: sealed archives must never lie under it.
-    throw new ConfigError(
-      `Invalid configuration:\n  SNAPSEAL_STAGING_BUCKET and SNAPSEAL_ARCHIVE_BUCKET are both "${s.SNAPSEAL_ARCHIVE_BUCKET}" and the prefixes overlap (staging "${s.SNAPSEAL_STAGING_PREFIX}", archive "${s.SNAPSEAL_ARCHIVE_PREFIX}"): use two buckets (recommended: the archive bucket has Object Lock and its own lifecycle), or disjoint non-empty prefixes such as staging/ and archives/`,
-    );
-  }
-  if (s.SNAPSEAL_WITNESS_BUCKET !== '' && s.SNAPSEAL_WITNESS_BUCKET === s.SNAPSEAL_ARCHIVE_BUCKET) {
-    // The witness exists to outlive whoever can rewrite the archive bucket: it cannot live in it.
-    throw new ConfigError(
-      `Invalid configuration:\n  SNAPSEAL_WITNESS_BUCKET is the archive bucket "${s.SNAPSEAL_ARCHIVE_BUCKET}": use a bucket of its own, created with Object Lock (snapseal setup creates it), such as snapseal-witness`,
-    );
-  }
-  if ((s.SNAPSEAL_S3_ACCESS_KEY_ID === '') !== (s.SNAPSEAL_S3_SECRET_ACCESS_KEY === '')) {
-    throw new ConfigError(
-      'Invalid configuration:\n  SNAPSEAL_S3_ACCESS_KEY_ID and SNAPSEAL_S3_SECRET_ACCESS_KEY go together: set both, or neither to use the AWS default credential chain',
-    );
-  }
-  if (s.SNAPSEAL_MAX_VOLUME_MIB > s.SNAPSEAL_PART_SIZE_MIB * S3_MAX_PARTS) {
-    throw new ConfigError(
-      `Invalid configuration:\n  SNAPSEAL_MAX_VOLUME_MIB (${s.SNAPSEAL_MAX_VOLUME_MIB / MIB} MiB) does not fit in ${S3_MAX_PARTS} parts of SNAPSEAL_PART_SIZE_MIB (${s.SNAPSEAL_PART_SIZE_MIB / MIB} MiB): raise the part size to at least ${Math.ceil(s.SNAPSEAL_MAX_VOLUME_MIB / S3_MAX_PARTS / MIB)} MiB or lower the volume size`,
-    );
-  }
-  return {
-    temporal: {
-      address: s.TEMPORAL_ADDRESS,
-      namespace: s.TEMPORAL_NAMESPACE,
-      taskQueue: s.SNAPSEAL_TASK_QUEUE,
-      uiUrl: s.SNAPSEAL_TEMPORAL_UI_URL.replace(/\/$/, ''),
-      tls: temporalTls(s),
-    },
-    s3: {
-      endpoint: orUndefined(s.SNAPSEAL_S3_ENDPOINT),
-      region: s.SNAPSEAL_S3_REGION,
-      forcePathStyle: s.SNAPSEAL_S3_FORCE_PATH_STYLE,
-      credentials:
-        s.SNAPSEAL_S3_ACCESS_KEY_ID === ''
-          ? undefined
-          : {
-              accessKeyId: s.SNAPSEAL_S3_ACCESS_KEY_ID,
-              secretAccessKey: new Secret(s.SNAPSEAL_S3_SECRET_ACCESS_KEY),
-            },
-    },
-    staging: { bucket: s.SNAPSEAL_STAGING_BUCKET, prefix: s.SNAPSEAL_STAGING_PREFIX },
-    archive: {
-      bucket: s.SNAPSEAL_ARCHIVE_BUCKET,
-      prefix: s.SNAPSEAL_ARCHIVE_PREFIX,
-      partSizeBytes: s.SNAPSEAL_PART_SIZE_MIB,
-      uploadQueueSize: s.SNAPSEAL_UPLOAD_QUEUE_SIZE,
-      maxVolumeBytes: s.SNAPSEAL_MAX_VOLUME_MIB,
-      volumeConcurrency: s.SNAPSEAL_VOLUME_CONCURRENCY,
-      volumesPerBatch: s.SNAPSEAL_VOLUMES_PER_BATCH,
-      snapshotTimeoutMinutes: s.SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES,
-      objectLockDays: s.SNAPSEAL_OBJECT_LOCK_DAYS,
-      objectLockMode: s.SNAPSEAL_OBJECT_LOCK_MODE,
-      indexTemplate: s.SNAPSEAL_INDEX_TEMPLATE,
-      lifecycle: {
-        coldAfterDays: s.SNAPSEAL_COLD_AFTER_DAYS,
-        coldStorageClass: s.SNAPSEAL_COLD_STORAGE_CLASS,
-        transitions: s.SNAPSEAL_LIFECYCLE_TRANSITIONS,
-        retentionDays: s.SNAPSEAL_RETENTION_DAYS,
-      },
-    },
-    opensearch: {
-      url: opensearchUrl.url,
-      username: opensearchUrl.username ?? orUndefined(s.SNAPSEAL_OPENSEARCH_USERNAME),
-      password: (() => {
-        const password = opensearchUrl.password ?? s.SNAPSEAL_OPENSEARCH_PASSWORD;
-        return password === '' ? undefined : new Secret(password);
-      })(),
-      awsSigv4Service: s.SNAPSEAL_OPENSEARCH_AWS_SIGV4 === '' ? undefined : s.SNAPSEAL_OPENSEARCH_AWS_SIGV4,
-      repositoryClient: s.SNAPSEAL_REPOSITORY_S3_CLIENT,
-      repositoryRoleArn: orUndefined(s.SNAPSEAL_REPOSITORY_ROLE_ARN),
-      sseBucketDefault: s.SNAPSEAL_REPOSITORY_SSE_BUCKET_DEFAULT,
-    },
-    keys: {
-      recipientKeyFiles: s.SNAPSEAL_RECIPIENT_KEY_FILES,
-      signingKeyFile: orUndefined(s.SNAPSEAL_SIGNING_KEY_FILE),
-      signingKeyPassphrase:
-        s.SNAPSEAL_SIGNING_KEY_PASSPHRASE === '' ? undefined : new Secret(s.SNAPSEAL_SIGNING_KEY_PASSPHRASE),
-      verifyKeyFiles: s.SNAPSEAL_VERIFY_KEY_FILES,
-      trustedSignerFingerprints: s.SNAPSEAL_TRUSTED_SIGNER_FINGERPRINTS,
-      decryptionKeyFile: orUndefined(s.SNAPSEAL_DECRYPTION_KEY_FILE),
-      decryptionKeyPassphrase:
-        s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE === ''
-          ? undefined
-          : new Secret(s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE),
-    },
-    witness:
-      s.SNAPSEAL_WITNESS_BUCKET === ''
-        ? undefined
-        : {
-            bucket: s.SNAPSEAL_WITNESS_BUCKET,
-            prefix: s.SNAPSEAL_WITNESS_PREFIX,
-            retentionSeconds: s.SNAPSEAL_WITNESS_RETENTION,
-          },
-    schedule: {
-      id: s.SNAPSEAL_SCHEDULE_ID,
-      cron: s.SNAPSEAL_SCHEDULE_CRON,
-      timeZone: s.SNAPSEAL_SCHEDULE_TIMEZONE,
-    },
-    worker: {
-      roles: [...new Set(s.SNAPSEAL_WORKER_ROLES)],
-      streamSlots: s.SNAPSEAL_STREAM_SLOTS === '' ? availableParallelism() : s.SNAPSEAL_STREAM_SLOTS,
-      maxActivities: s.SNAPSEAL_WORKER_MAX_ACTIVITIES,
-      maxWorkflowTasks: s.SNAPSEAL_WORKER_MAX_WORKFLOW_TASKS,
-      shutdownGraceSeconds: s.SNAPSEAL_WORKER_SHUTDOWN_GRACE_SECONDS,
-    },
-    metrics: { port: s.SNAPSEAL_METRICS_PORT, host: s.SNAPSEAL_METRICS_HOST },
-    logging: { level: s.SNAPSEAL_LOG_LEVEL },
-  };
-}
-
 /**
- * Read KEY=VALUE lines (as written by scripts/stack.sh to .stack/env) into an env object; variables already set
- * in `base` win, so a user can override one setting on the command line.
+ * The variables of a settings file (as scripts/stack.sh writes .stack/env) under an env object, parsed by
+ * Node's own dotenv parser: comments, quotes and `export` lines as it reads them. Variables already set in
+ * `base` win, so a user can override one setting on the command line.
  */
 export function withEnvFile(path: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   let content: string;
   try {
     content = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(
-      `Cannot read the settings file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
+    throw new ConfigError(`Cannot read the settings file ${path}: ${fileErrorCode(err)}`);
   }
-  const merged: NodeJS.ProcessEnv = {};
-  for (const line of content.split('\n')) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (m && m[1] !== undefined && m[2] !== undefined) merged[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2');
-  }
-  return { ...merged, ...base };
+  return { ...parseEnv(content), ...base };
 }

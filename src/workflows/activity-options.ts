@@ -21,6 +21,15 @@ const QUICK_RETRY: RetryPolicy = {
   nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
 };
 
+/** Calls that run for hours (streaming, verifying a volume): fewer, slower retries. */
+const LONG_RETRY: RetryPolicy = {
+  initialInterval: '5s',
+  backoffCoefficient: 2,
+  maximumInterval: '5 minutes',
+  maximumAttempts: 10,
+  nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+};
+
 /** The queues of this workflow's deployment, derived from the queue it runs on. */
 export const deploymentQueues = (): TaskQueues => taskQueuesOf(workflowInfo().taskQueue);
 
@@ -45,13 +54,7 @@ export const streamingActivities = (taskQueue: string) =>
     heartbeatTimeout: '30 seconds',
     // On cancellation, wait until the volume's stream is aborted: cleanup must not race a late upload.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    retry: {
-      initialInterval: '5s',
-      backoffCoefficient: 2,
-      maximumInterval: '5 minutes',
-      maximumAttempts: 10,
-      nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
-    },
+    retry: LONG_RETRY,
   });
 
 /** Cleanup must eventually succeed (a cluster or S3 outage, a lost worker passes): retried without limit. */
@@ -108,11 +111,18 @@ export const verifyingActivities = (taskQueue: string) =>
     taskQueue,
     startToCloseTimeout: '12 hours',
     heartbeatTimeout: '2 minutes',
+    retry: LONG_RETRY,
+  });
+
+/** Thaw requests and polls on the workflow's own queue: S3 throttling is retried for about an hour. */
+export const thawingActivities = () =>
+  proxyActivities<Activities>({
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '1 minute',
     retry: {
       initialInterval: '5s',
       backoffCoefficient: 2,
       maximumInterval: '5 minutes',
-      maximumAttempts: 10,
-      nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+      maximumAttempts: 20,
     },
   });

@@ -1,23 +1,11 @@
 // Waits, durably and for hours if need be, until every object of an archive is readable: requests thaws,
 // then polls with backoff. The Temporal UI shows how many objects are still thawing.
-import {
-  defineQuery,
-  proxyActivities,
-  setHandler,
-  sleep,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import { defineQuery, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ThawRequest } from '../activities/thaw-archive';
+import { thawingActivities } from './activity-options';
 import { STAGE } from './search-attributes';
 
-type Activities = ReturnType<typeof createActivities>;
-
-const { thawArchive } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
-});
+const { thawArchive } = thawingActivities();
 
 export interface ThawOptions extends ThawRequest {
   /** First wait between polls, and the longest (ms); S3 thaws take minutes (Expedited) to 48 hours (Bulk). */

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { inspect } from 'node:util';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, SETTINGS, withEnvFile } from '../../src/config';
@@ -30,6 +32,60 @@ describe('configuration', () => {
     expect(message).toContain('SNAPSEAL_STAGING_BUCKET="Bad_Bucket": expected an S3 bucket name');
   });
 
+  it('lists every problem in one error: field problems and cross-field problems of several sections', () => {
+    let message = '';
+    try {
+      loadConfig({
+        TEMPORAL_ADDRESS: 'localhost',
+        SNAPSEAL_TEMPORAL_TLS_CERT_FILE: '/etc/snapseal/client.pem',
+        SNAPSEAL_S3_SECRET_ACCESS_KEY: 'top-secret-value',
+        SNAPSEAL_MAX_VOLUME_MIB: '200000',
+        SNAPSEAL_PART_SIZE_MIB: '16',
+        SNAPSEAL_UPLOAD_QUEUE_SIZE: '0',
+        SNAPSEAL_STAGING_BUCKET: 'one-bucket',
+        SNAPSEAL_ARCHIVE_BUCKET: 'one-bucket',
+        SNAPSEAL_ARCHIVE_PREFIX: '',
+        SNAPSEAL_LOG_LEVEL: 'LOUD',
+      });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    const lines = message.split('\n');
+    expect(lines[0]).toBe('Invalid configuration:');
+    expect(lines.slice(1).map((l) => l.trim())).toEqual([
+      'TEMPORAL_ADDRESS="localhost": expected host:port such as 127.0.0.1:7233 (Temporal frontend host:port)',
+      'SNAPSEAL_TEMPORAL_TLS_CERT_FILE and SNAPSEAL_TEMPORAL_TLS_KEY_FILE go together (mTLS): set both, or neither',
+      'SNAPSEAL_S3_ACCESS_KEY_ID and SNAPSEAL_S3_SECRET_ACCESS_KEY go together: set both, or neither to use the AWS default credential chain',
+      expect.stringMatching(
+        /^SNAPSEAL_STAGING_BUCKET and SNAPSEAL_ARCHIVE_BUCKET are both "one-bucket" and the prefixes overlap/,
+      ),
+      'SNAPSEAL_UPLOAD_QUEUE_SIZE="0": must be greater than 0 (parts uploaded in parallel per volume)',
+      'SNAPSEAL_MAX_VOLUME_MIB (200000 MiB) does not fit in 10000 parts of SNAPSEAL_PART_SIZE_MIB (16 MiB): raise the part size to at least 20 MiB or lower the volume size',
+      expect.stringMatching(/^SNAPSEAL_LOG_LEVEL="LOUD": /),
+    ]);
+    expect(message).not.toContain('top-secret-value');
+  });
+
+  it("lists a cross-field problem beside a problem of one of its own section's other settings", () => {
+    expect(() =>
+      loadConfig({ SNAPSEAL_MAX_VOLUME_MIB: '200000', SNAPSEAL_VOLUME_CONCURRENCY: 'two' }),
+    ).toThrow(
+      /SNAPSEAL_VOLUME_CONCURRENCY="two": expected a whole number[^\n]*\n {2}SNAPSEAL_MAX_VOLUME_MIB \(200000 MiB\) does not fit/,
+    );
+    // A check whose own settings are invalid is not run: the setting's problem is the one to fix first.
+    const message = (() => {
+      try {
+        loadConfig({ SNAPSEAL_MAX_VOLUME_MIB: 'big', SNAPSEAL_PART_SIZE_MIB: '16' });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toContain('SNAPSEAL_MAX_VOLUME_MIB="big": expected a whole number');
+    expect(message).not.toContain('does not fit');
+  });
+
   it('refuses a volume size that cannot fit in 10,000 parts, saying which part size would', () => {
     expect(() => loadConfig({ SNAPSEAL_MAX_VOLUME_MIB: '200000', SNAPSEAL_PART_SIZE_MIB: '16' })).toThrow(
       /SNAPSEAL_MAX_VOLUME_MIB \(200000 MiB\) does not fit in 10000 parts of SNAPSEAL_PART_SIZE_MIB \(16 MiB\): raise the part size to at least 20 MiB/,
@@ -59,6 +115,39 @@ describe('configuration', () => {
     expect(() => withEnvFile('/nonexistent/snapseal.env')).toThrow(
       'Cannot read the settings file /nonexistent/snapseal.env: ENOENT',
     );
+  });
+
+  it('reads a settings file as Node reads dotenv files: comments, quotes, export lines', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'snapseal-settings-'));
+    try {
+      const file = join(dir, 'snapseal.env');
+      await writeFile(
+        file,
+        [
+          '# written by hand',
+          'export TEMPORAL_ADDRESS=temporal.example:7233',
+          'SNAPSEAL_INDEX_TEMPLATE="logs {YYYY}-{MM}-{DD}" # the daily indices',
+          "SNAPSEAL_SCHEDULE_CRON='0 2 * * MON-FRI'",
+          'SNAPSEAL_TASK_QUEUE = spaced   ',
+          'SNAPSEAL_S3_REGION=eu-west-1 # trailing comment',
+          '',
+        ].join('\n'),
+      );
+      const env = withEnvFile(file, {});
+      expect(env).toEqual({
+        TEMPORAL_ADDRESS: 'temporal.example:7233',
+        SNAPSEAL_INDEX_TEMPLATE: 'logs {YYYY}-{MM}-{DD}',
+        SNAPSEAL_SCHEDULE_CRON: '0 2 * * MON-FRI',
+        SNAPSEAL_TASK_QUEUE: 'spaced',
+        SNAPSEAL_S3_REGION: 'eu-west-1',
+      });
+      const config = loadConfig(env);
+      expect(config.temporal.address).toBe('temporal.example:7233');
+      expect(config.archive.indexTemplate).toBe('logs {YYYY}-{MM}-{DD}');
+      expect(config.schedule.cron).toBe('0 2 * * MON-FRI');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('is documented: the README lists every setting', () => {
