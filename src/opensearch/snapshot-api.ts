@@ -32,6 +32,7 @@ export interface S3RepositorySettings {
   shard_path_type?: 'FIXED';
   server_side_encryption_type?: 'bucket_default';
   role_arn?: string;
+  region?: string;
 }
 
 /** A problem that retrying will not solve (missing index, rejected settings, denied access). */
@@ -103,17 +104,31 @@ export async function resolveIndices(client: Client, pattern: string): Promise<I
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * PUT /_snapshot/<repository>?verify=false: the one method every distribution documents. Elasticsearch
+ * 7.x/8.x and OpenSearch 2.x/3.x document PUT and POST (elastic.co/guide/en/elasticsearch/reference/7.x/
+ * and .../8.17/put-snapshot-repo-api.html, docs.opensearch.org/2.19/ and .../3.9/api-reference/snapshots/
+ * create-repository/); Amazon OpenSearch Service documents PUT only ("send a PUT request to the OpenSearch
+ * Service domain endpoint", docs.aws.amazon.com/opensearch-service/latest/developerguide/
+ * managedomains-snapshot-registerdirectory.html). The client's createRepository sends POST, hence the plain
+ * transport request.
+ */
+function putS3Repository(client: Client, repository: string, settings: object) {
+  return client.transport.request({
+    method: 'PUT',
+    path: `/_snapshot/${encodeURIComponent(repository)}`,
+    querystring: { verify: false },
+    body: { type: 's3', settings },
+  });
+}
+
 export async function registerS3Repository(
   client: Client,
   repository: string,
   settings: S3RepositorySettings,
 ): Promise<void> {
   await call(`Registering snapshot repository "${repository}"`, () =>
-    client.snapshot.createRepository({
-      repository,
-      verify: false,
-      body: { type: 's3', settings: settings as object },
-    }),
+    putS3Repository(client, repository, settings),
   );
 }
 
@@ -123,6 +138,13 @@ export async function deleteRepository(client: Client, repository: string): Prom
   );
 }
 
+/**
+ * PUT /_snapshot/<repository>/<snapshot>, for the same reason as the repository: OpenSearch documents PUT and
+ * POST (docs.opensearch.org/latest/api-reference/snapshots/create-snapshot), Amazon OpenSearch Service shows
+ * PUT ("curl -XPUT 'domain-endpoint/_snapshot/repository-name/snapshot-name'",
+ * docs.aws.amazon.com/opensearch-service/latest/developerguide/managedomains-snapshot-create.html), and an IAM
+ * policy there grants es:ESHttpPut and es:ESHttpPost separately.
+ */
 export async function startSnapshot(
   client: Client,
   repository: string,
@@ -130,10 +152,10 @@ export async function startSnapshot(
   indices: string[],
 ): Promise<void> {
   await call(`Starting snapshot "${snapshot}"`, () =>
-    client.snapshot.create({
-      repository,
-      snapshot,
-      wait_for_completion: false,
+    client.transport.request({
+      method: 'PUT',
+      path: `/_snapshot/${encodeURIComponent(repository)}/${encodeURIComponent(snapshot)}`,
+      querystring: { wait_for_completion: false },
       body: {
         indices: indices.join(','),
         include_global_state: false,
@@ -187,11 +209,7 @@ export async function registerReadonlyS3Repository(
   settings: S3RepositorySettings,
 ): Promise<void> {
   await call(`Registering read-only repository "${repository}"`, () =>
-    client.snapshot.createRepository({
-      repository,
-      verify: false,
-      body: { type: 's3', settings: { ...settings, readonly: true } as object },
-    }),
+    putS3Repository(client, repository, { ...settings, readonly: true }),
   );
 }
 

@@ -42,10 +42,17 @@ describe('staging repository settings', () => {
     ).toBeUndefined();
   });
 
-  it('passes the role for Amazon OpenSearch Service', () => {
-    const config = loadConfig({ SNAPSEAL_REPOSITORY_ROLE_ARN: 'arn:aws:iam::123456789012:role/snapshots' });
-    expect(stagingRepositorySettings(config, target, cluster('opensearch', '2.19.1')).role_arn).toBe(
-      'arn:aws:iam::123456789012:role/snapshots',
-    );
+  it("passes the role and the bucket's region for Amazon OpenSearch Service", () => {
+    const config = loadConfig({
+      SNAPSEAL_REPOSITORY_ROLE_ARN: 'arn:aws:iam::123456789012:role/snapshots',
+      SNAPSEAL_S3_REGION: 'eu-central-1',
+    });
+    expect(stagingRepositorySettings(config, target, cluster('opensearch', '2.19.1'))).toMatchObject({
+      role_arn: 'arn:aws:iam::123456789012:role/snapshots',
+      region: 'eu-central-1',
+    });
+    expect(
+      stagingRepositorySettings(loadConfig({}), target, cluster('opensearch', '2.19.1')).region,
+    ).toBeUndefined();
   });
 });

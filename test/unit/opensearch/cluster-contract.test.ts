@@ -5,6 +5,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@opensearch-project/opensearch';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { managedServiceSettings } from '../../../src/archive/staging-repository';
 import { loadConfig } from '../../../src/config';
 import { createOpenSearchClient } from '../../../src/opensearch/create-opensearch-client';
 import {
@@ -83,7 +84,9 @@ describe('cluster adapter requests', () => {
   });
   beforeEach(() => server.requests.splice(0));
 
-  it('registers an s3 repository with POST /_snapshot/<repo> (OpenSearch and Elasticsearch 8/9 document PUT and POST), verify=false, and the documented s3 settings', async () => {
+  // Elasticsearch 7.x/8.x and OpenSearch 2.x/3.x document PUT and POST; Amazon OpenSearch Service PUT only
+  // (the URLs are in src/opensearch/snapshot-api.ts), so PUT is the one every distribution accepts.
+  it('registers an s3 repository with PUT /_snapshot/<repo>, verify=false, and the documented s3 settings', async () => {
     await registerS3Repository(client, 'staging', {
       bucket: 'snapseal-staging',
       base_path: 'staging/run/repository',
@@ -93,7 +96,7 @@ describe('cluster adapter requests', () => {
     });
     expect(server.requests).toEqual([
       expect.objectContaining({
-        method: 'POST',
+        method: 'PUT',
         path: '/_snapshot/staging',
         query: { verify: 'false' },
         body: {
@@ -110,37 +113,51 @@ describe('cluster adapter requests', () => {
     ]);
   });
 
-  it('registers an Amazon OpenSearch Service repository with role_arn among the s3 settings', async () => {
+  // Amazon OpenSearch Service documents the request as PUT with bucket, base_path, region and role_arn
+  // (docs.aws.amazon.com/opensearch-service/latest/developerguide/managedomains-snapshot-registerdirectory.html).
+  it('registers an Amazon OpenSearch Service repository with PUT, role_arn and region among the s3 settings', async () => {
     const roleArn = 'arn:aws:iam::123456789012:role/TheSnapshotRole';
+    const config = loadConfig({ SNAPSEAL_REPOSITORY_ROLE_ARN: roleArn, SNAPSEAL_S3_REGION: 'eu-west-1' });
     await registerS3Repository(client, 'staging', {
       bucket: 'b',
       base_path: 'p/repository',
       client: 'default',
-      role_arn: roleArn,
+      ...managedServiceSettings(config),
     });
     const [req] = server.requests;
-    expect(req!.method).toBe('POST');
+    expect(req!.method).toBe('PUT');
     expect(req!.path).toBe('/_snapshot/staging');
     expect(req!.body).toEqual({
       type: 's3',
-      settings: { bucket: 'b', base_path: 'p/repository', client: 'default', role_arn: roleArn },
+      settings: {
+        bucket: 'b',
+        base_path: 'p/repository',
+        client: 'default',
+        role_arn: roleArn,
+        region: 'eu-west-1',
+      },
     });
+  });
+
+  it('sends neither role_arn nor region to a self-managed cluster', () => {
+    expect(managedServiceSettings(loadConfig({ SNAPSEAL_S3_REGION: 'eu-west-1' }))).toEqual({});
   });
 
   it('registers the restore repository read-only (readonly: true, as every distribution documents)', async () => {
     await registerReadonlyS3Repository(client, 'restore', { bucket: 'b', base_path: 'p', client: 'default' });
     expect(server.requests[0]).toMatchObject({
-      method: 'POST',
+      method: 'PUT',
       path: '/_snapshot/restore',
       body: { type: 's3', settings: { bucket: 'b', base_path: 'p', client: 'default', readonly: true } },
     });
   });
 
-  it('starts a snapshot with POST /_snapshot/<repo>/<snapshot>, not waiting, without global state', async () => {
+  // OpenSearch documents PUT and POST; Amazon OpenSearch Service shows PUT (URLs in snapshot-api.ts).
+  it('starts a snapshot with PUT /_snapshot/<repo>/<snapshot>, not waiting, without global state', async () => {
     await startSnapshot(client, 'staging', 'snap-1', ['logdata-21112026', 'logdata-x']);
     expect(server.requests).toEqual([
       expect.objectContaining({
-        method: 'POST',
+        method: 'PUT',
         path: '/_snapshot/staging/snap-1',
         query: { wait_for_completion: 'false' },
         body: {
