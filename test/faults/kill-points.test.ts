@@ -16,8 +16,10 @@ import {
   stagingRepositories,
   type ArchiveHarness,
 } from '../integration/archive-harness';
+import { volumeAttempts } from '../integration/archive-histories';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 import {
+  batchPlanLookUp,
   expectNoOrphans,
   loadIncompressibleIndex,
   plannedVolumes,
@@ -67,15 +69,8 @@ const killPoints: Record<string, KillPoint> = {
   },
   'between batches': {
     date: '2026-11-13',
-    // One volume per batch: batch 2's workflow starts by looking up its plan pages in the plan index.
-    parkAt: (h) => {
-      let indexReads = 0;
-      return (method, path) =>
-        method === 'GET' &&
-        path.startsWith(`/${h.config.staging.bucket}/`) &&
-        path.includes('/work/plan/index.json') &&
-        ++indexReads === 2;
-    },
+    // One volume per batch: parked as batch 2's workflow looks up its plan pages.
+    parkAt: (h) => batchPlanLookUp(h, 2),
     readsAgain: false,
     env: { SNAPSEAL_VOLUMES_PER_BATCH: '1' },
   },
@@ -99,28 +94,16 @@ const killPoints: Record<string, KillPoint> = {
 };
 
 /** From the histories of the run's batches: how many attempts each volume's activity took (one activity per volume, ever). */
-async function volumeAttempts(h: ArchiveHarness, handle: WorkflowHandle): Promise<number[]> {
+async function runVolumeAttempts(h: ArchiveHarness, handle: WorkflowHandle): Promise<number[]> {
   const batches = ((await handle.fetchHistory()).events ?? [])
     .map((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution)
     .filter((run) => run?.workflowId && run.runId);
   const attempts: number[] = [];
   for (const run of batches) {
     const batch = h.temporal.workflow.getHandle(run!.workflowId!, run!.runId!);
-    attempts.push(...(await attemptsIn(batch)));
+    attempts.push(...volumeAttempts(await batch.fetchHistory()));
   }
   return attempts;
-}
-
-async function attemptsIn(handle: WorkflowHandle): Promise<number[]> {
-  const attempts = new Map<number, number>();
-  for (const event of (await handle.fetchHistory()).events ?? []) {
-    const scheduled = event.activityTaskScheduledEventAttributes;
-    const started = event.activityTaskStartedEventAttributes;
-    if (scheduled?.activityType?.name === 'archiveVolume') attempts.set(Number(event.eventId), 1);
-    const id = Number(started?.scheduledEventId);
-    if (started && attempts.has(id)) attempts.set(id, Math.max(attempts.get(id)!, started.attempt ?? 1));
-  }
-  return [...attempts.values()];
 }
 
 describe.each(Object.entries(killPoints))(
@@ -185,7 +168,7 @@ describe.each(Object.entries(killPoints))(
       if (readsAgain) expect(readAgain).toBeGreaterThan(0);
       else expect(readAgain).toBe(0);
       expect(readAgain).toBeLessThanOrEqual(plan.largestVolumeBytes); // at most the one volume in flight
-      const attempts = await volumeAttempts(h, handle);
+      const attempts = await runVolumeAttempts(h, handle);
       expect(attempts).toHaveLength(result.volumes); // a completed volume never gets a second activity
       expect(attempts.filter((a) => a > 1).length).toBeLessThanOrEqual(1); // only the volume in flight, if any
       console.log(

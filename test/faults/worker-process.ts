@@ -60,6 +60,19 @@ export function stagingBlobGet(h: ArchiveHarness): (method: string, path: string
   return (_method, path) => objectGet.test(path) && !/\.json(\?|$)/.test(path);
 }
 
+/**
+ * The request batch `batch` of a run starts with: its workflow looks up its plan pages in the plan index (read
+ * once per batch, batch 1 first). Parking it holds the run between batch `batch - 1` and batch `batch`.
+ */
+export function batchPlanLookUp(h: ArchiveHarness, batch: number): (method: string, path: string) => boolean {
+  let indexReads = 0;
+  return (method, path) =>
+    method === 'GET' &&
+    path.startsWith(`/${h.config.staging.bucket}/`) &&
+    path.includes('/work/plan/index.json') &&
+    ++indexReads === batch;
+}
+
 /** The run's volume plan, from planArchiveVolumes' result in history: bytes to archive, largest volume. */
 export async function plannedVolumes(
   handle: WorkflowHandle,
