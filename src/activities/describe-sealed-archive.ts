@@ -1,7 +1,7 @@
 // Summarises an archive sealed earlier, for a run that finds its work already done, but only once the manifest
 // is proven: signed by a trusted archiver and naming this very archive and day. A manifest copied or planted
 // where this archive belongs fails the run loudly instead of letting the day go unarchived.
-import { authenticateManifest, ManifestNotAuthentic } from '../archive/authenticated-manifest';
+import { authenticateManifest, manifestStore, ManifestNotAuthentic } from '../archive/authenticated-manifest';
 import type { ArchiveResult, ArchiveTarget } from '../archive/archive-types';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
@@ -12,13 +12,7 @@ export function createDescribeSealedArchive({ config, s3, keys }: ActivityDeps) 
   return async function describeSealedArchive(target: ArchiveTarget): Promise<SealedArchiveSummary> {
     let authentic;
     try {
-      authentic = await authenticateManifest(
-        s3,
-        config.archive.bucket,
-        config.archive.prefix,
-        target.archiveId,
-        keys.verify,
-      );
+      authentic = await authenticateManifest(manifestStore(config, s3, keys.verify), target.archiveId);
       if (authentic.manifest.date !== target.date) {
         throw new ManifestNotAuthentic(
           `the signed manifest is for ${authentic.manifest.date}, not ${target.date}`,

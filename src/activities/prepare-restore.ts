@@ -1,6 +1,6 @@
 // Checks a restore before any side effect: the manifest is authentic, the chosen indices are in it, the
 // target cluster can read the snapshot, and no index would be overwritten.
-import { authenticateManifest, ManifestNotAuthentic } from '../archive/authenticated-manifest';
+import { authenticateManifest, manifestStore, ManifestNotAuthentic } from '../archive/authenticated-manifest';
 import { getClusterInfo, resolveIndices } from '../opensearch/snapshot-api';
 import type { ArchiveManifest } from '../pipeline/manifest';
 import { checkRestoreInput } from '../restore/restore-input';
@@ -31,13 +31,7 @@ export function createPrepareRestore({ config, s3, opensearch, keys }: ActivityD
     }
     let authentic;
     try {
-      authentic = await authenticateManifest(
-        s3,
-        config.archive.bucket,
-        config.archive.prefix,
-        request.archiveId,
-        keys.verify,
-      );
+      authentic = await authenticateManifest(manifestStore(config, s3, keys.verify), request.archiveId);
     } catch (err) {
       if (!(err instanceof ManifestNotAuthentic)) throw err; // S3 unreachable: retried
       throw permanentFailure(

@@ -5,7 +5,7 @@ import { PutObjectRetentionCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { claimChainEntry, readChainHead, type ChainEntry, type ChainLink } from '../archive/archive-chain';
 import { archiveLayout, chainEntryKey, volumeRecordKey } from '../archive/archive-layout';
-import { ManifestNotAuthentic } from '../archive/authenticated-manifest';
+import { manifestStore, ManifestNotAuthentic } from '../archive/authenticated-manifest';
 import { assertLinkTargetAuthentic } from '../archive/chain-link';
 import type { ArchiveTarget, SealResult } from '../archive/archive-types';
 import type { VolumeRecord } from '../archive/stream-volume';
@@ -37,14 +37,8 @@ async function proveLinkTarget(
   head: ChainEntry | undefined,
   archiveId: string,
 ): Promise<void> {
-  const deps = {
-    s3,
-    bucket: config.archive.bucket,
-    archivePrefix: config.archive.prefix,
-    trustedKeys: keys.verify,
-  };
   try {
-    await assertLinkTargetAuthentic(deps, head, archiveId);
+    await assertLinkTargetAuthentic(manifestStore(config, s3, keys.verify), head, archiveId);
   } catch (err) {
     if (!(err instanceof ManifestNotAuthentic)) throw err; // pending or unreachable: retried
     throw permanentFailure(

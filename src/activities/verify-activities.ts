@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import { readChainHead } from '../archive/archive-chain';
 import {
   authenticateManifest,
+  manifestStore,
   ManifestNotAuthentic,
   type ManifestRef,
 } from '../archive/authenticated-manifest';
@@ -22,13 +23,7 @@ export function createVerifyActivities({ config, s3, opensearch, keys }: Activit
       archiveId: string,
     ): Promise<{ signer?: string; manifest?: ManifestRef; volumes: number[]; problems: VerifyProblem[] }> {
       try {
-        const authentic = await authenticateManifest(
-          s3,
-          config.archive.bucket,
-          config.archive.prefix,
-          archiveId,
-          keys.verify,
-        );
+        const authentic = await authenticateManifest(manifestStore(config, s3, keys.verify), archiveId);
         return {
           signer: authentic.signer,
           manifest: authentic.ref,

@@ -4,6 +4,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { PublicKey } from 'openpgp';
+import type { Config } from '../config';
 import {
   ManifestError,
   parseManifest,
@@ -16,6 +17,24 @@ import { archiveLayout } from './archive-layout';
 /** A manifest and its signature are small; anything larger is refused before it is read into memory. */
 export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 export const MAX_SIGNATURE_BYTES = 64 * 1024;
+
+/** Where sealed manifests live and whose signatures are trusted: built once, by manifestStore. */
+export interface ManifestStore {
+  s3: S3Client;
+  bucket: string;
+  archivePrefix: string;
+  /** The trusted archiver keys (src/keys/trusted-signers.ts). */
+  trustedKeys: PublicKey[];
+}
+
+/** The one way every caller (activities, CLI, chain check) names the archive bucket and the trusted signers. */
+export function manifestStore(
+  config: Pick<Config, 'archive'>,
+  s3: S3Client,
+  trustedKeys: PublicKey[],
+): ManifestStore {
+  return { s3, bucket: config.archive.bucket, archivePrefix: config.archive.prefix, trustedKeys };
+}
 
 /** Names the exact manifest bytes that were authenticated. JSON-friendly: it travels through workflow history. */
 export interface ManifestRef {
@@ -71,30 +90,31 @@ async function readCapped(
 
 const sha256Of = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-export async function authenticateManifest(
-  s3: S3Client,
-  bucket: string,
-  archivePrefix: string,
-  archiveId: string,
-  trustedKeys: PublicKey[],
+/**
+ * Reads the manifest in archive folder `folder` and its signature (both size-capped) and checks the signature
+ * against the trusted keys. Says nothing of which archive it is: callers compare `manifest.archiveId`.
+ */
+export async function authenticateManifestIn(
+  store: ManifestStore,
+  folder: string,
 ): Promise<AuthenticatedManifest> {
-  const layout = archiveLayout(archivePrefix, archiveId);
-  const where = `s3://${bucket}/${layout.manifestKey}`;
+  const { s3, bucket, trustedKeys } = store;
+  const { manifestKey, signatureKey } = archiveLayout(store.archivePrefix, folder);
+  const where = `s3://${bucket}/${manifestKey}`;
   if (trustedKeys.length === 0) {
     throw new ManifestNotAuthentic(
       `${where} cannot be checked: this worker has no trusted archiver key (SNAPSEAL_TRUSTED_SIGNER_FINGERPRINTS, SNAPSEAL_VERIFY_KEY_FILES)`,
     );
   }
-  const manifestObject = await readCapped(s3, bucket, layout.manifestKey, MAX_MANIFEST_BYTES);
+  const manifestObject = await readCapped(s3, bucket, manifestKey, MAX_MANIFEST_BYTES);
   if (!manifestObject) {
     throw new ManifestNotAuthentic(
       `No manifest at ${where}: the archive is missing or was never sealed`,
       true,
     );
   }
-  const signature = await readCapped(s3, bucket, layout.signatureKey, MAX_SIGNATURE_BYTES);
-  if (!signature)
-    throw new ManifestNotAuthentic(`${where} has no signature (${layout.signatureKey} is missing)`);
+  const signature = await readCapped(s3, bucket, signatureKey, MAX_SIGNATURE_BYTES);
+  if (!signature) throw new ManifestNotAuthentic(`${where} has no signature (${signatureKey} is missing)`);
   let signer: string;
   let manifest: ArchiveManifest;
   try {
@@ -108,22 +128,31 @@ export async function authenticateManifest(
     if (err instanceof ManifestError) throw new ManifestNotAuthentic(`${where}: ${err.message}`);
     throw err;
   }
-  if (manifest.archiveId !== archiveId) {
-    throw new ManifestNotAuthentic(
-      `${where} is a signed manifest of archive ${manifest.archiveId}, not of ${archiveId}: copied or replayed`,
-    );
-  }
   return {
     manifest,
     text: manifestObject.text,
     signer,
     ref: {
-      archiveId,
-      key: layout.manifestKey,
+      archiveId: manifest.archiveId,
+      key: manifestKey,
       versionId: manifestObject.versionId,
       sha256: sha256Of(manifestObject.text),
     },
   };
+}
+
+/** The manifest of `archiveId`, authenticated: signed by a trusted archiver and naming this very archive. */
+export async function authenticateManifest(
+  store: ManifestStore,
+  archiveId: string,
+): Promise<AuthenticatedManifest> {
+  const authentic = await authenticateManifestIn(store, archiveId);
+  if (authentic.manifest.archiveId !== archiveId) {
+    throw new ManifestNotAuthentic(
+      `s3://${store.bucket}/${authentic.ref.key} is a signed manifest of archive ${authentic.manifest.archiveId}, not of ${archiveId}: copied or replayed`,
+    );
+  }
+  return authentic;
 }
 
 /** Re-reads the manifest a ManifestRef names; refuses any other bytes. */

@@ -1,36 +1,23 @@
 // Before a seal signs a link to the chain, the link target is proven: the chain entries are plain JSON anyone
 // with bucket write access could plant, so the sequence and digest a new manifest links to are taken only
 // from a manifest whose signature verifies and whose digest, sequence and id equal the entry's.
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { PublicKey } from 'openpgp';
 import { readJson } from '../s3/s3-objects';
 import { chainEntryKey } from './archive-layout';
 import type { ChainEntry, ChainLink } from './archive-chain';
-import { authenticateManifest, ManifestNotAuthentic } from './authenticated-manifest';
+import { authenticateManifest, ManifestNotAuthentic, type ManifestStore } from './authenticated-manifest';
 
 /** The entry's manifest is not (yet) there: a concurrent seal between claim and write, retried. */
 export class ChainLinkPending extends Error {
   override name = 'ChainLinkPending';
 }
 
-export interface ChainLinkDeps {
-  s3: S3Client;
-  bucket: string;
-  archivePrefix: string;
-  trustedKeys: PublicKey[];
-}
+export type ChainLinkDeps = ManifestStore;
 
 /** Proves that `entry` names a signed manifest with exactly its id, sequence, digest and link. */
 export async function assertEntryAuthentic(deps: ChainLinkDeps, entry: ChainEntry): Promise<void> {
   let authentic;
   try {
-    authentic = await authenticateManifest(
-      deps.s3,
-      deps.bucket,
-      deps.archivePrefix,
-      entry.archiveId,
-      deps.trustedKeys,
-    );
+    authentic = await authenticateManifest(deps, entry.archiveId);
   } catch (err) {
     if (err instanceof ManifestNotAuthentic && err.missing) {
       throw new ChainLinkPending(

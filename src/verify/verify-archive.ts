@@ -1,15 +1,20 @@
 // Proves a sealed archive authentic and complete: the manifest signature, then every volume streamed,
 // decrypted and unpacked in memory-bounded streams, checking both sha256 values of each volume and the
 // sha256 of every file inside. Reports each problem with the archive, volume and file it concerns.
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { PrivateKey, PublicKey } from 'openpgp';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { PrivateKey } from 'openpgp';
 import { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
-import { authenticateManifest, ManifestNotAuthentic } from '../archive/authenticated-manifest';
+import {
+  authenticateManifest,
+  ManifestNotAuthentic,
+  type ManifestStore,
+} from '../archive/authenticated-manifest';
 import type { WitnessConfig } from '../evidence/chain-witness';
 import { checkRetention, type RetentionCheckDeps } from '../evidence/check-retention';
 import { decryptStream } from '../pipeline/openpgp-decrypt';
+import { assertSafeTarEntry, UnsafeTarEntry } from '../pipeline/safe-tar-entry';
 import type { ArchiveManifest } from '../pipeline/manifest';
 import { Sha256PassThrough } from '../pipeline/sha256-pass-through';
 
@@ -30,11 +35,7 @@ export interface VerifyReport {
   problems: VerifyProblem[];
 }
 
-export interface VerifyDeps {
-  s3: S3Client;
-  bucket: string;
-  archivePrefix: string;
-  verifyKeys: PublicKey[];
+export interface VerifyDeps extends ManifestStore {
   decryptionKeys: PrivateKey[];
   /** When given, every sealed object's retention is held to the promise (src/evidence/check-retention.ts). */
   objectLock?: RetentionCheckDeps['objectLock'];
@@ -52,13 +53,7 @@ export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promis
   };
   let authentic;
   try {
-    authentic = await authenticateManifest(
-      deps.s3,
-      deps.bucket,
-      deps.archivePrefix,
-      archiveId,
-      deps.verifyKeys,
-    );
+    authentic = await authenticateManifest(deps, archiveId);
   } catch (err) {
     if (!(err instanceof ManifestNotAuthentic)) throw err;
     // Nothing in an unauthenticated manifest can be trusted: no volume is looked at.
@@ -93,16 +88,25 @@ export type EntrySink = (path: string, content: Readable) => Promise<void>;
 // Only the hash on the way matters.
 const drain: EntrySink = (_path, content) => finished(content.resume());
 
+export interface VolumeCheck {
+  problems: Omit<VerifyProblem, 'archiveId'>[];
+  files: number;
+  plaintextBytes: number;
+  /** False when the volume could not be read, decrypted or unpacked to its end: it was not checked. */
+  readable: boolean;
+}
+
 /**
- * Stream one volume from S3 through sha256 → OpenPGP decryption → sha256 → tar extraction, handing each file
+ * One volume against its authenticated manifest entry (the check the CLI, the verify workflow, restore and the
+ * drill share). Stream one volume from S3 through sha256 → OpenPGP decryption → sha256 → tar extraction, handing each file
  * to `sink` through a sha256 stage, and report every difference from the manifest. Problems found at the end
  * (MDC, digests) mean whatever the sink received must be discarded.
  */
-export async function unpackVolume(
+export async function checkVolume(
   deps: Pick<VerifyDeps, 's3' | 'bucket' | 'decryptionKeys'>,
   volume: ArchiveManifest['volumes'][number],
   sink: EntrySink = drain,
-): Promise<{ problems: Omit<VerifyProblem, 'archiveId'>[]; files: number; plaintextBytes: number }> {
+): Promise<VolumeCheck> {
   const problems: Omit<VerifyProblem, 'archiveId'>[] = [];
   const problem = (p: Omit<VerifyProblem, 'archiveId'>): void => void problems.push(p);
   const expected = new Map(volume.files.map((f) => [f.path, f]));
@@ -111,10 +115,18 @@ export async function unpackVolume(
   const plaintext = new Sha256PassThrough();
   const unpack = extract();
   unpack.on('entry', (header, stream, next) => {
-    const want = expected.get(header.name);
-    const hashed = new Sha256PassThrough();
     // A broken volume fails the whole pipeline below; the entry's own error needs no second report.
     stream.on('error', () => undefined);
+    try {
+      // Before the sink sees the entry: a link, a device or a path out of the folder is never written.
+      assertSafeTarEntry(header);
+    } catch (err) {
+      stream.resume();
+      next(err as Error);
+      return;
+    }
+    const want = expected.get(header.name);
+    const hashed = new Sha256PassThrough();
     const source = Readable.from(stream as AsyncIterable<Buffer>);
     source.on('error', (err) => hashed.destroy(err));
     const content = source.pipe(hashed);
@@ -141,11 +153,14 @@ export async function unpackVolume(
     const decrypted = await decryptStream(source.pipe(ciphertext), deps.decryptionKeys);
     await pipeline(decrypted, plaintext, unpack);
   } catch (err) {
-    problem({
-      volume: volume.index,
-      problem: `${UNREADABLE}: ${(err as Error).message}`,
-    });
-    return { problems, files: seen.size, plaintextBytes: plaintext.bytes };
+    if (err instanceof UnsafeTarEntry) {
+      problem({
+        volume: volume.index,
+        file: err.entry,
+        problem: `unsafe volume: ${err.message}; unpacking stopped there`,
+      });
+    } else problem({ volume: volume.index, problem: `${UNREADABLE}: ${(err as Error).message}` });
+    return { problems, files: seen.size, plaintextBytes: plaintext.bytes, readable: false };
   }
   if (ciphertext.digestHex() !== volume.ciphertextSha256 || ciphertext.bytes !== volume.ciphertextBytes) {
     problem({ volume: volume.index, problem: 'encrypted volume does not match its manifest sha256' });
@@ -161,23 +176,5 @@ export async function unpackVolume(
         problem: 'file listed in the manifest is missing from the volume',
       });
   }
-  return { problems, files: seen.size, plaintextBytes: plaintext.bytes };
-}
-
-export interface VolumeCheck {
-  problems: Omit<VerifyProblem, 'archiveId'>[];
-  files: number;
-  plaintextBytes: number;
-  /** False when the volume could not be read or decrypted to its end: it was not checked. */
-  readable: boolean;
-}
-
-/** One volume against its authenticated manifest entry: the check the CLI, the verify workflow and the drill share. */
-export async function checkVolume(
-  deps: Pick<VerifyDeps, 's3' | 'bucket' | 'decryptionKeys'>,
-  volume: ArchiveManifest['volumes'][number],
-  sink: EntrySink = drain,
-): Promise<VolumeCheck> {
-  const result = await unpackVolume(deps, volume, sink);
-  return { ...result, readable: !result.problems.some((p) => p.problem.startsWith(UNREADABLE)) };
+  return { problems, files: seen.size, plaintextBytes: plaintext.bytes, readable: true };
 }

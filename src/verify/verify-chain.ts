@@ -2,15 +2,17 @@
 // archiver, sequence numbers 1..N without gaps, each manifest linking to the digest of the one before,
 // every manifest stored where its archive id says, and no archive (or snapshot) sealed twice; then, when a
 // chain witness is configured, that the chain reaches the head the witness saw.
-import type { S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
-import type { PublicKey } from 'openpgp';
 import { readAllChainEntries } from '../archive/archive-chain';
 import { archiveLayout } from '../archive/archive-layout';
+import {
+  authenticateManifestIn,
+  ManifestNotAuthentic,
+  type ManifestStore,
+} from '../archive/authenticated-manifest';
 import type { WitnessConfig } from '../evidence/chain-witness';
 import { compareWithWitness } from '../evidence/check-witness';
-import { parseManifest, verifyManifestSignature, type ArchiveManifest } from '../pipeline/manifest';
-import { listObjects, readText } from '../s3/s3-objects';
+import type { ArchiveManifest } from '../pipeline/manifest';
+import { listObjects } from '../s3/s3-objects';
 
 export interface ChainProblem {
   archiveId?: string;
@@ -34,13 +36,7 @@ interface SignedManifest {
   sha256: string;
 }
 
-export interface ChainDeps {
-  s3: S3Client;
-  bucket: string;
-  archivePrefix: string;
-  verifyKeys: PublicKey[];
-  witness?: WitnessConfig;
-}
+export type ChainDeps = ManifestStore & { witness?: WitnessConfig };
 
 /** Every manifest.json under the archive prefix whose signature verifies; the others are reported. */
 async function readSignedManifests(deps: ChainDeps, problems: ChainProblem[]): Promise<SignedManifest[]> {
@@ -48,15 +44,13 @@ async function readSignedManifests(deps: ChainDeps, problems: ChainProblem[]): P
   for await (const o of listObjects(deps.s3, deps.bucket, deps.archivePrefix)) {
     if (!o.key.endsWith('/manifest.json')) continue;
     const folder = o.key.slice(deps.archivePrefix.length, -'/manifest.json'.length);
-    const text = (await readText(deps.s3, deps.bucket, o.key))!;
-    const signature = await readText(deps.s3, deps.bucket, `${o.key}.asc`);
     try {
-      if (signature === undefined) throw new Error('its signature is missing');
-      await verifyManifestSignature(Buffer.from(text, 'utf8'), signature, deps.verifyKeys);
-      const manifest = parseManifest(text);
-      found.push({ folder, manifest, sha256: createHash('sha256').update(text, 'utf8').digest('hex') });
+      // The one signature path (size-capped reads); whether the folder is the manifest's own id is checked below.
+      const { manifest, ref } = await authenticateManifestIn(deps, folder);
+      found.push({ folder, manifest, sha256: ref.sha256 });
     } catch (err) {
-      problems.push({ archiveId: folder, problem: `manifest is not authentic: ${(err as Error).message}` });
+      if (!(err instanceof ManifestNotAuthentic)) throw err;
+      problems.push({ archiveId: folder, problem: `manifest is not authentic: ${err.message}` });
     }
   }
   return found;

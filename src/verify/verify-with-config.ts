@@ -1,5 +1,6 @@
 // Wires verifyArchive to the configuration: archive bucket, accepted signer keys, a recipient's private key.
 import { readFile } from 'node:fs/promises';
+import { manifestStore } from '../archive/authenticated-manifest';
 import type { Config } from '../config';
 import { loadTrustedSigners } from '../keys/trusted-signers';
 import { KeyError, readDecryptionKey, readSigningKey } from '../pipeline/openpgp-keys';
@@ -46,10 +47,7 @@ export async function verifyWithConfig(config: Config, archiveId: string): Promi
   try {
     return await verifyArchive(
       {
-        s3,
-        bucket: config.archive.bucket,
-        archivePrefix: config.archive.prefix,
-        verifyKeys,
+        ...manifestStore(config, s3, verifyKeys),
         decryptionKeys: [decryptionKey],
         objectLock: config.archive,
         witness: config.witness,
@@ -65,13 +63,7 @@ export async function verifyChainWithConfig(config: Config): Promise<ChainReport
   const verifyKeys = await loadVerifyKeys(config);
   const s3 = createS3Client(config.s3);
   try {
-    return await verifyChain({
-      s3,
-      bucket: config.archive.bucket,
-      archivePrefix: config.archive.prefix,
-      verifyKeys,
-      witness: config.witness,
-    });
+    return await verifyChain({ ...manifestStore(config, s3, verifyKeys), witness: config.witness });
   } finally {
     s3.destroy();
   }
