@@ -186,6 +186,22 @@ export const SETTINGS = {
     about: 'archiver public keys accepted when verifying; default: the signing key',
   },
 
+  SNAPSEAL_TSA_URL: {
+    schema: url,
+    default: '',
+    about: 'RFC 3161 time-stamp authority that stamps each manifest; empty: no time-stamp',
+  },
+  SNAPSEAL_TSA_CA_FILE: {
+    schema: text,
+    default: '',
+    about: 'PEM CA certificate(s) the time-stamp signer must chain to, for verify',
+  },
+  SNAPSEAL_TSA_TOLERANCE_SECONDS: {
+    schema: positiveInt,
+    default: '86400',
+    about: 'verify: how far a manifest createdAt may lie from its time-stamp before it counts as back-dated',
+  },
+
   SNAPSEAL_SCHEDULE_ID: { schema: nonEmpty, default: 'snapseal-daily', about: 'id of the daily Schedule' },
   SNAPSEAL_SCHEDULE_CRON: {
     schema: nonEmpty,
@@ -294,6 +310,7 @@ export interface Config {
     decryptionKeyFile?: string;
     decryptionKeyPassphrase?: Secret;
   };
+  evidence: { tsaUrl?: string; tsaCaFile?: string; toleranceSeconds: number };
   schedule: { id: string; cron: string; timeZone: string };
   worker: { maxActivities: number; maxWorkflowTasks: number; shutdownGraceSeconds: number };
 }
@@ -370,6 +387,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE === ''
           ? undefined
           : new Secret(s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE),
+    },
+    evidence: {
+      tsaUrl: orUndefined(s.SNAPSEAL_TSA_URL),
+      tsaCaFile: orUndefined(s.SNAPSEAL_TSA_CA_FILE),
+      toleranceSeconds: s.SNAPSEAL_TSA_TOLERANCE_SECONDS,
     },
     schedule: {
       id: s.SNAPSEAL_SCHEDULE_ID,
