@@ -10,6 +10,7 @@ import type { ClusterInfo, IndexInfo } from '../opensearch/snapshot-api';
 import { serializeManifest, signManifest, type ArchiveManifest } from '../pipeline/manifest';
 import { readJson, writeObject } from '../s3/s3-objects';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version';
+import { stampManifest } from '../evidence/stamp-manifest';
 import type { ActivityDeps } from './activity-deps';
 import { volumeRecordKey } from './archive-volume';
 import { FailureType, permanentFailure } from './failure-types';
@@ -132,6 +133,13 @@ export function createSealArchive(deps: ActivityDeps) {
     await writeObject(s3, config.archive.bucket, layout.manifestKey, sealed.bytes, {
       ContentType: 'application/json',
       ...lock,
+    });
+    await stampManifest(config.evidence.tsaUrl, {
+      s3,
+      bucket: config.archive.bucket,
+      timestampKey: layout.timestampKey,
+      manifestSha256: sealed.sha256,
+      lock,
     });
 
     return {

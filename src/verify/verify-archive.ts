@@ -7,6 +7,8 @@ import { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import { archiveLayout } from '../archive/archive-layout';
+import { readObjectBytes } from '../evidence/read-object-bytes';
+import { verifyTimestamp } from '../evidence/verify-timestamp';
 import { readSealedManifest } from '../archive/read-sealed-manifest';
 import { decryptStream } from '../pipeline/openpgp-decrypt';
 import { verifyManifestSignature, type ArchiveManifest } from '../pipeline/manifest';
@@ -24,6 +26,8 @@ export interface VerifyReport {
   archiveId: string;
   ok: boolean;
   signer?: string;
+  /** genTime of the archive's RFC 3161 time-stamp, when checked. */
+  timestampGenTime?: string;
   volumesChecked: number;
   filesChecked: number;
   plaintextBytes: number;
@@ -36,6 +40,8 @@ export interface VerifyDeps {
   archivePrefix: string;
   verifyKeys: PublicKey[];
   decryptionKeys: PrivateKey[];
+  /** When set, every archive must carry a valid RFC 3161 token chaining to this CA (PEM). */
+  timestamp?: { caPem: string; toleranceSeconds: number };
 }
 
 export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promise<VerifyReport> {
@@ -64,6 +70,21 @@ export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promis
     return report; // nothing in an unauthenticated manifest can be trusted
   }
   if (manifest.archiveId !== archiveId) problem({ problem: `manifest names archive ${manifest.archiveId}` });
+  if (deps.timestamp) {
+    const token = await readObjectBytes(deps.s3, deps.bucket, layout.timestampKey);
+    if (!token) problem({ problem: `time-stamp token ${layout.timestampKey} is missing` });
+    else {
+      const check = await verifyTimestamp(
+        token,
+        Buffer.from(text, 'utf8'),
+        deps.timestamp.caPem,
+        manifest.createdAt,
+        deps.timestamp.toleranceSeconds,
+      );
+      report.timestampGenTime = check.genTime;
+      for (const p of check.problems) problem({ problem: p });
+    }
+  }
 
   for (const volume of manifest.volumes) {
     await verifyVolume(deps, volume, report, problem);

@@ -55,6 +55,12 @@ export async function verifyWithConfig(config: Config, archiveId: string): Promi
         archivePrefix: config.archive.prefix,
         verifyKeys,
         decryptionKeys: [decryptionKey],
+        timestamp: config.evidence.tsaCaFile
+          ? {
+              caPem: await read(config.evidence.tsaCaFile, 'SNAPSEAL_TSA_CA_FILE'),
+              toleranceSeconds: config.evidence.toleranceSeconds,
+            }
+          : undefined,
       },
       archiveId,
     );
