@@ -15,5 +15,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 USER node
+# Prometheus /metrics when SNAPSEAL_METRICS_PORT=9464 and SNAPSEAL_METRICS_HOST=0.0.0.0 are set.
+EXPOSE 9464
 # SIGTERM from `docker stop` drains the worker (SNAPSEAL_WORKER_SHUTDOWN_GRACE_SECONDS).
 CMD ["node", "dist/worker.js"]

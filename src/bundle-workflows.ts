@@ -10,6 +10,7 @@ export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
 async function main(): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('./workflows'),
+    workflowInterceptorModules: [require.resolve('./workflows/interceptors')],
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
   });
   await writeFile(join(__dirname, WORKFLOW_BUNDLE_FILE), code);

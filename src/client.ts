@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The snapseal CLI: ad hoc archives, listing, the daily Schedule, bucket setup, verification and the demo.
+import './cli/quiet-sdk-warnings'; // first: before any SDK client exists
 import { Command, Option } from 'commander';
 import { formatBytes } from './cli/format';
 import { configFrom, output, withTemporal, workflowUrl, type GlobalOptions } from './cli/cli-context';
 import { exitWithError } from './cli/exit-with-error';
 import { startArchive, waitForArchive } from './cli/archive-command';
 import { listArchives } from './cli/list-archives';
+import { runStatus } from './cli/status-command';
 import { createSchedule, validateCron, validateTimeZone, withSchedule } from './cli/schedule-command';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { VerifyReport } from './verify/verify-archive';
@@ -16,6 +18,9 @@ import { ensureBuckets } from './setup/ensure-buckets';
 import { verifyChainWithConfig, verifyWithConfig } from './verify/verify-with-config';
 import type { ChainProblem } from './verify/verify-chain';
 import { TOOL_VERSION } from './tool-version';
+import { taskQueuesFor } from './task-queues';
+import { assertArchiveId } from './archive/archive-date';
+import { checkRestoreInput } from './restore/restore-input';
 import type { RestoreRequest, RestoreResult } from './restore/restore-types';
 
 const program = new Command('snapseal')
@@ -75,24 +80,54 @@ program
 program
   .command('list')
   .description('list archives: sealed ones and runs in progress')
-  .action(async () => {
+  .option('--limit <n>', 'show the newest n archives (0: all)', '20')
+  .action(async (opts: { limit: string }) => {
+    const g = globals();
+    const config = configFrom(g);
+    const limit = Number(opts.limit);
+    if (!Number.isInteger(limit) || limit < 0)
+      throw new UsageError(`--limit must be a whole number of archives (0: all), not "${opts.limit}"`);
+    const s3 = createS3Client(config.s3);
+    try {
+      // Temporal only adds the runs in progress: without it, the sealed archives are still listed.
+      const { rows, totalArchives } = await withTemporal(config, (client) =>
+        listArchives(s3, client, config, limit),
+      ).catch(() => listArchives(s3, undefined, config, limit));
+      const sealedShown = rows.filter((r) => r.sequence !== undefined).length;
+      output(g, rows, () =>
+        rows.length === 0
+          ? 'no archives yet'
+          : [
+              ...rows.map(
+                (r) =>
+                  `${r.status.padEnd(10)} ${r.id}  date ${r.date}  ${r.volumes} volume(s)  ${formatBytes(r.bytes)}  ${r.indices.join(',')}${r.problem ? `\n           ${r.problem}` : ''}`,
+              ),
+              ...(sealedShown < totalArchives
+                ? [`(newest ${sealedShown} of ${totalArchives} archives; --limit 0 shows all)`]
+                : []),
+            ].join('\n'),
+      );
+    } finally {
+      s3.destroy();
+    }
+  });
+
+program
+  .command('status')
+  .description(
+    'newest archive and its age, the Schedule, missed days, running archives; exit code 5 when stale (a probe)',
+  )
+  .option('--max-age-hours <hours>', 'stale when the newest archive is older than this', '26')
+  .action(async (opts: { maxAgeHours: string }) => {
     const g = globals();
     const config = configFrom(g);
     const s3 = createS3Client(config.s3);
     try {
-      const rows = await withTemporal(config, (client) => listArchives(s3, client, config)).catch(() =>
-        listArchives(s3, undefined, config),
-      );
-      output(g, rows, () =>
-        rows.length === 0
-          ? 'no archives yet'
-          : rows
-              .map(
-                (r) =>
-                  `${r.status.padEnd(10)} ${r.id}  date ${r.date}  ${r.volumes} volume(s)  ${formatBytes(r.bytes)}  ${r.indices.join(',')}`,
-              )
-              .join('\n'),
-      );
+      await runStatus(opts, config, {
+        s3,
+        withTemporal: (use) => withTemporal(config, use),
+        print: (value, human) => output(g, value, human),
+      });
     } finally {
       s3.destroy();
     }
@@ -177,9 +212,14 @@ program
       const report = await ensureBuckets(s3, config);
       output(g, report, () =>
         report
-          .map(
-            (b) =>
-              `${b.created ? 'created' : 'kept   '} ${b.bucket}${b.objectLock ? ' (versioning, Object Lock)' : ''}: ${b.lifecycle.join('; ')}`,
+          .map((b) =>
+            [
+              `${b.created ? 'created' : 'kept   '} ${b.bucket} (versioning ${b.versioning}, Object Lock ${b.objectLock ? 'on' : 'off'}): ${b.lifecycle.join('; ')}`,
+              ...(b.otherLifecycleRules.length
+                ? [`        other lifecycle rules kept: ${b.otherLifecycleRules.join(', ')}`]
+                : []),
+              ...b.warnings.map((w) => `        warning: ${w}`),
+            ].join('\n'),
           )
           .join('\n'),
       );
@@ -215,10 +255,11 @@ program
       return;
     }
     if (!archiveId) throw new UsageError('Name the archive to verify (see `snapseal list`), or pass --chain');
+    assertArchiveId(archiveId);
     const report = opts.workflow
       ? await withTemporal(config, async (client) => {
           const handle = await client.workflow.start('verifyArchiveWorkflow', {
-            taskQueue: config.temporal.taskQueue,
+            taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
             workflowId: `${config.temporal.taskQueue}/verify/${archiveId}/${Date.now()}`,
             args: [archiveId],
           });
@@ -247,6 +288,7 @@ program
   .action(async (archiveId: string, opts: { indices?: string; renamePrefix: string }) => {
     const g = globals();
     const config = configFrom(g);
+    checkRestoreInput({ archiveId, renamePrefix: opts.renamePrefix });
     const request: RestoreRequest = {
       archiveId,
       indices: opts.indices
@@ -257,7 +299,7 @@ program
     };
     const result = await withTemporal(config, async (client) => {
       const handle = await client.workflow.start('restoreArchive', {
-        taskQueue: config.temporal.taskQueue,
+        taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
         workflowId: `${config.temporal.taskQueue}/restore/${archiveId}/${opts.renamePrefix}`,
         args: [request],
       });
@@ -290,7 +332,7 @@ drill
       config,
       async (client) =>
         (await client.workflow.execute('restoreDrill', {
-          taskQueue: config.temporal.taskQueue,
+          taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
           workflowId: `${config.temporal.taskQueue}/drill/${Date.now()}`,
           args: [],
         })) as DrillOutcome,
@@ -321,7 +363,7 @@ drill
         action: {
           type: 'startWorkflow',
           workflowType: 'restoreDrill',
-          taskQueue: config.temporal.taskQueue,
+          taskQueue: taskQueuesFor(config.temporal.taskQueue).restore,
           args: [],
         },
         policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },

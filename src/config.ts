@@ -2,7 +2,9 @@
 // with the variable's name, what is wrong and an example; every variable is listed in the README.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { availableParallelism } from 'node:os';
 import { Secret } from './secret';
+import { invalidBaseQueue, WORKER_ROLES, type WorkerRole } from './task-queues';
 
 const text = z.string().trim();
 const nonEmpty = text.min(1, 'must not be empty');
@@ -22,12 +24,25 @@ const bucket = z
   );
 const keyPrefix = z
   .string()
-  .regex(/^([A-Za-z0-9._-]+\/)*$/, 'expected a key prefix ending in "/" such as archives/ (or empty)');
+  .regex(/^([A-Za-z0-9._-]+\/)*$/, 'expected a key prefix ending in "/" such as archives/ (or empty)')
+  .refine((p) => !p.split('/').some((segment) => segment === '.' || segment === '..'), {
+    message: 'must not contain "." or ".." segments (a key prefix is not a path: it would escape its folder)',
+  });
 const fileList = z.string().transform((v) =>
   v
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean),
+);
+const fingerprintList = fileList.pipe(
+  z.array(
+    z
+      .string()
+      .transform((v) => v.replace(/\s+/g, '').toUpperCase())
+      .pipe(
+        z.string().regex(/^[0-9A-F]{40}$/, 'expected 40-hex-digit OpenPGP v4 fingerprints, comma-separated'),
+      ),
+  ),
 );
 const MIB = 1024 * 1024;
 // S3 multipart uploads have at most this many parts.
@@ -38,7 +53,38 @@ const mebibytes = positiveInt.transform((n) => n * MIB);
 export const SETTINGS = {
   TEMPORAL_ADDRESS: { schema: hostPort, default: '127.0.0.1:7233', about: 'Temporal frontend host:port' },
   TEMPORAL_NAMESPACE: { schema: nonEmpty, default: 'default', about: 'Temporal namespace' },
-  SNAPSEAL_TASK_QUEUE: { schema: nonEmpty, default: 'snapseal', about: 'task queue the worker polls' },
+  SNAPSEAL_TASK_QUEUE: {
+    schema: nonEmpty.refine((q) => invalidBaseQueue(q) === undefined, {
+      message: 'must not end in -stream, -seal or -restore (the role queues are named <queue>-stream, ...)',
+    }),
+    default: 'snapseal',
+    about: 'base task queue; the role queues are <queue>-stream, <queue>-seal and <queue>-restore',
+  },
+  SNAPSEAL_TEMPORAL_TLS: {
+    schema: bool,
+    default: 'false',
+    about: 'connect to Temporal over TLS (on by itself when a TLS file below is set)',
+  },
+  SNAPSEAL_TEMPORAL_TLS_CA_FILE: {
+    schema: text,
+    default: '',
+    about: "PEM file of the CA that signed the Temporal server's certificate; empty: the system CAs",
+  },
+  SNAPSEAL_TEMPORAL_TLS_CERT_FILE: {
+    schema: text,
+    default: '',
+    about: 'PEM client certificate for mTLS (with SNAPSEAL_TEMPORAL_TLS_KEY_FILE)',
+  },
+  SNAPSEAL_TEMPORAL_TLS_KEY_FILE: {
+    schema: text,
+    default: '',
+    about: 'PEM private key of the client certificate',
+  },
+  SNAPSEAL_TEMPORAL_TLS_SERVER_NAME: {
+    schema: text,
+    default: '',
+    about: 'name the server certificate is checked against; empty: the host of TEMPORAL_ADDRESS',
+  },
   SNAPSEAL_TEMPORAL_UI_URL: {
     schema: url,
     default: 'http://127.0.0.1:8233',
@@ -54,6 +100,12 @@ export const SETTINGS = {
     about: 'access key id; empty: AWS default credential chain',
   },
   SNAPSEAL_S3_SECRET_ACCESS_KEY: { schema: text, default: '', about: 'secret access key', secret: true },
+  SNAPSEAL_S3_SECRET_ACCESS_KEY_FILE: {
+    schema: text,
+    default: '',
+    about:
+      'file holding the secret access key (instead of the variable, which /proc and docker inspect show)',
+  },
   SNAPSEAL_STAGING_BUCKET: {
     schema: bucket,
     default: 'snapseal-staging',
@@ -82,7 +134,11 @@ export const SETTINGS = {
     about: 'parts uploaded in parallel per volume',
   },
 
-  SNAPSEAL_OPENSEARCH_URL: { schema: url, default: 'http://127.0.0.1:9200', about: 'cluster URL' },
+  SNAPSEAL_OPENSEARCH_URL: {
+    schema: url,
+    default: 'http://127.0.0.1:9200',
+    about: 'cluster URL (user:password@ in it is taken as the basic-auth credentials and never shown)',
+  },
   SNAPSEAL_OPENSEARCH_USERNAME: { schema: text, default: '', about: 'basic-auth user; empty for none' },
   SNAPSEAL_OPENSEARCH_PASSWORD: { schema: text, default: '', about: 'basic-auth password', secret: true },
   SNAPSEAL_OPENSEARCH_AWS_SIGV4: {
@@ -127,6 +183,14 @@ export const SETTINGS = {
     default: '2',
     about: 'volumes of one archive streamed at once',
   },
+  SNAPSEAL_VOLUMES_PER_BATCH: {
+    schema: positiveInt.refine(
+      (n) => n <= 1000,
+      'must be at most 1000 (each volume adds up to 6 events to its batch workflow, whose history must stay under 10,240)',
+    ),
+    default: '1000',
+    about: 'volumes per batch workflow (1-1000); batches run one after another',
+  },
   SNAPSEAL_OBJECT_LOCK_DAYS: {
     schema: z.union([z.literal('0'), positiveInt]).transform(Number),
     default: '0',
@@ -168,6 +232,11 @@ export const SETTINGS = {
     about: 'its passphrase, if any',
     secret: true,
   },
+  SNAPSEAL_SIGNING_KEY_PASSPHRASE_FILE: {
+    schema: text,
+    default: '',
+    about: 'file holding that passphrase (instead of the variable)',
+  },
   SNAPSEAL_DECRYPTION_KEY_FILE: {
     schema: text,
     default: '',
@@ -180,10 +249,21 @@ export const SETTINGS = {
     about: 'its passphrase, if any',
     secret: true,
   },
+  SNAPSEAL_DECRYPTION_KEY_PASSPHRASE_FILE: {
+    schema: text,
+    default: '',
+    about: 'file holding that passphrase (instead of the variable)',
+  },
   SNAPSEAL_VERIFY_KEY_FILES: {
     schema: fileList,
     default: '',
-    about: 'archiver public keys accepted when verifying; default: the signing key',
+    about: 'archiver public keys (current and retired) that verify may use; only pinned ones are trusted',
+  },
+  SNAPSEAL_TRUSTED_SIGNER_FINGERPRINTS: {
+    schema: fingerprintList,
+    default: '',
+    about:
+      "fingerprints of the archiver keys whose signatures verify accepts, comma-separated; default: the signing key's",
   },
 
   SNAPSEAL_TSA_URL: {
@@ -214,6 +294,19 @@ export const SETTINGS = {
     about: 'time zone of the cron and of "yesterday"',
   },
 
+  SNAPSEAL_WORKER_ROLES: {
+    schema: fileList.pipe(
+      z.array(z.enum(WORKER_ROLES, { message: `expected roles among ${WORKER_ROLES.join(', ')}` })),
+    ),
+    default: '',
+    about:
+      'roles this worker process runs, comma-separated (archive, stream, seal, restore); empty: what the configured keys allow',
+  },
+  SNAPSEAL_STREAM_SLOTS: {
+    schema: z.union([z.literal(''), positiveInt]),
+    default: '',
+    about: 'volumes the stream role encrypts at once in this process; empty: the number of CPU cores',
+  },
   SNAPSEAL_WORKER_MAX_ACTIVITIES: {
     schema: positiveInt,
     default: '4',
@@ -229,6 +322,27 @@ export const SETTINGS = {
     default: '30',
     about: 'on SIGTERM, how long running activities may finish',
   },
+
+  SNAPSEAL_METRICS_PORT: {
+    schema: z
+      .string()
+      .regex(/^\d+$/, 'expected a port such as 9464, or 0 for off')
+      .transform(Number)
+      .refine((n) => n < 65535, 'must be below 65535 (the next port is used too)'),
+    default: '0',
+    about:
+      'serve Prometheus metrics on this port at /metrics (0: off); the Temporal SDK exporter uses 127.0.0.1:<port + 1>',
+  },
+  SNAPSEAL_METRICS_HOST: {
+    schema: nonEmpty,
+    default: '127.0.0.1',
+    about: 'address the metrics server binds (0.0.0.0 in a container)',
+  },
+  SNAPSEAL_LOG_LEVEL: {
+    schema: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']),
+    default: 'INFO',
+    about: 'worker log level (logs are JSON lines on stderr)',
+  },
 } as const satisfies Record<string, { schema: z.ZodType; default: string; about: string; secret?: boolean }>;
 
 type Settings = typeof SETTINGS;
@@ -237,6 +351,9 @@ type Values = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** "scheme://user:pass@host" shown as "scheme://***@host": an invalid URL may still hold a password. */
+const withoutUserinfo = (raw: string): string => raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
 
 /** Parse every setting; collect all problems so one run shows them all. */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Values {
@@ -248,7 +365,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Values {
     if (parsed.success) {
       values[name] = parsed.data;
     } else {
-      const shown = 'secret' in spec && spec.secret ? '(hidden)' : JSON.stringify(raw);
+      const shown = 'secret' in spec && spec.secret ? '(hidden)' : JSON.stringify(withoutUserinfo(raw));
       problems.push(`${name}=${shown}: ${parsed.error.issues[0]?.message ?? 'invalid'} (${spec.about})`);
     }
   }
@@ -263,6 +380,8 @@ export interface TemporalConfig {
   namespace: string;
   taskQueue: string;
   uiUrl: string;
+  /** TLS to the frontend; undefined: plain TCP. Files are read when connecting. */
+  tls?: { caFile?: string; certFile?: string; keyFile?: string; serverName?: string };
 }
 
 export interface S3Config {
@@ -283,6 +402,7 @@ export interface Config {
     uploadQueueSize: number;
     maxVolumeBytes: number;
     volumeConcurrency: number;
+    volumesPerBatch: number;
     snapshotTimeoutMinutes: number;
     objectLockDays: number;
     indexTemplate: string;
@@ -307,18 +427,108 @@ export interface Config {
     signingKeyFile?: string;
     signingKeyPassphrase?: Secret;
     verifyKeyFiles: string[];
+    trustedSignerFingerprints: string[];
     decryptionKeyFile?: string;
     decryptionKeyPassphrase?: Secret;
   };
   evidence: { tsaUrl?: string; tsaCaFile?: string; toleranceSeconds: number };
   schedule: { id: string; cron: string; timeZone: string };
-  worker: { maxActivities: number; maxWorkflowTasks: number; shutdownGraceSeconds: number };
+  worker: {
+    /** Empty: the roles the configured keys allow (rolesForKeys). */
+    roles: WorkerRole[];
+    streamSlots: number;
+    maxActivities: number;
+    maxWorkflowTasks: number;
+    shutdownGraceSeconds: number;
+  };
+  metrics: { port: number; host: string };
+  logging: { level: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' };
 }
 
 const orUndefined = (v: string): string | undefined => (v === '' ? undefined : v);
 
+/**
+ * A secret from its variable or from the file named by <NAME>_FILE (one of the two). The file's content is
+ * never shown; a trailing newline is dropped (echo secret > file).
+ */
+function secretSetting(name: string, value: string, file: string): string {
+  if (file === '') return value;
+  if (value !== '') {
+    throw new ConfigError(`Invalid configuration:\n  ${name} and ${name}_FILE are both set: set one of them`);
+  }
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${name}_FILE=${JSON.stringify(file)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    );
+  }
+}
+
+/** Credentials written into the URL (https://user:pass@host) move to username/password, out of the URL. */
+export function splitUrlCredentials(raw: string): { url: string; username?: string; password?: string } {
+  if (raw === '') return { url: raw };
+  const parsed = new URL(raw);
+  if (parsed.username === '' && parsed.password === '') return { url: raw };
+  const username = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString().replace(/\/$/, raw.endsWith('/') ? '/' : ''), username, password };
+}
+
+function temporalTls(s: Values): TemporalConfig['tls'] {
+  const files = {
+    caFile: orUndefined(s.SNAPSEAL_TEMPORAL_TLS_CA_FILE),
+    certFile: orUndefined(s.SNAPSEAL_TEMPORAL_TLS_CERT_FILE),
+    keyFile: orUndefined(s.SNAPSEAL_TEMPORAL_TLS_KEY_FILE),
+    serverName: orUndefined(s.SNAPSEAL_TEMPORAL_TLS_SERVER_NAME),
+  };
+  if ((files.certFile === undefined) !== (files.keyFile === undefined)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  SNAPSEAL_TEMPORAL_TLS_CERT_FILE and SNAPSEAL_TEMPORAL_TLS_KEY_FILE go together (mTLS): set both, or neither',
+    );
+  }
+  const any = Object.values(files).some((v) => v !== undefined);
+  return s.SNAPSEAL_TEMPORAL_TLS || any ? files : undefined;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const s = readSettings(env);
+  const read = readSettings(env);
+  const s: Values = { ...read };
+  Object.assign(s, {
+    SNAPSEAL_S3_SECRET_ACCESS_KEY: secretSetting(
+      'SNAPSEAL_S3_SECRET_ACCESS_KEY',
+      read.SNAPSEAL_S3_SECRET_ACCESS_KEY,
+      read.SNAPSEAL_S3_SECRET_ACCESS_KEY_FILE,
+    ),
+    SNAPSEAL_SIGNING_KEY_PASSPHRASE: secretSetting(
+      'SNAPSEAL_SIGNING_KEY_PASSPHRASE',
+      read.SNAPSEAL_SIGNING_KEY_PASSPHRASE,
+      read.SNAPSEAL_SIGNING_KEY_PASSPHRASE_FILE,
+    ),
+    SNAPSEAL_DECRYPTION_KEY_PASSPHRASE: secretSetting(
+      'SNAPSEAL_DECRYPTION_KEY_PASSPHRASE',
+      read.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE,
+      read.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE_FILE,
+    ),
+  });
+  const opensearchUrl = splitUrlCredentials(s.SNAPSEAL_OPENSEARCH_URL);
+  if (opensearchUrl.username !== undefined && s.SNAPSEAL_OPENSEARCH_USERNAME !== '') {
+    throw new ConfigError(
+      'Invalid configuration:\n  SNAPSEAL_OPENSEARCH_URL holds credentials and SNAPSEAL_OPENSEARCH_USERNAME is set: give them one way',
+    );
+  }
+  if (
+    s.SNAPSEAL_STAGING_BUCKET === s.SNAPSEAL_ARCHIVE_BUCKET &&
+    (s.SNAPSEAL_STAGING_PREFIX.startsWith(s.SNAPSEAL_ARCHIVE_PREFIX) ||
+      s.SNAPSEAL_ARCHIVE_PREFIX.startsWith(s.SNAPSEAL_STAGING_PREFIX))
+  ) {
+    // Staging is cleaned up by prefix and has its own lifecycle: sealed archives must never lie under it.
+    throw new ConfigError(
+      `Invalid configuration:\n  SNAPSEAL_STAGING_BUCKET and SNAPSEAL_ARCHIVE_BUCKET are both "${s.SNAPSEAL_ARCHIVE_BUCKET}" and the prefixes overlap (staging "${s.SNAPSEAL_STAGING_PREFIX}", archive "${s.SNAPSEAL_ARCHIVE_PREFIX}"): use two buckets (recommended: the archive bucket has Object Lock and its own lifecycle), or disjoint non-empty prefixes such as staging/ and archives/`,
+    );
+  }
   if ((s.SNAPSEAL_S3_ACCESS_KEY_ID === '') !== (s.SNAPSEAL_S3_SECRET_ACCESS_KEY === '')) {
     throw new ConfigError(
       'Invalid configuration:\n  SNAPSEAL_S3_ACCESS_KEY_ID and SNAPSEAL_S3_SECRET_ACCESS_KEY go together: set both, or neither to use the AWS default credential chain',
@@ -335,6 +545,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       namespace: s.TEMPORAL_NAMESPACE,
       taskQueue: s.SNAPSEAL_TASK_QUEUE,
       uiUrl: s.SNAPSEAL_TEMPORAL_UI_URL.replace(/\/$/, ''),
+      tls: temporalTls(s),
     },
     s3: {
       endpoint: orUndefined(s.SNAPSEAL_S3_ENDPOINT),
@@ -356,6 +567,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uploadQueueSize: s.SNAPSEAL_UPLOAD_QUEUE_SIZE,
       maxVolumeBytes: s.SNAPSEAL_MAX_VOLUME_MIB,
       volumeConcurrency: s.SNAPSEAL_VOLUME_CONCURRENCY,
+      volumesPerBatch: s.SNAPSEAL_VOLUMES_PER_BATCH,
       snapshotTimeoutMinutes: s.SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES,
       objectLockDays: s.SNAPSEAL_OBJECT_LOCK_DAYS,
       indexTemplate: s.SNAPSEAL_INDEX_TEMPLATE,
@@ -367,10 +579,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     opensearch: {
-      url: s.SNAPSEAL_OPENSEARCH_URL,
-      username: orUndefined(s.SNAPSEAL_OPENSEARCH_USERNAME),
-      password:
-        s.SNAPSEAL_OPENSEARCH_PASSWORD === '' ? undefined : new Secret(s.SNAPSEAL_OPENSEARCH_PASSWORD),
+      url: opensearchUrl.url,
+      username: opensearchUrl.username ?? orUndefined(s.SNAPSEAL_OPENSEARCH_USERNAME),
+      password: (() => {
+        const password = opensearchUrl.password ?? s.SNAPSEAL_OPENSEARCH_PASSWORD;
+        return password === '' ? undefined : new Secret(password);
+      })(),
       awsSigv4Service: s.SNAPSEAL_OPENSEARCH_AWS_SIGV4 === '' ? undefined : s.SNAPSEAL_OPENSEARCH_AWS_SIGV4,
       repositoryClient: s.SNAPSEAL_REPOSITORY_S3_CLIENT,
       repositoryRoleArn: orUndefined(s.SNAPSEAL_REPOSITORY_ROLE_ARN),
@@ -382,6 +596,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signingKeyPassphrase:
         s.SNAPSEAL_SIGNING_KEY_PASSPHRASE === '' ? undefined : new Secret(s.SNAPSEAL_SIGNING_KEY_PASSPHRASE),
       verifyKeyFiles: s.SNAPSEAL_VERIFY_KEY_FILES,
+      trustedSignerFingerprints: s.SNAPSEAL_TRUSTED_SIGNER_FINGERPRINTS,
       decryptionKeyFile: orUndefined(s.SNAPSEAL_DECRYPTION_KEY_FILE),
       decryptionKeyPassphrase:
         s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE === ''
@@ -399,10 +614,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeZone: s.SNAPSEAL_SCHEDULE_TIMEZONE,
     },
     worker: {
+      roles: [...new Set(s.SNAPSEAL_WORKER_ROLES)],
+      streamSlots: s.SNAPSEAL_STREAM_SLOTS === '' ? availableParallelism() : s.SNAPSEAL_STREAM_SLOTS,
       maxActivities: s.SNAPSEAL_WORKER_MAX_ACTIVITIES,
       maxWorkflowTasks: s.SNAPSEAL_WORKER_MAX_WORKFLOW_TASKS,
       shutdownGraceSeconds: s.SNAPSEAL_WORKER_SHUTDOWN_GRACE_SECONDS,
     },
+    metrics: { port: s.SNAPSEAL_METRICS_PORT, host: s.SNAPSEAL_METRICS_HOST },
+    logging: { level: s.SNAPSEAL_LOG_LEVEL },
   };
 }
 

@@ -15,10 +15,6 @@ export class Secret {
     return this.#value;
   }
 
-  isEmpty(): boolean {
-    return this.#value.length === 0;
-  }
-
   toString(): string {
     return REDACTED;
   }

@@ -1,15 +1,25 @@
-// The worker process: reads configuration from the environment, polls the task queue until SIGTERM/SIGINT,
-// then lets running activities finish (SNAPSEAL_WORKER_SHUTDOWN_GRACE_SECONDS) and exits.
+// The worker process: reads configuration from the environment, polls the task queues of its roles
+// (SNAPSEAL_WORKER_ROLES) until SIGTERM/SIGINT, then lets running activities finish
+// (SNAPSEAL_WORKER_SHUTDOWN_GRACE_SECONDS) and exits. Logs are JSON lines.
+import { Runtime } from '@temporalio/worker';
 import { loadConfig, withEnvFile } from './config';
 import { exitWithError } from './cli/exit-with-error';
+import { installWorkerRuntime } from './logging/install-runtime';
 import { createSnapsealWorker } from './worker-factory';
 
 async function main(): Promise<void> {
   const settingsFile = process.env.SNAPSEAL_ENV_FILE;
   const config = loadConfig(settingsFile ? withEnvFile(settingsFile) : process.env);
+  installWorkerRuntime(config);
   const { worker, close } = await createSnapsealWorker(config);
-  console.error(
-    `snapseal worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})`,
+  const polled = worker.roles.map((role) => `${role}=${worker.queues[role]}`).join(', ');
+  Runtime.instance().logger.info(
+    `snapseal worker polling task queue(s) ${polled} on ${config.temporal.address} (namespace ${config.temporal.namespace})`,
+    {
+      taskQueues: worker.queues,
+      namespace: config.temporal.namespace,
+      metricsPort: config.metrics.port || undefined,
+    },
   );
   try {
     await worker.run(); // resolves after a shutdown signal once in-flight work has drained

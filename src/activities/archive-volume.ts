@@ -1,15 +1,18 @@
 // Streams one volume: its staging blobs → deterministic tar → sha256 → OpenPGP → sha256 → multipart upload.
 // Heartbeats carry progress; a volume already uploaded by an earlier attempt is recognised and not redone.
+// The volume's blobs come from its page of the stored plan (digest-checked), fetched with If-Match on the
+// ETag planned: a blob changed or removed after planning fails the volume as StagingChanged.
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
-import { archiveLayout, volumeName } from '../archive/archive-layout';
+import { archiveLayout, volumeRecordKey } from '../archive/archive-layout';
 import type { ArchiveTarget, VolumeResult } from '../archive/archive-types';
-import { listStagingBlobs } from '../archive/staging-blobs';
 import { streamVolume, type VolumeRecord } from '../archive/stream-volume';
-import { planDigest, planVolumes } from '../pipeline/volume-plan';
+import { PlanIntegrityError, readPlannedVolume, type PlanPageRef } from '../archive/volume-plan-store';
+import type { PlannedVolume } from '../pipeline/volume-plan';
 import { readJson, writeObject } from '../s3/s3-objects';
-import { isNotFound } from '../s3/s3-errors';
+import { isNotFound, isPreconditionFailed } from '../s3/s3-errors';
+import { MessageFormatError } from '../pipeline/assert-seipd-v1';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
@@ -24,10 +27,6 @@ export interface VolumeProgress {
   totalFiles: number;
 }
 
-export function volumeRecordKey(target: ArchiveTarget, index: number): string {
-  return `${target.folders.workPrefix}${volumeName(index)}.json`;
-}
-
 export function summary(record: VolumeRecord): VolumeResult {
   const { files, ...rest } = record;
   return { ...rest, fileCount: files.length };
@@ -37,13 +36,12 @@ export function createArchiveVolume(deps: ActivityDeps) {
   const { config, s3, keys } = deps;
   return async function archiveVolume(
     target: ArchiveTarget,
-    expectedPlanDigest: string,
+    page: PlanPageRef,
     index: number,
-    maxVolumeBytes: number,
   ): Promise<VolumeResult> {
     const ctx = Context.current();
     const layout = archiveLayout(config.archive.prefix, target.archiveId);
-    const recordKey = volumeRecordKey(target, index);
+    const recordKey = volumeRecordKey(target.folders, index);
 
     const done = await readJson<VolumeRecord>(s3, config.staging.bucket, recordKey);
     if (done && (await objectSize(deps, layout.volumeKey(index))) === done.ciphertextBytes) {
@@ -51,16 +49,17 @@ export function createArchiveVolume(deps: ActivityDeps) {
       return summary(done);
     }
 
-    const blobs = await listStagingBlobs(s3, config.staging.bucket, target.folders.repositoryBasePath);
-    const volumes = planVolumes(blobs, maxVolumeBytes);
-    if (planDigest(volumes) !== expectedPlanDigest) {
-      throw permanentFailure(
-        FailureType.StagingChanged,
-        `The staging folder of snapshot "${target.snapshot}" changed after planning; refusing to archive a different set of blobs`,
-      );
-    }
-    const volume = volumes.find((v) => v.index === index);
-    if (!volume) throw permanentFailure(FailureType.StagingChanged, `Volume ${index} is not in the plan`);
+    const volume = await readPlannedVolume(s3, config.staging.bucket, target.folders, page, index).catch(
+      (err: unknown) => {
+        if (err instanceof PlanIntegrityError)
+          throw permanentFailure(
+            FailureType.StagingChanged,
+            `${err.message}; refusing to archive from it`,
+            err,
+          );
+        throw err;
+      },
+    );
 
     const totalBytes = volume.entries.reduce((sum, e) => sum + e.size, 0);
     let progress: VolumeProgress = {
@@ -103,12 +102,34 @@ export function createArchiveVolume(deps: ActivityDeps) {
         // Report a cancelled run as cancelled (not failed), once the upload has been aborted.
         if (ctx.cancellationSignal.aborted)
           throw new CancelledFailure(`Volume ${index} aborted: the run was cancelled`);
-        throw err;
+        // A volume GnuPG 2.2 could not read would come out the same on every retry: stop the run.
+        if (err instanceof MessageFormatError)
+          throw permanentFailure(FailureType.KeyUnusable, `Volume ${index}: ${err.message}`, err);
+        throw stagingChanged(target, volume, err) ?? err;
       })
       .finally(() => clearInterval(beat));
     await writeObject(s3, config.staging.bucket, recordKey, JSON.stringify(record));
     return summary(record);
   };
+}
+
+/** A blob whose planned version is gone (412 on If-Match, or 404): the snapshot's staging copy changed. */
+function stagingChanged(target: ArchiveTarget, volume: PlannedVolume, err: unknown): Error | undefined {
+  let path: string | undefined;
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    // The tar stage names the blob it was opening or reading.
+    path ??= /^(?:Opening|Reading) (.+?) failed/.exec((e as Error).message ?? '')?.[1];
+    const changed = isPreconditionFailed(e);
+    if (!changed && !isNotFound(e)) continue;
+    const planned = volume.entries.find((entry) => entry.key === path);
+    const blob = planned ? `"${planned.key}" (planned ETag ${planned.etag})` : 'of this volume';
+    return permanentFailure(
+      FailureType.StagingChanged,
+      `Staging blob ${blob} of snapshot "${target.snapshot}" was ${changed ? 'overwritten' : 'removed'} after planning (volume ${volume.index}); refusing to archive a different blob. Something else writes to the staging folder ${target.folders.runFolder}: stop it and start the archive again.`,
+      err,
+    );
+  }
+  return undefined;
 }
 
 async function objectSize({ config, s3 }: ActivityDeps, key: string): Promise<number | undefined> {

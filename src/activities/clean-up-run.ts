@@ -19,8 +19,7 @@ export function createCleanUpRun({ config, s3, opensearch }: ActivityDeps) {
     if (status.state !== 'MISSING') await deleteSnapshot(opensearch, target.repository, target.snapshot);
     await deleteRepository(opensearch, target.repository);
 
-    const runFolder = target.folders.repositoryBasePath.replace(/repository$/, '');
-    const stagingObjectsDeleted = await deletePrefix(s3, config.staging.bucket, runFolder);
+    const stagingObjectsDeleted = await deletePrefix(s3, config.staging.bucket, target.folders.runFolder);
 
     let unsealedVolumesDeleted = 0;
     const layout = archiveLayout(config.archive.prefix, target.archiveId);

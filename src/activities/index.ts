@@ -4,9 +4,10 @@ import { createArchiveVolume } from './archive-volume';
 import { createCheckSnapshot } from './check-snapshot';
 import { createCleanUpRun } from './clean-up-run';
 import { createDescribeSealedArchive } from './describe-sealed-archive';
+import { failPermanentS3Errors } from './fail-permanent-s3-errors';
 import { heartbeatWhileRunning } from './heartbeat-while-running';
-import { createPlanArchiveVolumes } from './plan-archive-volumes';
-import { createPrepareArchive } from './prepare-archive';
+import { createLookUpPlanPages, createPlanArchiveVolumes } from './plan-archive-volumes';
+import { createPrepareArchive, createResolveArchive } from './prepare-archive';
 import { createSealArchive } from './seal-archive';
 import { createTakeSnapshot } from './take-snapshot';
 import { createPrepareRestore } from './prepare-restore';
@@ -17,11 +18,13 @@ import { createVerifyActivities } from './verify-activities';
 
 export function createActivities(deps: ActivityDeps) {
   const restore = createRestoreActivities(deps);
-  return {
+  return withS3Boundary({
+    resolveArchive: createResolveArchive(deps),
     prepareArchive: createPrepareArchive(deps),
     takeSnapshot: createTakeSnapshot(deps),
     checkSnapshot: createCheckSnapshot(deps),
     planArchiveVolumes: createPlanArchiveVolumes(deps),
+    lookUpPlanPages: createLookUpPlanPages(deps),
     archiveVolume: createArchiveVolume(deps),
     sealArchive: heartbeatWhileRunning(createSealArchive(deps)),
     describeSealedArchive: createDescribeSealedArchive(deps),
@@ -32,7 +35,17 @@ export function createActivities(deps: ActivityDeps) {
     stageRestoreVolume: createStageRestoreVolume(deps),
     ...restore,
     cleanUpRestore: heartbeatWhileRunning(restore.cleanUpRestore),
-  };
+  });
+}
+
+/** Every activity fails at once, with the request, on a permanent S3 error (see failPermanentS3Errors). */
+function withS3Boundary<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, activity]) => [
+      name,
+      failPermanentS3Errors(activity as (...args: unknown[]) => Promise<unknown>),
+    ]),
+  ) as unknown as T;
 }
 
 export type { ActivityDeps } from './activity-deps';

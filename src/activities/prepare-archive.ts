@@ -2,25 +2,25 @@
 // are usable, and whether this archive was sealed already.
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { archiveLayout, runFolders } from '../archive/archive-layout';
-import { ArchiveDateError, archiveIdFor, indicesForDate } from '../archive/archive-date';
+import { ArchiveDateError } from '../archive/archive-date';
 import type { ArchiveRequest, ArchiveTarget, PreparedArchive } from '../archive/archive-types';
 import type { Config } from '../config';
 import { ClusterRequestError, getClusterInfo, resolveIndices } from '../opensearch/snapshot-api';
 import { isNotFound } from '../s3/s3-errors';
-import { assertBucketReachable } from '../s3/s3-objects';
+import { assertBucketReachable, BucketUnreachableError } from '../s3/s3-objects';
+import { archiveIdentity, type ArchiveIdentity } from '../workflows/workflow-ids';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
 /** Names of everything a run creates, derived from the request, the run tag and the configuration. */
 export function archiveTarget(request: ArchiveRequest, runTag: string, config: Config): ArchiveTarget {
   try {
-    // One spelling per selection (" a, b" is "a,b"): the cluster is asked for exactly what the archive id names.
-    const indexPattern = (request.indices ?? indicesForDate(config.archive.indexTemplate, request.date))
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean)
-      .join(',');
-    const archiveId = archiveIdFor(request.date, indexPattern);
+    // One spelling per selection (" b, a" is "a,b"): the cluster is asked for exactly what the archive id names.
+    const { archiveId, indexPattern } = archiveIdentity(
+      config.temporal.taskQueue,
+      request,
+      config.archive.indexTemplate,
+    );
     return {
       archiveId,
       date: request.date,
@@ -35,6 +35,18 @@ export function archiveTarget(request: ArchiveRequest, runTag: string, config: C
   }
 }
 
+/** The archive id and workflow id of a request, with this worker's index template (the daily Schedule's child). */
+export function createResolveArchive({ config }: ActivityDeps) {
+  return async function resolveArchive(request: ArchiveRequest): Promise<ArchiveIdentity> {
+    try {
+      return archiveIdentity(config.temporal.taskQueue, request, config.archive.indexTemplate);
+    } catch (err) {
+      if (err instanceof ArchiveDateError) throw permanentFailure(FailureType.InvalidInput, err.message, err);
+      throw err;
+    }
+  };
+}
+
 export function createPrepareArchive({ config, s3, opensearch }: ActivityDeps) {
   return async function prepareArchive(request: ArchiveRequest, runTag: string): Promise<PreparedArchive> {
     const target = archiveTarget(request, runTag, config);
@@ -46,7 +58,9 @@ export function createPrepareArchive({ config, s3, opensearch }: ActivityDeps) {
       try {
         await assertBucketReachable(s3, bucket, role);
       } catch (err) {
-        throw permanentFailure(FailureType.BucketUnusable, (err as Error).message, err);
+        if (err instanceof BucketUnreachableError && err.permanent)
+          throw permanentFailure(FailureType.BucketUnusable, err.message, err);
+        throw err; // a network blip or a 5xx: retried
       }
     }
     const sealed = await s3
@@ -72,6 +86,7 @@ export function createPrepareArchive({ config, s3, opensearch }: ActivityDeps) {
         settings: {
           maxVolumeBytes: config.archive.maxVolumeBytes,
           volumeConcurrency: config.archive.volumeConcurrency,
+          volumesPerBatch: config.archive.volumesPerBatch,
           snapshotTimeoutMs: config.archive.snapshotTimeoutMinutes * 60_000,
         },
         cluster,

@@ -1,9 +1,10 @@
 // Checks a restore before any side effect: the manifest is authentic, the chosen indices are in it, the
 // target cluster can read the snapshot, and no index would be overwritten.
 import { archiveLayout } from '../archive/archive-layout';
-import { readSealedManifest } from '../archive/read-sealed-manifest';
+import { ManifestUnreadableError, readSealedManifest } from '../archive/read-sealed-manifest';
 import { getClusterInfo, resolveIndices } from '../opensearch/snapshot-api';
 import { verifyManifestSignature, type ArchiveManifest } from '../pipeline/manifest';
+import { checkRestoreInput } from '../restore/restore-input';
 import type { RestorePlan, RestoreRequest } from '../restore/restore-types';
 import { readText } from '../s3/s3-objects';
 import type { ActivityDeps } from './activity-deps';
@@ -25,10 +26,22 @@ export function snapshotReadable(
 
 export function createPrepareRestore({ config, s3, opensearch, keys }: ActivityDeps) {
   return async function prepareRestore(request: RestoreRequest, runTag: string): Promise<RestorePlan> {
+    try {
+      checkRestoreInput(request);
+    } catch (err) {
+      throw permanentFailure(FailureType.InvalidInput, (err as Error).message, err);
+    }
     const layout = archiveLayout(config.archive.prefix, request.archiveId);
     const { manifest, text } = await readSealedManifest(s3, config.archive.bucket, layout.manifestKey).catch(
-      (err: Error) => {
-        throw permanentFailure(FailureType.InvalidInput, err.message, err);
+      (err: unknown) => {
+        // A missing or malformed manifest is the request's problem; a timeout or an outage is retried, and
+        // denied access fails at the activity boundary (failPermanentS3Errors) with the request it concerns.
+        if (
+          err instanceof ManifestUnreadableError &&
+          (err.problem === 'missing' || err.problem === 'malformed')
+        )
+          throw permanentFailure(FailureType.InvalidInput, err.message, err);
+        throw err;
       },
     );
     const signature = await readText(s3, config.archive.bucket, layout.signatureKey);

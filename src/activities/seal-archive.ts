@@ -1,10 +1,11 @@
-// Seals an archive: builds the manifest from the volume records, links it to the chain head, signs it and
-// stores signature then manifest. The manifest is written last: until it exists the archive is not complete.
+// Seals an archive: builds the manifest from the volume records in staging, links it to the chain head, signs
+// it and stores signature then manifest. The manifest is written last: until it exists the archive is not
+// complete. The input stays small whatever the archive's size: the volumes' results are read from S3.
 import { PutObjectRetentionCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { claimChainEntry, readChainHead, type ChainEntry, type ChainLink } from '../archive/archive-chain';
-import { archiveLayout } from '../archive/archive-layout';
-import type { ArchiveTarget, SealResult, VolumeResult } from '../archive/archive-types';
+import { archiveLayout, volumeRecordKey } from '../archive/archive-layout';
+import type { ArchiveTarget, SealResult } from '../archive/archive-types';
 import type { VolumeRecord } from '../archive/stream-volume';
 import type { ClusterInfo, IndexInfo } from '../opensearch/snapshot-api';
 import { serializeManifest, signManifest, type ArchiveManifest } from '../pipeline/manifest';
@@ -12,7 +13,6 @@ import { readJson, writeObject } from '../s3/s3-objects';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version';
 import { stampManifest } from '../evidence/stamp-manifest';
 import type { ActivityDeps } from './activity-deps';
-import { volumeRecordKey } from './archive-volume';
 import { FailureType, permanentFailure } from './failure-types';
 
 export interface SealInput {
@@ -21,31 +21,27 @@ export interface SealInput {
   snapshotUuid: string;
   cluster: ClusterInfo;
   indices: IndexInfo[];
-  volumes: VolumeResult[];
+  planDigest: string;
+  volumeCount: number;
 }
 
 const MAX_CLAIM_ATTEMPTS = 10;
+const RECORD_READS_AT_ONCE = 16;
 
 export function createSealArchive(deps: ActivityDeps) {
   const { config, s3, keys } = deps;
   return async function sealArchive(input: SealInput): Promise<SealResult> {
     const { target } = input;
-    const layout = archiveLayout(config.archive.prefix, target.archiveId);
-    const records: VolumeRecord[] = [];
-    for (const v of input.volumes) {
-      const record = await readJson<VolumeRecord>(
-        s3,
-        config.staging.bucket,
-        volumeRecordKey(target, v.index),
+    const signing = keys.signing;
+    if (!signing) {
+      // Only a seal-role worker polls the seal queue; reaching here means a misrouted task, never a silent skip.
+      throw permanentFailure(
+        FailureType.KeyUnusable,
+        'This worker holds no signing key (it does not run the seal role): sealing runs on the seal task queue',
       );
-      if (!record || record.ciphertextSha256 !== v.ciphertextSha256) {
-        throw permanentFailure(
-          FailureType.StagingChanged,
-          `The record of volume ${v.index} is missing or does not match its upload`,
-        );
-      }
-      records.push(record);
     }
+    const layout = archiveLayout(config.archive.prefix, target.archiveId);
+    const records = await readVolumeRecords(deps, target, input.volumeCount);
 
     const build = (
       sequence: number,
@@ -66,7 +62,7 @@ export function createSealArchive(deps: ActivityDeps) {
         },
         indices: input.indices,
         recipients: keys.recipientFingerprints,
-        signer: keys.signingFingerprint,
+        signer: keys.signingFingerprint!,
         previous,
         volumes: records.map((r) => ({
           index: r.index,
@@ -114,7 +110,7 @@ export function createSealArchive(deps: ActivityDeps) {
         `Could not claim a chain position after ${MAX_CLAIM_ATTEMPTS} attempts (many concurrent seals?)`,
       );
 
-    const signature = await signManifest(sealed.bytes, keys.signing);
+    const signature = await signManifest(sealed.bytes, signing);
     const retention = retentionFor(config.archive.objectLockDays, input.createdAt);
     for (const r of records) {
       if (retention) {
@@ -153,6 +149,43 @@ export function createSealArchive(deps: ActivityDeps) {
       ciphertextBytes: records.reduce((s, r) => s + r.ciphertextBytes, 0),
     };
   };
+}
+
+/**
+ * Records 1..count in order, a few reads in flight. Only the manifest's own content is held (a record is a
+ * manifest volume entry), so memory grows with the manifest and nothing else.
+ */
+async function readVolumeRecords(
+  { config, s3 }: ActivityDeps,
+  target: ArchiveTarget,
+  count: number,
+): Promise<VolumeRecord[]> {
+  const layout = archiveLayout(config.archive.prefix, target.archiveId);
+  const records = new Array<VolumeRecord>(count);
+  let next = 1;
+  const reader = async (): Promise<void> => {
+    for (let index = next++; index <= count; index = next++) {
+      const key = volumeRecordKey(target.folders, index);
+      const record = await readJson<VolumeRecord>(s3, config.staging.bucket, key);
+      if (!record || record.index !== index || record.key !== layout.volumeKey(index)) {
+        throw permanentFailure(
+          FailureType.StagingChanged,
+          `The record of volume ${index} (s3://${config.staging.bucket}/${key}) is missing or names another volume; the run's staging work folder changed`,
+        );
+      }
+      records[index - 1] = {
+        index: record.index,
+        key: record.key,
+        plaintextBytes: record.plaintextBytes,
+        plaintextSha256: record.plaintextSha256,
+        ciphertextBytes: record.ciphertextBytes,
+        ciphertextSha256: record.ciphertextSha256,
+        files: record.files,
+      };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(RECORD_READS_AT_ONCE, count) }, reader));
+  return records;
 }
 
 function retentionFor(

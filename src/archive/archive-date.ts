@@ -43,21 +43,54 @@ export function indicesForDate(template: string, date: string): string {
     .replaceAll('{DD}', pad(day));
 }
 
+/** One spelling per selection: parts trimmed, empty parts dropped, duplicates dropped, sorted. */
+export function normalizeSelection(indices: string): string[] {
+  return [
+    ...new Set(
+      indices
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ].sort();
+}
+
+// Index names are kept as they are when made of these; any other character (a pattern's "*", and "+" and
+// "~" themselves) is written as ~XX (its code in hex), so the id is readable and no two selections share one.
+const PLAIN = /[A-Za-z0-9._-]/;
+const encodePart = (part: string): string =>
+  [...part]
+    .map((c) =>
+      PLAIN.test(c)
+        ? c
+        : [...new TextEncoder().encode(c)].map((b) => `~${b.toString(16).padStart(2, '0')}`).join(''),
+    )
+    .join('');
+
 /**
- * The archive id: one per (date, index selection), so asking twice for the same day and indices names the
- * same archive (and the same workflow id). Readable, and safe as an S3 key segment and a workflow id.
+ * The archive id: one per (date, index selection), so asking twice for the same day and indices, in any order
+ * or spacing, names the same archive (and the same workflow id); different selections never share one.
+ * Readable, and safe as an S3 key segment and a workflow id.
  */
 export function archiveIdFor(date: string, indices: string): string {
   parseArchiveDate(date);
-  const selection = indices
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .sort()
-    .join('+')
-    .replace(/\*/g, '_all_')
-    .replace(/[^A-Za-z0-9._+-]/g, '_');
-  if (selection === '')
+  const parts = normalizeSelection(indices);
+  if (parts.length === 0)
     throw new ArchiveDateError('The index selection is empty: name at least one index or pattern');
-  return `${date}_${selection}`;
+  return `${date}_${parts.map(encodePart).join('+')}`;
+}
+
+const ARCHIVE_ID = /^(\d{4}-\d{2}-\d{2})_([A-Za-z0-9._-]|~[0-9a-f]{2})+(\+([A-Za-z0-9._-]|~[0-9a-f]{2})+)*$/;
+const MAX_ARCHIVE_ID = 512;
+
+/** Check an archive id given by a user (verify, restore) has the form archiveIdFor makes, before any use. */
+export function assertArchiveId(id: string): string {
+  const m = ARCHIVE_ID.exec(id);
+  if (!m || id.length > MAX_ARCHIVE_ID) {
+    throw new ArchiveDateError(
+      `Invalid archive id "${id.slice(0, 80)}${id.length > 80 ? '…' : ''}": expected <YYYY-MM-DD>_<indices> as \`snapseal list\` shows it, for example 2026-11-21_logdata-21112026`,
+    );
+  }
+  parseArchiveDate(m[1]!);
+  return id;
 }

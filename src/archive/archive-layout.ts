@@ -39,14 +39,31 @@ export function chainPrefix(archivePrefix: string): string {
 }
 
 export interface RunFolders {
+  /** Everything the run leaves in staging lies under this prefix (ends in "/"); cleanup deletes it. */
+  runFolder: string;
   /** base_path of the run's staging snapshot repository (no trailing slash, as OpenSearch wants it). */
   repositoryBasePath: string;
-  /** Per-volume records written by archive-volume and read by seal-archive. */
+  /** The run's own objects: the volume plan and the per-volume records (ends in "/"). */
   workPrefix: string;
 }
 
 /** Each run gets its own staging folder so two snapshots are never mixed in one archive. */
 export function runFolders(stagingPrefix: string, archiveId: string, runId: string): RunFolders {
-  const run = `${stagingPrefix}${archiveId}/${runId}`;
-  return { repositoryBasePath: `${run}/repository`, workPrefix: `${run}/work/` };
+  const run = `${stagingPrefix}${archiveId}/${runId}/`;
+  return { runFolder: run, repositoryBasePath: `${run}repository`, workPrefix: `${run}work/` };
+}
+
+/** The volume plan's index: summary and one digest per page; its sha256 is the plan digest kept in history. */
+export function planIndexKey(folders: RunFolders): string {
+  return `${folders.workPrefix}plan/index.json`;
+}
+
+/** One page of the volume plan: whole volumes with their blobs (key, size, ETag). */
+export function planPageKey(folders: RunFolders, page: number): string {
+  return `${folders.workPrefix}plan/page-${String(page).padStart(6, '0')}.json`;
+}
+
+/** The record archive-volume writes once a volume is uploaded; seal-archive builds the manifest from these. */
+export function volumeRecordKey(folders: RunFolders, index: number): string {
+  return `${folders.workPrefix}${volumeName(index)}.json`;
 }

@@ -22,6 +22,8 @@ export interface ArchiveTarget {
 export interface RunSettings {
   maxVolumeBytes: number;
   volumeConcurrency: number;
+  /** Volumes per child workflow: bounds each run's history whatever the archive's size. */
+  volumesPerBatch: number;
   snapshotTimeoutMs: number;
 }
 
@@ -34,11 +36,42 @@ export interface PreparedArchive {
   existingManifestKey?: string;
 }
 
+/** What history keeps of the plan: its digest and a summary; the plan itself lies in staging. */
 export interface VolumePlanSummary {
+  /** sha256 of the plan's index object, which names the sha256 of every page. */
   planDigest: string;
+  volumeCount: number;
   totalBytes: number;
   fileCount: number;
-  volumes: { index: number; fileCount: number; tarBytes: number }[];
+  largestVolumeBytes: number;
+  pageCount: number;
+  indexBytes: number;
+  largestPageBytes: number;
+}
+
+/** Where a volume's page of the plan is, and the sha256 the page must have (bound to the plan digest). */
+export interface PlanPageRef {
+  page: number;
+  firstVolume: number;
+  lastVolume: number;
+  sha256: string;
+}
+
+/** One child workflow's share of the volumes: first..last, streamed `volumeConcurrency` at once. */
+export interface VolumeBatch {
+  target: ArchiveTarget;
+  planDigest: string;
+  batch: number;
+  firstVolume: number;
+  lastVolume: number;
+  volumeConcurrency: number;
+}
+
+export interface VolumeBatchResult {
+  batch: number;
+  volumes: number;
+  plaintextBytes: number;
+  ciphertextBytes: number;
 }
 
 export interface VolumeResult {

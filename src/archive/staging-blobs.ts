@@ -7,6 +7,8 @@ export interface StagingBlob {
   /** Path inside the repository (and inside the tar), e.g. indices/<uuid>/0/__abc */
   key: string;
   size: number;
+  /** The version listed: volumes fetch it with If-Match, so a blob changed after planning is never archived. */
+  etag: string;
 }
 
 export async function listStagingBlobs(
@@ -22,7 +24,8 @@ export async function listStagingBlobs(
     }
     const key = o.key.slice(prefix.length);
     if (key === '' || key.startsWith('tests-')) continue;
-    blobs.push({ key, size: o.size });
+    if (!o.etag) throw new Error(`Listing ${prefix} returned ${o.key} without an ETag`);
+    blobs.push({ key, size: o.size, etag: o.etag });
   }
   return blobs;
 }

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createByteProgress } from '../pipeline/byte-progress';
 import { createChunkCoalescer } from '../pipeline/coalesce-chunks';
 import { createDeterministicTar, TarSourceError, type TarFileRecord } from '../pipeline/deterministic-tar';
+import { createSeipdV1Assertion } from '../pipeline/assert-seipd-v1';
 import { encryptStream } from '../pipeline/openpgp-encrypt';
 import { Sha256PassThrough } from '../pipeline/sha256-pass-through';
 import { startStreamUpload, type UploadTarget } from '../s3/upload-stream';
@@ -23,14 +24,23 @@ export interface StreamVolumeInput {
   source: { bucket: string; basePath: string };
   destination: UploadTarget;
   index: number;
-  entries: { key: string; size: number }[];
+  /** `etag`: the version planned; a blob changed since fails its GET (412) instead of being archived. */
+  entries: { key: string; size: number; etag?: string }[];
   recipients: PublicKey[];
   signal?: AbortSignal;
   onProgress?: (plaintextBytes: number, filesDone: number) => void;
 }
 
-async function openBlob(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<Readable> {
-  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+async function openBlob(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  etag: string | undefined,
+  signal?: AbortSignal,
+): Promise<Readable> {
+  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: etag }), {
+    abortSignal: signal,
+  });
   return got.Body as Readable;
 }
 
@@ -41,7 +51,7 @@ export async function streamVolume(input: StreamVolumeInput): Promise<VolumeReco
     input.entries.map((e) => ({
       path: e.key,
       size: e.size,
-      open: () => openBlob(s3, source.bucket, `${source.basePath}/${e.key}`, signal),
+      open: () => openBlob(s3, source.bucket, `${source.basePath}/${e.key}`, e.etag, signal),
     })),
     { onFile: () => (filesDone += 1) },
   );
@@ -64,7 +74,10 @@ export async function streamVolume(input: StreamVolumeInput): Promise<VolumeReco
     const encrypted = await encryptStream(plaintextSide, input.recipients, {
       filename: volumeName(input.index).replace(/\.gpg$/, ''),
     });
-    await Promise.all([pipeline(encrypted, ciphertext, upload.body, { signal }), upload.done]);
+    await Promise.all([
+      pipeline(encrypted, createSeipdV1Assertion(), ciphertext, upload.body, { signal }),
+      upload.done,
+    ]);
   } catch (err) {
     // A source that failed says what went wrong; downstream stages only that their input broke.
     const sourceError = tar.stream.errored;

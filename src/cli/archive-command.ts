@@ -1,9 +1,9 @@
 // `snapseal archive`: start (or join) the archive of one day and wait for it with a progress line.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import { calendarDateIn, indicesForDate, parseArchiveDate } from '../archive/archive-date';
+import { calendarDateIn, parseArchiveDate } from '../archive/archive-date';
 import type { ArchiveResult } from '../archive/archive-types';
 import type { Config } from '../config';
-import { archiveWorkflowId } from '../workflows/workflow-ids';
+import { archiveIdentity } from '../workflows/workflow-ids';
 import { BYTES_DONE, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from '../workflows/search-attributes';
 import { formatBytes } from './format';
 
@@ -28,10 +28,10 @@ export async function startArchive(
   const date = options.date ?? calendarDateIn(new Date(), config.schedule.timeZone, 1);
   parseArchiveDate(date);
   // Named by the archive it makes: the default selection is the configured template filled with the date.
-  const workflowId = archiveWorkflowId(
+  const { workflowId } = archiveIdentity(
     config.temporal.taskQueue,
-    date,
-    options.indices ?? indicesForDate(config.archive.indexTemplate, date),
+    { date, indices: options.indices },
+    config.archive.indexTemplate,
   );
   try {
     const handle = await client.workflow.start('archiveSnapshot', {

@@ -1,6 +1,7 @@
 // What every CLI command starts from: the validated configuration and, on demand, a Temporal client.
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, withEnvFile, type Config } from '../config';
+import { temporalConnectionOptions } from '../temporal-connection';
 
 export interface GlobalOptions {
   settingsFile?: string;
@@ -15,8 +16,12 @@ export function configFrom(options: GlobalOptions): Config {
 export async function withTemporal<T>(config: Config, use: (client: Client) => Promise<T>): Promise<T> {
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '10 seconds' });
+    connection = await Connection.connect({
+      ...temporalConnectionOptions(config.temporal),
+      connectTimeout: '10 seconds',
+    });
   } catch (err) {
+    if ((err as Error).name === 'ConfigError') throw err;
     throw new Error(
       `Cannot reach Temporal at ${config.temporal.address} (TEMPORAL_ADDRESS): ${(err as Error).message}. Is the server running?`,
       { cause: err },

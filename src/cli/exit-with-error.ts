@@ -1,10 +1,17 @@
 // Turns a failure into one clear message and an exit code; a stack trace only with SNAPSEAL_DEBUG=1.
 import { ConfigError } from '../config';
 
-export const ExitCode = { Failure: 1, Usage: 2, Config: 3 } as const;
+export const ExitCode = { Failure: 1, Usage: 2, Config: 3, Verification: 4, Stale: 5 } as const;
 
 /** Errors in what the user typed (as opposed to the environment or a run): exit code 2. */
-const USAGE_ERRORS = new Set(['UsageError', 'ArchiveDateError', 'ScheduleInputError', 'CommanderError']);
+const USAGE_ERRORS = new Set([
+  'UsageError',
+  'ArchiveDateError',
+  'ScheduleInputError',
+  'StatusInputError',
+  'CommanderError',
+  'RestoreInputError',
+]);
 
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);

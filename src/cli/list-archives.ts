@@ -1,9 +1,17 @@
 // The archives in the archive bucket (sealed ones, from their manifests) and the runs still in progress.
+// Only the newest `limit` archives are read (one chain entry and one manifest each); the chain's key list,
+// which is cheap, gives the total. A manifest that cannot be read says why, archive by archive.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
-import { readAllChainEntries } from '../archive/archive-chain';
-import { readSealedManifest } from '../archive/read-sealed-manifest';
+import type { ChainEntry } from '../archive/archive-chain';
+import { chainPrefix } from '../archive/archive-layout';
+import {
+  ManifestUnreadableError,
+  readSealedManifest,
+  type ManifestProblem,
+} from '../archive/read-sealed-manifest';
 import type { Config } from '../config';
+import { listObjects, readJson } from '../s3/s3-objects';
 import { ARCHIVE_DATE, ARCHIVE_ID, STAGE } from '../workflows/search-attributes';
 
 export interface ArchiveListing {
@@ -15,28 +23,42 @@ export interface ArchiveListing {
   volumes: number;
   sequence?: number;
   status: string;
+  /** Why the manifest could not be read (status is then not SEALED). */
+  problem?: string;
 }
 
+export interface ArchiveList {
+  rows: ArchiveListing[];
+  /** Sealed archives in the chain, shown or not. */
+  totalArchives: number;
+}
+
+const STATUS: Record<ManifestProblem, string> = {
+  missing: 'MANIFEST MISSING',
+  malformed: 'MANIFEST MALFORMED',
+  'access-denied': 'ACCESS DENIED',
+  rejected: 'READ REJECTED',
+  unreachable: 'UNREACHABLE',
+};
+
+/** `limit`: how many of the newest archives to read and show (0: all). */
 export async function listArchives(
   s3: S3Client,
   temporal: Client | undefined,
   config: Config,
-): Promise<ArchiveListing[]> {
+  limit = 0,
+): Promise<ArchiveList> {
+  const bucket = config.archive.bucket;
+  const entryKeys: string[] = [];
+  for await (const o of listObjects(s3, bucket, chainPrefix(config.archive.prefix))) {
+    if (/\/\d{8}\.json$/.test(o.key)) entryKeys.push(o.key); // zero-padded: lexicographic is numeric order
+  }
+  const shown = limit > 0 ? entryKeys.slice(-limit) : entryKeys;
   const rows: ArchiveListing[] = [];
-  for (const entry of await readAllChainEntries(s3, config.archive.bucket, config.archive.prefix)) {
-    const { manifest } = await readSealedManifest(s3, config.archive.bucket, entry.manifestKey).catch(() => ({
-      manifest: undefined,
-    }));
-    rows.push({
-      id: entry.archiveId,
-      date: manifest?.date ?? '?',
-      snapshot: manifest?.snapshot.name ?? '?',
-      indices: manifest?.indices.map((i) => i.name) ?? [],
-      bytes: manifest?.volumes.reduce((s, v) => s + v.ciphertextBytes, 0) ?? 0,
-      volumes: manifest?.volumes.length ?? 0,
-      sequence: entry.sequence,
-      status: manifest ? 'SEALED' : 'MANIFEST MISSING',
-    });
+  for (const key of shown) {
+    const entry = await readJson<ChainEntry>(s3, bucket, key);
+    if (!entry) continue; // removed between the listing and the read
+    rows.push(await describeEntry(s3, bucket, entry));
   }
   if (temporal) {
     const query = `WorkflowType = 'archiveSnapshot' AND ExecutionStatus = 'Running' AND TaskQueue = '${config.temporal.taskQueue}'`;
@@ -54,5 +76,33 @@ export async function listArchives(
       });
     }
   }
-  return rows;
+  return { rows, totalArchives: entryKeys.length };
+}
+
+async function describeEntry(s3: S3Client, bucket: string, entry: ChainEntry): Promise<ArchiveListing> {
+  const base = { id: entry.archiveId, sequence: entry.sequence };
+  try {
+    const { manifest } = await readSealedManifest(s3, bucket, entry.manifestKey);
+    return {
+      ...base,
+      date: manifest.date,
+      snapshot: manifest.snapshot.name,
+      indices: manifest.indices.map((i) => i.name),
+      bytes: manifest.volumes.reduce((s, v) => s + v.ciphertextBytes, 0),
+      volumes: manifest.volumes.length,
+      status: 'SEALED',
+    };
+  } catch (err) {
+    if (!(err instanceof ManifestUnreadableError)) throw err;
+    return {
+      ...base,
+      date: '?',
+      snapshot: '?',
+      indices: [],
+      bytes: 0,
+      volumes: 0,
+      status: STATUS[err.problem],
+      problem: err.message,
+    };
+  }
 }

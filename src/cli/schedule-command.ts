@@ -47,7 +47,6 @@ export async function createSchedule(
   const input: DailyArchiveInput = {
     timeZone: options.timeZone,
     indices: options.indices,
-    indexTemplate: config.archive.indexTemplate,
   };
   const handle = await client.schedule.create({
     scheduleId: config.schedule.id,

@@ -1,6 +1,7 @@
-// Loads the OpenPGP keys a worker needs from files named in the configuration, once, at start-up:
-// recipients' public keys (encryption), the archiver's private key (signing) and the keys accepted on verify.
-import { readFile } from 'node:fs/promises';
+// Loads the OpenPGP keys a worker needs from files named in the configuration, once, at start-up, and only
+// those its roles need: recipients' public keys (stream, seal), the archiver's private key (seal only), the
+// trusted archiver keys and a recipient's private key (restore only). A key given to a role that must not
+// hold it is not loaded, with a warning.
 import type { PrivateKey, PublicKey } from 'openpgp';
 import type { Config } from '../config';
 import {
@@ -8,70 +9,93 @@ import {
   readDecryptionKey,
   readRecipientKeys,
   readSigningKey,
-  readVerificationKeys,
   KeyError,
 } from '../pipeline/openpgp-keys';
+import type { WorkerRole } from '../task-queues';
+import { readKeyFile } from './read-key-file';
+import { loadTrustedSigners } from './trusted-signers';
 
 export interface ArchiveKeys {
   recipients: PublicKey[];
   recipientFingerprints: string[];
-  signing: PrivateKey;
-  signingFingerprint: string;
-  /** Public keys whose signatures verify (the signing key's own public half, plus SNAPSEAL_VERIFY_KEY_FILES). */
+  /** Only on a worker with the seal role. */
+  signing?: PrivateKey;
+  signingFingerprint?: string;
+  /** The trusted archiver public keys (src/keys/trusted-signers.ts); empty without the restore role. */
   verify: PublicKey[];
-  /** A recipient's private key, only on workers that verify or restore (SNAPSEAL_DECRYPTION_KEY_FILE). */
+  /** A recipient's private key, only on workers with the restore role (SNAPSEAL_DECRYPTION_KEY_FILE). */
   decryption?: PrivateKey;
 }
 
-async function readKeyFile(path: string, setting: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
-    throw new KeyError(`${setting}: cannot read key file ${path} (${why})`);
-  }
+/** The roles a worker runs when SNAPSEAL_WORKER_ROLES is empty: whatever the configured keys allow. */
+export function rolesForKeys(keys: Config['keys']): WorkerRole[] {
+  const roles: WorkerRole[] = ['archive'];
+  if (keys.recipientKeyFiles.length > 0) roles.push('stream');
+  if (keys.recipientKeyFiles.length > 0 && keys.signingKeyFile) roles.push('seal');
+  if (keys.decryptionKeyFile) roles.push('restore');
+  return roles;
 }
 
-export async function loadArchiveKeys(keys: Config['keys']): Promise<ArchiveKeys> {
-  if (keys.recipientKeyFiles.length === 0) {
+export async function loadArchiveKeys(
+  keys: Config['keys'],
+  roles: readonly WorkerRole[] = rolesForKeys(keys),
+  warn: (message: string) => void = (m) => console.error(`snapseal: warning: ${m}`),
+): Promise<ArchiveKeys> {
+  const has = (role: WorkerRole): boolean => roles.includes(role);
+  if (keys.decryptionKeyFile && !has('restore')) {
+    warn(
+      `SNAPSEAL_DECRYPTION_KEY_FILE is set, but this worker's roles (${roles.join(',')}) do not include restore: the private decryption key is not loaded; keep it off archiving workers`,
+    );
+  }
+  if (keys.signingKeyFile && has('stream')) {
+    warn(
+      has('seal')
+        ? 'this worker streams volumes and holds the signing key (roles stream and seal): run the seal role on its own worker so streaming workers hold public keys only'
+        : 'SNAPSEAL_SIGNING_KEY_FILE is set on a worker without the seal role: the signing key is not loaded; give it to the sealing worker only',
+    );
+  }
+  const needRecipients = has('stream') || has('seal');
+  if (needRecipients && keys.recipientKeyFiles.length === 0) {
     throw new KeyError(
       'SNAPSEAL_RECIPIENT_KEY_FILES is empty: name the armored public key file(s) archives are encrypted for',
     );
   }
-  if (!keys.signingKeyFile) {
+  if (has('seal') && !keys.signingKeyFile) {
     throw new KeyError(
-      'SNAPSEAL_SIGNING_KEY_FILE is empty: name the armored private key file that signs manifests',
+      'SNAPSEAL_SIGNING_KEY_FILE is empty: the seal role signs manifests; name the armored private key file (or drop seal from SNAPSEAL_WORKER_ROLES)',
     );
   }
-  const recipientTexts = await Promise.all(
-    keys.recipientKeyFiles.map((f) => readKeyFile(f, 'SNAPSEAL_RECIPIENT_KEY_FILES')),
-  );
-  const recipients = await readRecipientKeys(recipientTexts);
-  const signing = await readSigningKey(
-    await readKeyFile(keys.signingKeyFile, 'SNAPSEAL_SIGNING_KEY_FILE'),
-    keys.signingKeyPassphrase?.reveal(),
-  );
-  const extraVerify = await Promise.all(
-    keys.verifyKeyFiles.map((f) => readKeyFile(f, 'SNAPSEAL_VERIFY_KEY_FILES')),
-  );
-  const verify = [
-    signing.toPublic(),
-    ...(extraVerify.length > 0 ? await readVerificationKeys(extraVerify) : []),
-  ];
-  const decryption = keys.decryptionKeyFile
-    ? await readDecryptionKey(
-        await readKeyFile(keys.decryptionKeyFile, 'SNAPSEAL_DECRYPTION_KEY_FILE'),
-        keys.decryptionKeyPassphrase?.reveal(),
+  if (has('restore') && !keys.decryptionKeyFile) {
+    throw new KeyError(
+      'SNAPSEAL_DECRYPTION_KEY_FILE is empty: the restore role decrypts volumes; name a recipient private key file (or drop restore from SNAPSEAL_WORKER_ROLES)',
+    );
+  }
+  const recipients = needRecipients
+    ? await readRecipientKeys(
+        await Promise.all(keys.recipientKeyFiles.map((f) => readKeyFile(f, 'SNAPSEAL_RECIPIENT_KEY_FILES'))),
       )
-    : undefined;
+    : [];
+  const signing =
+    has('seal') && keys.signingKeyFile
+      ? await readSigningKey(
+          await readKeyFile(keys.signingKeyFile, 'SNAPSEAL_SIGNING_KEY_FILE'),
+          keys.signingKeyPassphrase?.reveal(),
+        )
+      : undefined;
+  const verify = has('restore') ? await loadTrustedSigners(keys, signing) : [];
+  const decryption =
+    has('restore') && keys.decryptionKeyFile
+      ? await readDecryptionKey(
+          await readKeyFile(keys.decryptionKeyFile, 'SNAPSEAL_DECRYPTION_KEY_FILE'),
+          keys.decryptionKeyPassphrase?.reveal(),
+        )
+      : undefined;
   return {
     decryption,
     recipients,
     recipientFingerprints: recipients.map(fingerprint),
     signing,
-    signingFingerprint: fingerprint(signing),
+    signingFingerprint: signing ? fingerprint(signing) : undefined,
     verify,
   };
 }

@@ -1,6 +1,7 @@
 // Encrypts a plaintext stream to one or more public keys as a binary OpenPGP message, streaming.
 // GnuPG 2.2 must read it: v4 keys, SEIPD v1 with MDC (no AEAD), AES-256, no compression (snapshot blobs
 // are compressed already, and compression would cost CPU for nothing).
+import { randomBytes } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import type { PublicKey } from 'openpgp';
 import { Readable } from 'node:stream';
@@ -24,9 +25,12 @@ export async function encryptStream(
     date: new Date(0),
     format: 'binary',
   });
+  // openpgp.js picks SEIPDv2 (AEAD) whenever every recipient advertises it, whatever aeadProtect says. A
+  // session key given without an AEAD algorithm pins PKESK v3 + SEIPD v1, which GnuPG 2.2 decrypts.
   const encrypted = await openpgp.encrypt({
     message,
     encryptionKeys: recipients,
+    sessionKey: { data: randomBytes(32), algorithm: 'aes256' },
     format: 'binary',
     config: ENCRYPTION_CONFIG,
   });

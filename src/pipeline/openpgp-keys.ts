@@ -41,10 +41,41 @@ export async function readRecipientKeys(armoredKeys: string[]): Promise<PublicKe
           `${what} (${fingerprint(key)}) cannot encrypt: ${(err as Error).message} (expired, revoked, or no encryption subkey)`,
         );
       }
+      assertGnupgCanDecrypt(key as PublicKey, what);
       result.push(key as PublicKey);
     }
   }
   return result;
+}
+
+// Public-key algorithms of RFC 9580 only (X25519, X448, Ed25519, Ed448 in their native form): GnuPG 2.2 cannot
+// import such a key, so its owner could never decrypt a volume by hand.
+const RFC9580_ONLY_ALGORITHMS = new Set<number>([
+  openpgp.enums.publicKey.x25519,
+  openpgp.enums.publicKey.x448,
+  openpgp.enums.publicKey.ed25519,
+  openpgp.enums.publicKey.ed448,
+]);
+
+/**
+ * Refuse a recipient whose messages GnuPG 2.2 could not decrypt: a v6 key (RFC 9580), or a key (primary or
+ * any subkey) of an RFC 9580-only algorithm. A v4 key that merely advertises SEIPDv2 is fine: encryptStream
+ * fixes the session key to AES-256 without AEAD, so openpgp.js writes PKESK v3 + SEIPD v1 for it.
+ */
+export function assertGnupgCanDecrypt(key: PublicKey, what: string): void {
+  const fpr = fingerprint(key);
+  if (key.keyPacket.version !== 4) {
+    throw new KeyError(
+      `${what} (${fpr}) is a v${key.keyPacket.version} key (RFC 9580): GnuPG 2.2 cannot read it, so nobody could decrypt an archive by hand; give a v4 key (gpg --full-generate-key, or sq key generate)`,
+    );
+  }
+  for (const packet of [key.keyPacket, ...key.subkeys.map((s) => s.keyPacket)]) {
+    if (RFC9580_ONLY_ALGORITHMS.has(packet.algorithm)) {
+      throw new KeyError(
+        `${what} (${fpr}) uses ${openpgp.enums.read(openpgp.enums.publicKey, packet.algorithm)} (key ${packet.getFingerprint().toUpperCase()}), an RFC 9580-only algorithm GnuPG 2.2 cannot use; give a v4 key with RSA or Curve25519 (ECDH cv25519 / EdDSA legacy)`,
+      );
+    }
+  }
 }
 
 /** Public keys whose signatures are accepted. */

@@ -1,12 +1,14 @@
 // Cuts a snapshot's blobs into volumes: sorted by key (byte order), packed greedily, each volume a complete
-// tar of at most `maxVolumeBytes` (a blob larger than that gets a volume of its own). Deterministic, so any
-// worker re-planning from the same listing gets the same volumes, and planDigest proves it.
-import { createHash } from 'node:crypto';
+// tar of at most `maxVolumeBytes` (a blob larger than that gets a volume of its own). Deterministic, so the
+// same listing always gives the same volumes. The plan is then cut into pages (whole volumes, a bounded
+// number of files each) so that a volume's worker reads one small object, never the whole plan.
 import { TAR_END, tarEntryBytes } from './tar-layout';
 
 export interface PlannedBlob {
   key: string;
   size: number;
+  /** The blob's ETag when it was listed: the volume reads exactly this version (If-Match). */
+  etag: string;
 }
 
 export interface PlannedVolume {
@@ -18,6 +20,9 @@ export interface PlannedVolume {
 }
 
 export const MIN_VOLUME_BYTES = 1024 * 1024;
+
+/** A page holds whole volumes and at most this many files (unless one volume alone has more). */
+export const PLAN_PAGE_MAX_FILES = 1000;
 
 export class VolumePlanError extends Error {
   override name = 'VolumePlanError';
@@ -45,14 +50,25 @@ export function planVolumes(blobs: PlannedBlob[], maxVolumeBytes: number): Plann
       current = { index: volumes.length + 1, entries: [], tarBytes: TAR_END };
       volumes.push(current);
     }
-    current.entries.push({ key: blob.key, size: blob.size });
+    current.entries.push({ key: blob.key, size: blob.size, etag: blob.etag });
     current.tarBytes += bytes;
   }
   return volumes;
 }
 
-/** A digest of the plan (which blob, of which size, in which volume). */
-export function planDigest(volumes: PlannedVolume[]): string {
-  const canonical = JSON.stringify(volumes.map((v) => [v.index, v.entries.map((e) => [e.key, e.size])]));
-  return createHash('sha256').update(canonical).digest('hex');
+/** Consecutive volumes grouped into pages of at most `maxFiles` files (a page always holds one volume). */
+export function pagePlan(volumes: PlannedVolume[], maxFiles = PLAN_PAGE_MAX_FILES): PlannedVolume[][] {
+  const pages: PlannedVolume[][] = [];
+  let files = 0;
+  for (const volume of volumes) {
+    const page = pages.at(-1);
+    if (!page || files + volume.entries.length > maxFiles) {
+      pages.push([volume]);
+      files = volume.entries.length;
+    } else {
+      page.push(volume);
+      files += volume.entries.length;
+    }
+  }
+  return pages;
 }

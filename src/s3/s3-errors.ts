@@ -1,22 +1,50 @@
-// Which S3 errors are permanent (retrying cannot help) and how to describe any S3 error in one line.
+// The one home of S3 error classification: which errors are permanent (retrying cannot help), which mean
+// "not there", and how to describe any S3 error in one line with the operation, bucket and key it concerns.
 
 interface S3LikeError {
   name?: string;
   Code?: string;
+  code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
+  /** Set by the S3 client's middleware (createS3Client): which request failed. */
+  $snapseal?: S3Operation;
+  cause?: unknown;
 }
+
+/** The request an S3 error belongs to, e.g. `{ action: 'PutObject', bucket: 'b', key: 'k' }`. */
+export interface S3Operation {
+  action: string;
+  bucket?: string;
+  key?: string;
+}
+
+/**
+ * What an S3 error means for the caller:
+ * - `not-found`: the key (or, for HeadObject/HeadBucket, the object or bucket) is not there;
+ * - `permanent`: access denied, bad credentials, a missing bucket or a request the server will never accept;
+ * - `precondition-failed`: a conditional write lost its race;
+ * - `transient`: everything else (network errors, timeouts, throttling, 5xx): retry.
+ */
+export type S3ErrorKind = 'not-found' | 'permanent' | 'precondition-failed' | 'transient';
 
 const PERMANENT = new Set([
   'NoSuchBucket',
   'AccessDenied',
+  'Forbidden',
+  'AllAccessDisabled',
   'InvalidAccessKeyId',
   'SignatureDoesNotMatch',
   'InvalidBucketName',
   'InvalidRequest',
   'InvalidArgument',
+  'InvalidObjectState',
   'NotImplemented',
+  'MethodNotAllowed',
 ]);
+
+// 400s a retry can cure: a slow client, an expired session token a credential provider renews.
+const TRANSIENT_400 = new Set(['RequestTimeout', 'ExpiredToken', 'TokenRefreshRequired', 'Throttling']);
 
 function code(err: unknown): string | undefined {
   const e = err as S3LikeError;
@@ -27,33 +55,74 @@ function status(err: unknown): number | undefined {
   return (err as S3LikeError)?.$metadata?.httpStatusCode;
 }
 
-export function isNotFound(err: unknown): boolean {
+/** Whether an error is one the S3 service (or the SDK on its behalf) answered: it carries HTTP metadata. */
+function isServiceError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && '$metadata' in err;
+}
+
+export function classifyS3Error(err: unknown): S3ErrorKind {
   const c = code(err);
-  return c === 'NoSuchKey' || c === 'NotFound' || (status(err) === 404 && c !== 'NoSuchBucket');
+  const s = status(err);
+  if (c === 'PreconditionFailed' || s === 412) return 'precondition-failed';
+  if (c === 'NoSuchBucket') return 'permanent';
+  if (c === 'NoSuchKey' || c === 'NotFound' || s === 404) return 'not-found';
+  if (c && TRANSIENT_400.has(c)) return 'transient';
+  if (c && PERMANENT.has(c)) return 'permanent';
+  if (s === 400 || s === 401 || s === 403 || s === 405 || s === 501) return 'permanent';
+  return 'transient';
+}
+
+export function isNotFound(err: unknown): boolean {
+  return classifyS3Error(err) === 'not-found';
 }
 
 export function isPreconditionFailed(err: unknown): boolean {
-  return code(err) === 'PreconditionFailed' || status(err) === 412;
+  return classifyS3Error(err) === 'precondition-failed';
 }
 
 /** Permanent: a missing bucket, denied access, bad credentials or a request the server will never accept. */
 export function isPermanentS3Error(err: unknown): boolean {
+  return classifyS3Error(err) === 'permanent';
+}
+
+/** Whether access was refused (403 or its codes), as opposed to other permanent errors. */
+export function isAccessDenied(err: unknown): boolean {
   const c = code(err);
-  if (c && PERMANENT.has(c)) return true;
-  const s = status(err);
-  return s === 403 || (s === 404 && c !== 'NoSuchKey') || s === 400;
+  return status(err) === 403 || c === 'AccessDenied' || c === 'Forbidden' || c === 'AllAccessDisabled';
+}
+
+/** The S3 error in an error's cause chain (wrappers keep it as `cause`), if any. */
+export function findS3Error(err: unknown): (Error & S3LikeError) | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 10; e = (e as S3LikeError).cause, depth++) {
+    if (isServiceError(e) || (e as S3LikeError).$snapseal) return e as Error & S3LikeError;
+  }
+  return undefined;
+}
+
+/** The request an S3 error came from, as recorded by the client middleware. */
+export function s3OperationOf(err: unknown): S3Operation | undefined {
+  return (err as S3LikeError)?.$snapseal;
+}
+
+export function describeS3Operation(op: S3Operation | undefined): string {
+  if (!op) return 'an S3 request';
+  const where = op.bucket ? ` s3://${op.bucket}/${op.key ?? ''}` : '';
+  return `${op.action}${where}`;
 }
 
 export function describeS3Error(err: unknown): string {
   const c = code(err);
   const s = status(err);
-  if (c === 'NotFound' && s === 404) return 'not found (404): create it first, e.g. with `snapseal setup`';
   if (c === 'NoSuchBucket') return 'the bucket does not exist: create it first, e.g. with `snapseal setup`';
-  if (s === 403 || c === 'AccessDenied' || c === 'Forbidden')
-    return 'access denied (403): check the S3 credentials and the bucket policy';
-  const message = (err as S3LikeError)?.message;
+  if (c === 'NotFound' && s === 404) return 'not found (404): create it first, e.g. with `snapseal setup`';
+  if (isAccessDenied(err)) return 'access denied (403): check the S3 credentials and the bucket policy';
+  if (c === 'InvalidAccessKeyId' || c === 'SignatureDoesNotMatch')
+    return `${c}: check SNAPSEAL_S3_ACCESS_KEY_ID and SNAPSEAL_S3_SECRET_ACCESS_KEY`;
+  const e = err as S3LikeError;
+  const message = e?.message;
+  const network = !isServiceError(err) && e?.code ? ` (${e.code}; is SNAPSEAL_S3_ENDPOINT reachable?)` : '';
   return (
-    [c, s ? `(${s})` : undefined, message && message !== c ? message : undefined].filter(Boolean).join(' ') ||
-    String(err)
+    [c, s ? `(${s})` : undefined, message && message !== c ? message : undefined].filter(Boolean).join(' ') +
+      network || String(err)
   );
 }

@@ -10,11 +10,13 @@ import {
   type PutObjectCommandInput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { describeS3Error, isNotFound } from './s3-errors';
+import { classifyS3Error, describeS3Error, isNotFound } from './s3-errors';
 
 export interface ListedObject {
   key: string;
   size: number;
+  /** As the server sends it, quotes included (what If-Match expects). */
+  etag: string;
 }
 
 /** Every object under `prefix`, in the server's (lexicographic) order. */
@@ -28,7 +30,7 @@ export async function* listObjects(
     const page = await client.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
     );
-    for (const o of page.Contents ?? []) yield { key: o.Key!, size: o.Size ?? 0 };
+    for (const o of page.Contents ?? []) yield { key: o.Key!, size: o.Size ?? 0, etag: o.ETag ?? '' };
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
 }
@@ -63,16 +65,30 @@ export async function deletePrefix(client: S3Client, bucket: string, prefix: str
   return deleted;
 }
 
-/** Abort multipart uploads left under `prefix` by a worker that died mid-upload. */
+/** Abort multipart uploads left under `prefix` by a worker that died mid-upload (every page of them). */
 export async function abortUploads(client: S3Client, bucket: string, prefix: string): Promise<number> {
-  const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
   let aborted = 0;
-  for (const u of page.Uploads ?? []) {
-    await client.send(
-      new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key!, UploadId: u.UploadId! }),
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  do {
+    const page = await client.send(
+      new ListMultipartUploadsCommand({
+        Bucket: bucket,
+        Prefix: prefix,
+        KeyMarker: keyMarker,
+        UploadIdMarker: uploadIdMarker,
+      }),
     );
-    aborted += 1;
-  }
+    for (const u of page.Uploads ?? []) {
+      await client.send(
+        new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key!, UploadId: u.UploadId! }),
+      );
+      aborted += 1;
+    }
+    const more = page.IsTruncated === true && (page.NextKeyMarker ?? '') !== '';
+    keyMarker = more ? page.NextKeyMarker : undefined;
+    uploadIdMarker = more ? page.NextUploadIdMarker : undefined;
+  } while (keyMarker !== undefined);
   return aborted;
 }
 
@@ -103,11 +119,31 @@ export async function writeObject(
   );
 }
 
-/** Throws a classified error when the bucket is missing or not ours to use. */
+/** A bucket that could not be used; `permanent` when retrying cannot help (missing, denied, rejected). */
+export class BucketUnreachableError extends Error {
+  override name = 'BucketUnreachableError';
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Throws a BucketUnreachableError when the bucket cannot be used: permanent when it is missing or not ours to
+ * use; not permanent for a network blip, a timeout or a 5xx, so the caller retries.
+ */
 export async function assertBucketReachable(client: S3Client, bucket: string, role: string): Promise<void> {
   try {
     await client.send(new HeadBucketCommand({ Bucket: bucket }));
   } catch (err) {
-    throw new Error(`The ${role} bucket "${bucket}" is not usable: ${describeS3Error(err)}`, { cause: err });
+    const kind = classifyS3Error(err);
+    throw new BucketUnreachableError(
+      `The ${role} bucket "${bucket}" is not usable: ${describeS3Error(err)}`,
+      kind === 'permanent' || kind === 'not-found',
+      { cause: err },
+    );
   }
 }

@@ -1,8 +1,12 @@
 // Creates the staging and archive buckets idempotently: versioning and Object Lock on the archive bucket,
-// and lifecycle rules (archive: to Glacier after N days, expire after the retention; staging: expire leftovers).
+// and snapseal's own lifecycle rule on each (archive: to Glacier after N days, expire after the retention;
+// staging: expire leftovers), merged by rule ID with rules it did not write. Reports what is in force, read back.
 import {
   BucketAlreadyOwnedByYou,
   CreateBucketCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
   HeadBucketCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketVersioningCommand,
@@ -15,8 +19,16 @@ import { describeS3Error, isNotFound } from '../s3/s3-errors';
 export interface BucketReport {
   bucket: string;
   created: boolean;
+  /** Read back from the bucket (GetObjectLockConfiguration), not assumed. */
   objectLock: boolean;
+  /** Read back from the bucket (GetBucketVersioning): Enabled, Suspended or off. */
+  versioning: string;
+  /** snapseal's own lifecycle rule, as now in force. */
   lifecycle: string[];
+  /** Lifecycle rules snapseal did not write, kept as they were (by ID). */
+  otherLifecycleRules: string[];
+  /** What is not as snapseal needs it, and what to do. */
+  warnings: string[];
 }
 
 async function exists(s3: S3Client, bucket: string): Promise<boolean> {
@@ -24,7 +36,7 @@ async function exists(s3: S3Client, bucket: string): Promise<boolean> {
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));
     return true;
   } catch (err) {
-    if (isNotFound(err) || (err as { name?: string }).name === 'NotFound') return false;
+    if (isNotFound(err)) return false;
     throw new Error(`Checking bucket "${bucket}" failed: ${describeS3Error(err)}`, { cause: err });
   }
 }
@@ -47,14 +59,64 @@ async function create(s3: S3Client, bucket: string, objectLock: boolean, region:
   }
 }
 
+const errorName = (err: unknown): string | undefined =>
+  (err as { name?: string; Code?: string }).Code ?? (err as { name?: string }).name;
+
+async function objectLockEnabled(s3: S3Client, bucket: string): Promise<boolean> {
+  try {
+    const got = await s3.send(new GetObjectLockConfigurationCommand({ Bucket: bucket }));
+    return got.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled';
+  } catch (err) {
+    if (errorName(err) === 'ObjectLockConfigurationNotFoundError' || isNotFound(err)) return false;
+    throw new Error(`Reading the Object Lock setting of "${bucket}" failed: ${describeS3Error(err)}`, {
+      cause: err,
+    });
+  }
+}
+
+async function versioningStatus(s3: S3Client, bucket: string): Promise<string> {
+  const got = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+  return got.Status ?? 'off';
+}
+
+async function lifecycleRules(s3: S3Client, bucket: string): Promise<LifecycleRule[]> {
+  try {
+    return (await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))).Rules ?? [];
+  } catch (err) {
+    if (errorName(err) === 'NoSuchLifecycleConfiguration') return [];
+    throw new Error(`Reading the lifecycle rules of "${bucket}" failed: ${describeS3Error(err)}`, {
+      cause: err,
+    });
+  }
+}
+
+/** Puts snapseal's rule (replacing only a rule with the same ID); returns the IDs of the rules it kept. */
+async function mergeLifecycleRule(s3: S3Client, bucket: string, rule: LifecycleRule): Promise<string[]> {
+  const others = (await lifecycleRules(s3, bucket)).filter((r) => r.ID !== rule.ID);
+  await s3.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: bucket,
+      LifecycleConfiguration: { Rules: [...others, rule] },
+    }),
+  );
+  const inForce = await lifecycleRules(s3, bucket);
+  if (!inForce.some((r) => r.ID === rule.ID))
+    throw new Error(`The lifecycle rule ${rule.ID} of "${bucket}" did not take effect`);
+  return inForce.filter((r) => r.ID !== rule.ID).map((r) => r.ID ?? '(no id)');
+}
+
+const describeRule = (r: LifecycleRule): string[] => [
+  ...(r.Transitions ?? []).map((t) => `transition to ${t.StorageClass} after ${t.Days} days`),
+  ...(r.Expiration?.Days ? [`expire after ${r.Expiration.Days} days`] : []),
+  `abort incomplete uploads after ${r.AbortIncompleteMultipartUpload?.DaysAfterInitiation} days`,
+];
+
 export async function ensureBuckets(s3: S3Client, config: Config): Promise<BucketReport[]> {
   const policy = config.archive.lifecycle;
-  const archiveCreated = await create(s3, config.archive.bucket, true, config.s3.region);
+  const archive = config.archive.bucket;
+  const archiveCreated = await create(s3, archive, true, config.s3.region);
   await s3.send(
-    new PutBucketVersioningCommand({
-      Bucket: config.archive.bucket,
-      VersioningConfiguration: { Status: 'Enabled' },
-    }),
+    new PutBucketVersioningCommand({ Bucket: archive, VersioningConfiguration: { Status: 'Enabled' } }),
   );
   // Retention is set per object when an archive is sealed (SNAPSEAL_OBJECT_LOCK_DAYS), never on a half-written run.
   const archiveRule: LifecycleRule = {
@@ -67,48 +129,47 @@ export async function ensureBuckets(s3: S3Client, config: Config): Promise<Bucke
       : {}),
     ...(policy.retentionDays > 0 ? { Expiration: { Days: policy.retentionDays } } : {}),
   };
-  await s3.send(
-    new PutBucketLifecycleConfigurationCommand({
-      Bucket: config.archive.bucket,
-      LifecycleConfiguration: { Rules: [archiveRule] },
-    }),
-  );
+  const archiveOthers = await mergeLifecycleRule(s3, archive, archiveRule);
+  const archiveLock = await objectLockEnabled(s3, archive);
+  const archiveVersioning = await versioningStatus(s3, archive);
+  const archiveWarnings: string[] = [];
+  if (!archiveLock) {
+    archiveWarnings.push(
+      `Object Lock is off on the existing bucket "${archive}"${config.archive.objectLockDays > 0 ? ` (SNAPSEAL_OBJECT_LOCK_DAYS=${config.archive.objectLockDays}: sealing will fail to lock)` : ''}: archives can be deleted or overwritten. Use a bucket created with Object Lock (let \`snapseal setup\` create it), or enable it with PutObjectLockConfiguration where the store allows.`,
+    );
+  }
+  if (archiveVersioning !== 'Enabled')
+    archiveWarnings.push(`Versioning of "${archive}" is ${archiveVersioning}, not Enabled`);
 
-  const stagingCreated = await create(s3, config.staging.bucket, false, config.s3.region);
+  const staging = config.staging.bucket;
+  const stagingCreated = await create(s3, staging, false, config.s3.region);
   // Staging is scratch space: a run cleans up after itself; this catches what a lost run left behind.
-  await s3.send(
-    new PutBucketLifecycleConfigurationCommand({
-      Bucket: config.staging.bucket,
-      LifecycleConfiguration: {
-        Rules: [
-          {
-            ID: 'snapseal-staging-leftovers',
-            Status: 'Enabled',
-            Filter: { Prefix: config.staging.prefix },
-            Expiration: { Days: 14 },
-            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 },
-          },
-        ],
-      },
-    }),
-  );
-  const describeRule = (r: LifecycleRule): string[] => [
-    ...(r.Transitions ?? []).map((t) => `transition to ${t.StorageClass} after ${t.Days} days`),
-    ...(r.Expiration?.Days ? [`expire after ${r.Expiration.Days} days`] : []),
-    `abort incomplete uploads after ${r.AbortIncompleteMultipartUpload?.DaysAfterInitiation} days`,
-  ];
+  const stagingRule: LifecycleRule = {
+    ID: 'snapseal-staging-leftovers',
+    Status: 'Enabled',
+    Filter: { Prefix: config.staging.prefix },
+    Expiration: { Days: 14 },
+    AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 },
+  };
+  const stagingOthers = await mergeLifecycleRule(s3, staging, stagingRule);
   return [
     {
-      bucket: config.archive.bucket,
+      bucket: archive,
       created: archiveCreated,
-      objectLock: true,
+      objectLock: archiveLock,
+      versioning: archiveVersioning,
       lifecycle: describeRule(archiveRule),
+      otherLifecycleRules: archiveOthers,
+      warnings: archiveWarnings,
     },
     {
-      bucket: config.staging.bucket,
+      bucket: staging,
       created: stagingCreated,
-      objectLock: false,
-      lifecycle: ['expire leftovers after 14 days'],
+      objectLock: await objectLockEnabled(s3, staging),
+      versioning: await versioningStatus(s3, staging),
+      lifecycle: ['expire leftovers after 14 days', ...describeRule(stagingRule).slice(1)],
+      otherLifecycleRules: stagingOthers,
+      warnings: [],
     },
   ];
 }

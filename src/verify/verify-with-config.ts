@@ -1,7 +1,8 @@
 // Wires verifyArchive to the configuration: archive bucket, accepted signer keys, a recipient's private key.
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config';
-import { KeyError, readDecryptionKey, readSigningKey, readVerificationKeys } from '../pipeline/openpgp-keys';
+import { loadTrustedSigners } from '../keys/trusted-signers';
+import { KeyError, readDecryptionKey, readSigningKey } from '../pipeline/openpgp-keys';
 import { createS3Client } from '../s3/create-s3-client';
 import { verifyArchive, type VerifyReport } from './verify-archive';
 import { verifyChain, type ChainReport } from './verify-chain';
@@ -17,21 +18,16 @@ async function read(path: string, setting: string): Promise<string> {
   }
 }
 
-/** The archiver public keys whose signatures are accepted: SNAPSEAL_VERIFY_KEY_FILES, else the signing key's. */
+/** The trusted archiver public keys (one definition: src/keys/trusted-signers.ts). */
 export async function loadVerifyKeys(config: Config): Promise<PublicKey[]> {
   const { keys } = config;
-  const verifyTexts = await Promise.all(keys.verifyKeyFiles.map((f) => read(f, 'SNAPSEAL_VERIFY_KEY_FILES')));
-  if (verifyTexts.length > 0) return readVerificationKeys(verifyTexts);
-  if (keys.signingKeyFile) {
-    const signing = await readSigningKey(
-      await read(keys.signingKeyFile, 'SNAPSEAL_SIGNING_KEY_FILE'),
-      keys.signingKeyPassphrase?.reveal(),
-    );
-    return [signing.toPublic()];
-  }
-  throw new KeyError(
-    'SNAPSEAL_VERIFY_KEY_FILES is empty: name the archiver public key(s) whose signatures are accepted',
-  );
+  const signing = keys.signingKeyFile
+    ? await readSigningKey(
+        await read(keys.signingKeyFile, 'SNAPSEAL_SIGNING_KEY_FILE'),
+        keys.signingKeyPassphrase?.reveal(),
+      )
+    : undefined;
+  return loadTrustedSigners(keys, signing);
 }
 
 export async function verifyWithConfig(config: Config, archiveId: string): Promise<VerifyReport> {

@@ -1,8 +1,15 @@
-// How workflows call activities, in one place: short calls, long streaming calls, and cleanup that retries
-// until it succeeds. Permanent failure types are never retried.
-import { ActivityCancellationType, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+// How workflows call activities, in one place: short calls, long streaming calls, cleanup that retries
+// until it succeeds, and cleanup rounds a workflow repeats within its own limit. Permanent failure types are never retried. Each proxy takes the task queue of the worker
+// role that runs the activity (src/task-queues.ts); call them inside a workflow, where workflowInfo() is known.
+import {
+  ActivityCancellationType,
+  proxyActivities,
+  workflowInfo,
+  type RetryPolicy,
+} from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { PERMANENT_FAILURE_TYPES } from '../failure-types';
+import { taskQueuesOf, type TaskQueues } from '../task-queues';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -14,21 +21,26 @@ const QUICK_RETRY: RetryPolicy = {
   nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
 };
 
+/** The queues of this workflow's deployment, derived from the queue it runs on. */
+export const deploymentQueues = (): TaskQueues => taskQueuesOf(workflowInfo().taskQueue);
+
 /** Calls that take seconds: retried with backoff for several minutes (an outage passes). */
-export const quickActivities = () =>
-  proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: QUICK_RETRY });
+export const quickActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({ taskQueue, startToCloseTimeout: '2 minutes', retry: QUICK_RETRY });
 
 /** Sealing heartbeats on a clock (heartbeatWhileRunning): a worker lost mid-seal is noticed in 30 s. */
-export const sealingActivities = () =>
+export const sealingActivities = (taskQueue: string) =>
   proxyActivities<Activities>({
+    taskQueue,
     startToCloseTimeout: '5 minutes',
     heartbeatTimeout: '30 seconds',
     retry: QUICK_RETRY,
   });
 
 /** Streaming a volume: hours at most, heartbeats at least every 10 s, so a lost worker is noticed in 30 s. */
-export const streamingActivities = () =>
+export const streamingActivities = (taskQueue: string) =>
   proxyActivities<Activities>({
+    taskQueue,
     startToCloseTimeout: '12 hours',
     heartbeatTimeout: '30 seconds',
     // On cancellation, wait until the volume's stream is aborted: cleanup must not race a late upload.
@@ -43,9 +55,49 @@ export const streamingActivities = () =>
   });
 
 /** Cleanup must eventually succeed (a cluster or S3 outage, a lost worker passes): retried without limit. */
-export const cleanupActivities = () =>
+export const cleanupActivities = (taskQueue: string) =>
   proxyActivities<Activities>({
+    taskQueue,
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '30 seconds', // cleanup activities heartbeat on a clock (heartbeatWhileRunning)
     retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  });
+
+/**
+ * One round of cleanup that a workflow repeats itself (cleanUpUntilDone): about 10 minutes of retries, so the
+ * workflow can show `cleanup-retrying` between rounds and stop after its limit.
+ */
+export const cleanupRoundActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 6 },
+  });
+
+/** Preflight: a cluster or bucket that stays unreachable for about a minute fails the run with the reason. */
+export const preflightActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '1 minute',
+    retry: {
+      initialInterval: '2s',
+      backoffCoefficient: 2,
+      maximumInterval: '20s',
+      maximumAttempts: 5,
+      nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+    },
+  });
+
+/** One look at the snapshot: a blip is retried at once; a longer outage is waited out by the caller's loop. */
+export const pollActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '1 minute',
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumAttempts: 3,
+      nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
+    },
   });

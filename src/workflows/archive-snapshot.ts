@@ -1,30 +1,38 @@
 // The archive workflow: snapshot → wait → stream volumes (tar, sha256, OpenPGP, upload) → seal → clean up.
-// Orchestration only; every side effect is an activity. Cleanup runs whatever happens, cancellation included.
+// Orchestration only; every side effect is an activity. Volumes stream in batches (child workflows) and the
+// run continues as new every few batches, so no history outgrows Temporal's limits. Cleanup runs whatever
+// happens, cancellation included, once, in the run that ends the archive.
 import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  ChildWorkflowFailure,
+  ContinueAsNew,
+  executeChild,
   log,
-  proxyActivities,
+  makeContinueAsNewFunc,
   sleep,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { runTag } from './run-tag';
-import type { createActivities } from '../activities';
 import { PERMANENT_FAILURE_TYPES } from '../failure-types';
 import {
   cleanupActivities,
+  deploymentQueues,
+  pollActivities,
+  preflightActivities,
   quickActivities,
   sealingActivities,
-  streamingActivities,
 } from './activity-options';
 import type {
   ArchiveRequest,
   ArchiveResult,
   ArchiveTarget,
-  RunSettings,
-  VolumeResult,
+  PreparedArchive,
+  VolumePlanSummary,
 } from '../archive/archive-types';
+import { archiveVolumeBatch } from './archive-volume-batch';
 import {
   ARCHIVE_DATE,
   ARCHIVE_ID,
@@ -33,100 +41,160 @@ import {
   VOLUMES_DONE,
   VOLUMES_TOTAL,
 } from './search-attributes';
+import { volumeBatchWorkflowId } from './workflow-ids';
 
-type Activities = ReturnType<typeof createActivities>;
+/**
+ * Batches one run starts before it continues as new: about 10 history events each, so a run's history stays
+ * near a hundred events however many batches (and volumes) the archive has.
+ */
+export const BATCHES_PER_RUN = 10;
 
-const quick = quickActivities();
-const streaming = streamingActivities();
-const cleanup = cleanupActivities();
-const sealing = sealingActivities();
-
-// Preflight: a cluster or bucket that stays unreachable for about a minute fails the run with the reason.
-const preflight = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '20s',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
-  },
-});
-
-// One look at the snapshot: a blip is retried at once; a longer outage is waited out by waitForSnapshot.
-const poll = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumAttempts: 3,
-    nonRetryableErrorTypes: PERMANENT_FAILURE_TYPES,
-  },
-});
+/** What a continued run carries over: the prepared run, the plan summary and the progress so far. */
+export interface ArchiveContinuation {
+  prepared: PreparedArchive;
+  snapshotUuid: string;
+  plan: VolumePlanSummary;
+  nextBatch: number;
+  volumesDone: number;
+  bytesDone: number;
+}
 
 function stage(name: string): void {
   upsertSearchAttributes([{ key: STAGE, value: name }]);
 }
 
-export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveResult> {
-  upsertSearchAttributes([{ key: ARCHIVE_DATE, value: request.date }]);
-  stage('preparing');
-  // The run tag makes this run's staging folder and repository name unique (two runs never share a snapshot).
-  const prepared = await preflight.prepareArchive(request, runTag());
+export async function archiveSnapshot(
+  request: ArchiveRequest,
+  continued?: ArchiveContinuation,
+): Promise<ArchiveResult> {
+  // Each step on the queue of the worker role that may run it: only the seal role holds the signing key.
+  const queues = deploymentQueues();
+  const preflight = preflightActivities(queues.archive);
+  const quick = quickActivities(queues.archive);
+  const cleanup = cleanupActivities(queues.archive);
+  const sealing = sealingActivities(queues.seal);
+  const poll = pollActivities(queues.archive);
+  let prepared: PreparedArchive;
+  if (continued) {
+    prepared = continued.prepared;
+  } else {
+    upsertSearchAttributes([{ key: ARCHIVE_DATE, value: request.date }]);
+    stage('preparing');
+    // The run tag makes this run's staging folder and repository name unique (two runs never share a snapshot).
+    prepared = await preflight.prepareArchive(request, runTag());
+    upsertSearchAttributes([{ key: ARCHIVE_ID, value: prepared.target.archiveId }]);
+    if (prepared.existingManifestKey) {
+      stage('already-sealed');
+      log.info('Archive already sealed; nothing to do', {
+        archiveId: prepared.target.archiveId,
+        manifest: prepared.existingManifestKey,
+      });
+      const existing = await quick.describeSealedArchive(prepared.target.archiveId);
+      return {
+        ...existing,
+        status: 'ALREADY_SEALED',
+        snapshot: prepared.target.snapshot,
+        indices: prepared.indices,
+      };
+    }
+  }
   const { target, settings } = prepared;
   const archiveId = target.archiveId;
-  upsertSearchAttributes([{ key: ARCHIVE_ID, value: archiveId }]);
-  if (prepared.existingManifestKey) {
-    stage('already-sealed');
-    log.info('Archive already sealed; nothing to do', { archiveId, manifest: prepared.existingManifestKey });
-    const existing = await quick.describeSealedArchive(archiveId);
-    return { ...existing, status: 'ALREADY_SEALED', snapshot: target.snapshot, indices: prepared.indices };
-  }
 
   let sealed = false;
+  let continuing = false;
   try {
-    stage('snapshotting');
-    await quick.takeSnapshot(
-      target,
-      prepared.cluster,
-      prepared.indices.map((i) => i.name),
-    );
-    const snapshotUuid = await waitForSnapshot(target, settings.snapshotTimeoutMs);
+    let progress: ArchiveContinuation;
+    if (continued) {
+      progress = continued;
+    } else {
+      stage('snapshotting');
+      await quick.takeSnapshot(
+        target,
+        prepared.cluster,
+        prepared.indices.map((i) => i.name),
+      );
+      const snapshotUuid = await waitForSnapshot(poll, target, settings.snapshotTimeoutMs);
 
-    stage('planning');
-    const plan = await quick.planArchiveVolumes(target, settings.maxVolumeBytes);
-    upsertSearchAttributes([{ key: VOLUMES_TOTAL, value: plan.volumes.length }]);
-
-    stage('streaming');
-    const volumes = await archiveVolumes(
-      target,
-      plan.planDigest,
-      plan.volumes.map((v) => v.index),
-      settings,
-    );
+      stage('planning');
+      const plan = await quick.planArchiveVolumes(target, settings.maxVolumeBytes);
+      upsertSearchAttributes([{ key: VOLUMES_TOTAL, value: plan.volumeCount }]);
+      progress = { prepared, snapshotUuid, plan, nextBatch: 1, volumesDone: 0, bytesDone: 0 };
+      stage('streaming');
+    }
+    await archiveBatches(request, progress);
 
     stage('sealing');
     const seal = await sealing.sealArchive({
       target,
       createdAt: new Date(Date.now()).toISOString(), // workflow time: replays give the same instant
-      snapshotUuid,
+      snapshotUuid: progress.snapshotUuid,
       cluster: prepared.cluster,
       indices: prepared.indices,
-      volumes,
+      planDigest: progress.plan.planDigest,
+      volumeCount: progress.plan.volumeCount,
     });
     sealed = true;
     stage('sealed');
     return { ...seal, status: 'SEALED', snapshot: target.snapshot, indices: prepared.indices };
+  } catch (err) {
+    // The next run goes on with this one's staging: nothing to clean up yet.
+    if (err instanceof ContinueAsNew) continuing = true;
+    // A batch's failure is its volume's failure: report it as the volume's (ActivityFailure → cause),
+    // the same chain a caller sees for any other activity of the run.
+    else if (err instanceof ChildWorkflowFailure && err.cause) throw err.cause;
+    throw err;
   } finally {
-    await CancellationScope.nonCancellable(async () => {
-      try {
-        const report = await cleanup.cleanUpRun(target, sealed);
-        log.info('Run cleaned up', { archiveId, ...report });
-      } catch (err) {
-        // Reported, never allowed to hide the run's own outcome or make a failed run look sealed.
-        log.error('Cleanup failed; staging objects may remain', { archiveId, error: String(err) });
-      }
+    if (!continuing) {
+      await CancellationScope.nonCancellable(async () => {
+        try {
+          const report = await cleanup.cleanUpRun(target, sealed);
+          log.info('Run cleaned up', { archiveId, ...report });
+        } catch (err) {
+          // Reported, never allowed to hide the run's own outcome or make a failed run look sealed.
+          log.error('Cleanup failed; staging objects may remain', { archiveId, error: String(err) });
+        }
+      });
+    }
+  }
+}
+
+/**
+ * The volumes in batches of `volumesPerBatch`, one child workflow each, one batch after another (each streams
+ * `volumeConcurrency` volumes at once). Progress is published once per batch. After BATCHES_PER_RUN batches
+ * the run continues as new, carrying the progress: a completed batch is never started again.
+ */
+async function archiveBatches(request: ArchiveRequest, progress: ArchiveContinuation): Promise<void> {
+  const { target, settings } = progress.prepared;
+  const total = progress.plan.volumeCount;
+  const size = settings.volumesPerBatch;
+  const batches = Math.ceil(total / size);
+  for (let batch = progress.nextBatch, inRun = 0; batch <= batches; batch++, inRun++) {
+    if (inRun === BATCHES_PER_RUN) {
+      const continueAsNew = makeContinueAsNewFunc<typeof archiveSnapshot>({
+        typedSearchAttributes: workflowInfo().typedSearchAttributes,
+      });
+      await continueAsNew(request, { ...progress, nextBatch: batch });
+    }
+    const done = await executeChild(archiveVolumeBatch, {
+      workflowId: volumeBatchWorkflowId(workflowInfo().workflowId, target.repository, batch),
+      args: [
+        {
+          target,
+          planDigest: progress.plan.planDigest,
+          batch,
+          firstVolume: (batch - 1) * size + 1,
+          lastVolume: Math.min(total, batch * size),
+          volumeConcurrency: settings.volumeConcurrency,
+        },
+      ],
     });
+    progress.volumesDone += done.volumes;
+    progress.bytesDone += done.plaintextBytes;
+    upsertSearchAttributes([
+      { key: VOLUMES_DONE, value: progress.volumesDone },
+      { key: BYTES_DONE, value: progress.bytesDone },
+    ]);
   }
 }
 
@@ -135,7 +203,11 @@ export async function archiveSnapshot(request: ArchiveRequest): Promise<ArchiveR
  * does not answer is waited out like a slow snapshot: the snapshot goes on without us, and one limit
  * (SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES) bounds the whole wait, whatever the reason.
  */
-async function waitForSnapshot(target: ArchiveTarget, timeoutMs: number): Promise<string> {
+async function waitForSnapshot(
+  poll: ReturnType<typeof pollActivities>,
+  target: ArchiveTarget,
+  timeoutMs: number,
+): Promise<string> {
   const started = Date.now();
   let delayMs = 1000;
   let unreachable: { since: number; error: string } | undefined;
@@ -182,31 +254,4 @@ function isPermanent(failure: ActivityFailure): boolean {
     cause instanceof ApplicationFailure &&
     (cause.nonRetryable || PERMANENT_FAILURE_TYPES.includes(cause.type ?? ''))
   );
-}
-
-/** Stream volumes with bounded concurrency; a retry of the workflow task never redoes a completed volume. */
-async function archiveVolumes(
-  target: ArchiveTarget,
-  planDigest: string,
-  indexes: number[],
-  settings: RunSettings,
-): Promise<VolumeResult[]> {
-  const results: VolumeResult[] = [];
-  let bytesDone = 0;
-  const queue = [...indexes];
-  const lane = async (): Promise<void> => {
-    for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
-      const result = await streaming.archiveVolume(target, planDigest, index, settings.maxVolumeBytes);
-      results.push(result);
-      bytesDone += result.plaintextBytes;
-      upsertSearchAttributes([
-        { key: VOLUMES_DONE, value: results.length },
-        { key: BYTES_DONE, value: bytesDone },
-      ]);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(settings.volumeConcurrency, indexes.length)) }, lane),
-  );
-  return results.sort((a, b) => a.index - b.index);
 }

@@ -3,10 +3,10 @@
 // archive id, so a scheduled and an ad hoc run of the same day are one archive.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { executeChild, workflowInfo, ParentClosePolicy } from '@temporalio/workflow';
-import { calendarDateIn, indicesForDate } from '../archive/archive-date';
+import { calendarDateIn } from '../archive/archive-date';
 import type { ArchiveResult } from '../archive/archive-types';
 import { archiveSnapshot } from './archive-snapshot';
-import { archiveWorkflowId } from './workflow-ids';
+import { deploymentQueues, quickActivities } from './activity-options';
 
 // Set by the Temporal server on every workflow a Schedule starts.
 const TEMPORAL_SCHEDULED_START_TIME = defineSearchAttributeKey(
@@ -19,7 +19,7 @@ export interface DailyArchiveInput {
   timeZone: string;
   /** Index selection; default: the worker's SNAPSEAL_INDEX_TEMPLATE filled with the date. */
   indices?: string;
-  /** The client's SNAPSEAL_INDEX_TEMPLATE when the Schedule was made: names the child run like `snapseal archive` does. */
+  /** Ignored (Schedules made by older versions froze the client's template here); the worker's template decides. */
   indexTemplate?: string;
   /** How many days back from the scheduled day (1: yesterday). */
   daysBack?: number;
@@ -29,13 +29,13 @@ export async function dailyArchive(input: DailyArchiveInput): Promise<ArchiveRes
   const info = workflowInfo();
   const scheduled = info.typedSearchAttributes.get(TEMPORAL_SCHEDULED_START_TIME) ?? info.startTime;
   const date = calendarDateIn(scheduled, input.timeZone, input.daysBack ?? 1);
+  // The worker computes the ids with its own template, as prepareArchive and `snapseal archive` do, so a
+  // scheduled and an ad hoc run of the same day are one workflow.
+  const request = { date, indices: input.indices };
+  const { workflowId } = await quickActivities(deploymentQueues().archive).resolveArchive(request);
   return executeChild(archiveSnapshot, {
-    workflowId: archiveWorkflowId(
-      info.taskQueue,
-      date,
-      input.indices ?? (input.indexTemplate ? indicesForDate(input.indexTemplate, date) : undefined),
-    ),
-    args: [{ date, indices: input.indices }],
+    workflowId,
+    args: [request],
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
 }

@@ -1,18 +1,42 @@
 // The restore workflow: check the archive → unpack every volume, verified, into a fresh staging folder →
-// register it read-only (only once every volume passed) → restore under new names → wait → compare document
-// counts with the manifest → clean up the staging repository. Restored indices stay.
-import { CancellationScope, log, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+// register it read-only (only once every volume passed) → restore under new names → wait (at most
+// RESTORE_WAIT_LIMIT_MS) → compare document counts with the manifest → clean up the staging repository
+// (retried visibly, within CLEANUP_LIMIT_MS). Restored indices stay.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  log,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { checkRestoreInput } from '../restore/restore-input';
 import { runTag } from './run-tag';
-import { cleanupActivities, quickActivities, streamingActivities } from './activity-options';
-import type { RestoreRequest, RestoreResult } from '../restore/restore-types';
+import {
+  cleanupRoundActivities,
+  deploymentQueues,
+  quickActivities,
+  streamingActivities,
+} from './activity-options';
+import { FailureType } from '../failure-types';
+import type { RestorePlan, RestoreRequest, RestoreResult } from '../restore/restore-types';
 import { awaitThaw } from './await-thaw';
+import { cleanUpUntilDone } from './clean-up-until-done';
 import { ARCHIVE_ID, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from './search-attributes';
 
-const quick = quickActivities();
-const streaming = streamingActivities();
-const cleanup = cleanupActivities();
+/** How long the cluster may take to recover the restored shards: 24 hours (a very large restore is slower). */
+export const RESTORE_WAIT_LIMIT_MS = 24 * 3600_000;
 
 export async function restoreArchive(request: RestoreRequest): Promise<RestoreResult> {
+  try {
+    checkRestoreInput(request); // before any side effect, thawing included
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidInput');
+  }
+  // Every step on the restore queue: only restore workers hold the decryption key.
+  const { restore } = deploymentQueues();
+  const quick = quickActivities(restore);
+  const streaming = streamingActivities(restore);
+  const cleanup = cleanupRoundActivities(restore);
   const stage = (name: string): void => upsertSearchAttributes([{ key: STAGE, value: name }]);
   upsertSearchAttributes([{ key: ARCHIVE_ID, value: request.archiveId }]);
   stage('restore-thawing');
@@ -21,6 +45,7 @@ export async function restoreArchive(request: RestoreRequest): Promise<RestoreRe
   stage('restore-preparing');
   const plan = await quick.prepareRestore(request, runTag());
   upsertSearchAttributes([{ key: VOLUMES_TOTAL, value: plan.volumes.length }]);
+  let result: RestoreResult | undefined;
   try {
     stage('restore-unpacking');
     let done = 0;
@@ -30,22 +55,39 @@ export async function restoreArchive(request: RestoreRequest): Promise<RestoreRe
     }
     stage('restore-restoring');
     await quick.startRestoreFromArchive(plan);
-    let delayMs = 1000;
-    while (!(await quick.checkRestore(plan)).done) {
-      await sleep(delayMs);
-      delayMs = Math.min(delayMs * 2, 60_000);
-    }
+    await waitForRestore(plan, quick);
     stage('restore-comparing');
-    const result = await quick.compareRestoredCounts(plan);
-    stage('restored');
+    result = await quick.compareRestoredCounts(plan);
     return result;
   } finally {
     await CancellationScope.nonCancellable(async () => {
-      try {
-        log.info('Restore staging cleaned up', { ...(await cleanup.cleanUpRestore(plan)) });
-      } catch (err) {
-        log.error('Restore cleanup failed; staged objects may remain', { error: String(err) });
-      }
+      const cleaned = await cleanUpUntilDone('Restore staging cleanup', () => cleanup.cleanUpRestore(plan));
+      if (cleaned) log.info('Restore staging cleaned up', { ...cleaned });
+      else
+        log.error('Restore staging may remain', {
+          bucketPrefix: plan.repositoryBasePath,
+          repository: plan.repository,
+        });
+      // The stage says how the run ended; a cleanup that gave up keeps saying so (cleanup-failed).
+      if (cleaned && result) stage('restored');
     });
+  }
+}
+
+/** Polls recovery with durable timers (1 s doubling to 1 min) until every shard is done, or the limit passes. */
+async function waitForRestore(plan: RestorePlan, quick: ReturnType<typeof quickActivities>): Promise<void> {
+  const started = Date.now();
+  let delayMs = 1000;
+  for (;;) {
+    const progress = await quick.checkRestore(plan);
+    if (progress.done) return;
+    if (Date.now() - started > RESTORE_WAIT_LIMIT_MS) {
+      throw ApplicationFailure.nonRetryable(
+        `The cluster has not finished restoring ${plan.indices.map((i) => i.restoredAs).join(', ')} after ${RESTORE_WAIT_LIMIT_MS / 3600_000} hours (${progress.doneShards} of ${progress.shards} shards done); the partly restored indices stay: delete them, or check the cluster's recovery (GET _recovery) and restore again`,
+        FailureType.RestoreTimedOut,
+      );
+    }
+    await sleep(delayMs);
+    delayMs = Math.min(delayMs * 2, 60_000);
   }
 }

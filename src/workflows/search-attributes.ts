@@ -1,5 +1,6 @@
 // The search attributes snapseal workflows publish, so the Temporal UI can filter and show progress.
-// They are registered by scripts/stack.sh (dev server) and `snapseal setup` (any server).
+// scripts/stack.sh registers them on the dev server; on any other server register them by hand
+// (`temporal operator search-attribute create`, see README).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export const ARCHIVE_ID = defineSearchAttributeKey('SnapsealArchiveId', SearchAttributeType.KEYWORD);
@@ -8,12 +9,3 @@ export const STAGE = defineSearchAttributeKey('SnapsealStage', SearchAttributeTy
 export const BYTES_DONE = defineSearchAttributeKey('SnapsealBytesDone', SearchAttributeType.INT);
 export const VOLUMES_DONE = defineSearchAttributeKey('SnapsealVolumesDone', SearchAttributeType.INT);
 export const VOLUMES_TOTAL = defineSearchAttributeKey('SnapsealVolumesTotal', SearchAttributeType.INT);
-
-export const ALL_SEARCH_ATTRIBUTES = [
-  ARCHIVE_ID,
-  ARCHIVE_DATE,
-  STAGE,
-  BYTES_DONE,
-  VOLUMES_DONE,
-  VOLUMES_TOTAL,
-];

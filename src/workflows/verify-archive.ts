@@ -1,26 +1,36 @@
 // Verification of a large archive as a workflow: thaw if needed, check the signature, then every volume as its
 // own activity (any worker, retried alone, progress in the UI). The report names every problem.
-import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { assertArchiveId } from '../archive/archive-date';
 import type { createActivities } from '../activities';
 import type { VerifyReport } from '../verify/verify-archive';
+import { deploymentQueues } from './activity-options';
 import { awaitThaw } from './await-thaw';
 import { ARCHIVE_ID, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from './search-attributes';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '12 hours',
-  heartbeatTimeout: '2 minutes',
-  retry: {
-    initialInterval: '5s',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: ['InvalidInput', 'KeyUnusable'],
-  },
-});
+const verifyActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '12 hours',
+    heartbeatTimeout: '2 minutes',
+    retry: {
+      initialInterval: '5s',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      maximumAttempts: 10,
+      nonRetryableErrorTypes: ['InvalidInput', 'KeyUnusable'],
+    },
+  });
 
 export async function verifyArchiveWorkflow(archiveId: string): Promise<VerifyReport> {
+  try {
+    assertArchiveId(archiveId);
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidInput');
+  }
+  const acts = verifyActivities(deploymentQueues().restore); // only restore workers hold the decryption key
   upsertSearchAttributes([
     { key: ARCHIVE_ID, value: archiveId },
     { key: STAGE, value: 'verify-thawing' },

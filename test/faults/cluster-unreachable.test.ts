@@ -16,6 +16,7 @@ import {
   stagingRepositories,
   type ArchiveHarness,
 } from '../integration/archive-harness';
+import { waitFor } from '../integration/wait-for';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 import { expectNoOrphans, startWorkerProcess } from './worker-process';
 
@@ -28,14 +29,6 @@ async function failedAttempts(handle: WorkflowHandle, activity: string): Promise
   const pending = (await handle.describe()).raw.pendingActivities ?? [];
   const mine = pending.find((a) => a.activityType?.name === activity);
   return mine ? (mine.attempt ?? 1) - 1 : 0;
-}
-
-async function until(check: () => Promise<boolean>, what: string, seconds = 240): Promise<void> {
-  for (let i = 0; i < seconds * 4; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('OpenSearch unreachable while the snapshot is polled', () => {
@@ -71,7 +64,8 @@ describe('OpenSearch unreachable while the snapshot is polled', () => {
   it('waits out the outage with backoff and completes when the cluster returns', async () => {
     const handle = await startRun('2026-11-18');
     const cutAt = Date.now();
-    await new Promise((r) => setTimeout(r, 20_000)); // the outage: several polls fail
+    // The outage lasts until several snapshot polls have been refused (not a fixed time).
+    await waitFor(() => proxy.counts.refused >= 6, 'six refused requests to the cluster');
     const refused = proxy.counts.refused;
     proxy.restore();
     const result = (await handle.result()) as ArchiveResult;
@@ -83,7 +77,7 @@ describe('OpenSearch unreachable while the snapshot is polled', () => {
     await expectNoOrphans(h, result);
     expect(await stagingRepositories(h)).toEqual([]);
     console.log(
-      `cluster unreachable 20 s while polling: ${refused} requests refused, sealed ${seconds.toFixed(1)} s after the cut`,
+      `cluster unreachable while polling: ${refused} requests refused, sealed ${seconds.toFixed(1)} s after the cut`,
     );
   });
 
@@ -92,7 +86,7 @@ describe('OpenSearch unreachable while the snapshot is polled', () => {
     const handle = await startRun(date, { SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES: '1' });
     // Past the limit, cleanup runs and fails against the unreachable cluster, more than once.
     const cutAt = Date.now();
-    await until(async () => (await failedAttempts(handle, 'cleanUpRun')) >= 2, 'cleanup to be retried');
+    await waitFor(async () => (await failedAttempts(handle, 'cleanUpRun')) >= 2, 'cleanup to be retried');
     const cleanupFailures = await failedAttempts(handle, 'cleanUpRun');
     const staged = await h.s3.send(new ListObjectsV2Command({ Bucket: h.config.staging.bucket }));
     expect((staged.Contents ?? []).length).toBeGreaterThan(0); // nothing was cleaned behind the cluster's back yet

@@ -35,6 +35,8 @@ interface KillPoint {
   parkAt: (h: ArchiveHarness, archiveId: string, bytesRead: () => number) => Match;
   /** Whether part of a volume must be read twice. */
   readsAgain: boolean;
+  /** Settings of this kill point's workers. */
+  env?: Record<string, string>;
 }
 
 const killPoints: Record<string, KillPoint> = {
@@ -63,6 +65,20 @@ const killPoints: Record<string, KillPoint> = {
       path.includes(`/work/${volumeName(2)}.json`),
     readsAgain: false,
   },
+  'between batches': {
+    date: '2026-11-13',
+    // One volume per batch: batch 2's workflow starts by looking up its plan pages in the plan index.
+    parkAt: (h) => {
+      let indexReads = 0;
+      return (method, path) =>
+        method === 'GET' &&
+        path.startsWith(`/${h.config.staging.bucket}/`) &&
+        path.includes('/work/plan/index.json') &&
+        ++indexReads === 2;
+    },
+    readsAgain: false,
+    env: { SNAPSEAL_VOLUMES_PER_BATCH: '1' },
+  },
   'during sealing': {
     date: '2026-11-11',
     // After the chain link is claimed, before the signature and the manifest are written.
@@ -82,8 +98,20 @@ const killPoints: Record<string, KillPoint> = {
   },
 };
 
-/** From the history: how many attempts each volume's activity took (one activity per volume, ever). */
-async function volumeAttempts(handle: WorkflowHandle): Promise<number[]> {
+/** From the histories of the run's batches: how many attempts each volume's activity took (one activity per volume, ever). */
+async function volumeAttempts(h: ArchiveHarness, handle: WorkflowHandle): Promise<number[]> {
+  const batches = ((await handle.fetchHistory()).events ?? [])
+    .map((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution)
+    .filter((run) => run?.workflowId && run.runId);
+  const attempts: number[] = [];
+  for (const run of batches) {
+    const batch = h.temporal.workflow.getHandle(run!.workflowId!, run!.runId!);
+    attempts.push(...(await attemptsIn(batch)));
+  }
+  return attempts;
+}
+
+async function attemptsIn(handle: WorkflowHandle): Promise<number[]> {
   const attempts = new Map<number, number>();
   for (const event of (await handle.fetchHistory()).events ?? []) {
     const scheduled = event.activityTaskScheduledEventAttributes;
@@ -95,70 +123,74 @@ async function volumeAttempts(handle: WorkflowHandle): Promise<number[]> {
   return [...attempts.values()];
 }
 
-describe.each(Object.entries(killPoints))('worker killed %s', (point, { date, parkAt, readsAgain }) => {
-  let h: ArchiveHarness;
-  let s3Proxy: FaultProxy;
-  const workers: ChildProcess[] = [];
-  const startWorker = (): void => {
-    const env = {
-      SNAPSEAL_S3_ENDPOINT: s3Proxy.url,
-      SNAPSEAL_MAX_VOLUME_MIB: String(MAX_VOLUME_BYTES / 1024 / 1024),
-      SNAPSEAL_VOLUME_CONCURRENCY: '1',
+describe.each(Object.entries(killPoints))(
+  'worker killed %s',
+  (point, { date, parkAt, readsAgain, env: pointEnv }) => {
+    let h: ArchiveHarness;
+    let s3Proxy: FaultProxy;
+    const workers: ChildProcess[] = [];
+    const startWorker = (): void => {
+      const env = {
+        SNAPSEAL_S3_ENDPOINT: s3Proxy.url,
+        SNAPSEAL_MAX_VOLUME_MIB: String(MAX_VOLUME_BYTES / 1024 / 1024),
+        SNAPSEAL_VOLUME_CONCURRENCY: '1',
+        ...pointEnv,
+      };
+      workers.push(startWorkerProcess(h, env));
     };
-    workers.push(startWorkerProcess(h, env));
-  };
 
-  beforeAll(async () => {
-    h = await createArchiveHarness();
-    s3Proxy = await startFaultProxy(process.env.SNAPSEAL_S3_ENDPOINT!);
-  });
-  afterAll(async () => {
-    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
-    await s3Proxy?.close();
-    await h?.close();
-  });
-
-  it('is finished by a second worker: sealed, verifiable, no orphans, at most one volume read again', async () => {
-    const index = indicesForDate(h.template, date);
-    await loadIncompressibleIndex(h, index, 12); // about 12 MiB: three or four volumes
-    const archiveId = archiveIdFor(date, index);
-    const stagingBytesRead = s3Proxy.countGetBytes(stagingBlobGet(h));
-    const parked = s3Proxy.hold(parkAt(h, archiveId, stagingBytesRead));
-    startWorker();
-    const handle = await h.temporal.workflow.start('archiveSnapshot', {
-      taskQueue: h.config.temporal.taskQueue,
-      workflowId: archiveWorkflowId(h.config.temporal.taskQueue, date),
-      args: [{ date }],
+    beforeAll(async () => {
+      h = await createArchiveHarness();
+      s3Proxy = await startFaultProxy(process.env.SNAPSEAL_S3_ENDPOINT!);
     });
-    await parked;
-    workers[0]!.kill('SIGKILL');
-    const killedAt = Date.now();
-    startWorker();
-    const result = (await handle.result()) as ArchiveResult;
-    const recoverySeconds = (Date.now() - killedAt) / 1000;
+    afterAll(async () => {
+      for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+      await s3Proxy?.close();
+      await h?.close();
+    });
 
-    expect(s3Proxy.counts.held).toBe(1);
-    expect(result.status).toBe('SEALED');
-    expect((await verifyWithConfig(h.config, result.archiveId)).ok).toBe(true);
-    await expectNoOrphans(h, result);
-    expect(
-      (await h.s3.send(new ListObjectsV2Command({ Bucket: h.config.staging.bucket }))).Contents ?? [],
-    ).toEqual([]);
-    expect(await stagingRepositories(h)).toEqual([]);
+    it('is finished by a second worker: sealed, verifiable, no orphans, at most one volume read again', async () => {
+      const index = indicesForDate(h.template, date);
+      await loadIncompressibleIndex(h, index, 12); // about 12 MiB: three or four volumes
+      const archiveId = archiveIdFor(date, index);
+      const stagingBytesRead = s3Proxy.countGetBytes(stagingBlobGet(h));
+      const parked = s3Proxy.hold(parkAt(h, archiveId, stagingBytesRead));
+      startWorker();
+      const handle = await h.temporal.workflow.start('archiveSnapshot', {
+        taskQueue: h.config.temporal.taskQueue,
+        workflowId: archiveWorkflowId(h.config.temporal.taskQueue, date),
+        args: [{ date }],
+      });
+      await parked;
+      workers[0]!.kill('SIGKILL');
+      const killedAt = Date.now();
+      startWorker();
+      const result = (await handle.result()) as ArchiveResult;
+      const recoverySeconds = (Date.now() - killedAt) / 1000;
 
-    // What the archive holds, against what the workers read from staging.
-    const plan = await plannedVolumes(handle);
-    const planned = plan.totalBytes;
-    expect(planned).toBeGreaterThan(3 * MAX_VOLUME_BYTES);
-    const readAgain = stagingBytesRead() - planned;
-    if (readsAgain) expect(readAgain).toBeGreaterThan(0);
-    else expect(readAgain).toBe(0);
-    expect(readAgain).toBeLessThanOrEqual(plan.largestVolumeBytes); // at most the one volume in flight
-    const attempts = await volumeAttempts(handle);
-    expect(attempts).toHaveLength(result.volumes); // a completed volume never gets a second activity
-    expect(attempts.filter((a) => a > 1).length).toBeLessThanOrEqual(1); // only the volume in flight, if any
-    console.log(
-      `worker killed ${point}: ${result.volumes} volumes (${planned} bytes), ${readAgain} bytes read again, sealed ${recoverySeconds.toFixed(1)} s after the kill`,
-    );
-  });
-});
+      expect(s3Proxy.counts.held).toBe(1);
+      expect(result.status).toBe('SEALED');
+      expect((await verifyWithConfig(h.config, result.archiveId)).ok).toBe(true);
+      await expectNoOrphans(h, result);
+      expect(
+        (await h.s3.send(new ListObjectsV2Command({ Bucket: h.config.staging.bucket }))).Contents ?? [],
+      ).toEqual([]);
+      expect(await stagingRepositories(h)).toEqual([]);
+
+      // What the archive holds, against what the workers read from staging.
+      const plan = await plannedVolumes(handle);
+      const planned = plan.totalBytes;
+      expect(planned).toBeGreaterThan(3 * MAX_VOLUME_BYTES);
+      const readAgain = stagingBytesRead() - planned;
+      if (readsAgain) expect(readAgain).toBeGreaterThan(0);
+      else expect(readAgain).toBe(0);
+      expect(readAgain).toBeLessThanOrEqual(plan.largestVolumeBytes); // at most the one volume in flight
+      const attempts = await volumeAttempts(h, handle);
+      expect(attempts).toHaveLength(result.volumes); // a completed volume never gets a second activity
+      expect(attempts.filter((a) => a > 1).length).toBeLessThanOrEqual(1); // only the volume in flight, if any
+      console.log(
+        `worker killed ${point}: ${result.volumes} volumes (${planned} bytes), ${readAgain} bytes read again, sealed ${recoverySeconds.toFixed(1)} s after the kill`,
+      );
+    });
+  },
+);

@@ -2,6 +2,7 @@
 // return, and the archive verifies with no orphan objects.
 import type { WorkflowHandle } from '@temporalio/client';
 import { execFile, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ArchiveResult } from '../../src/archive/archive-types';
@@ -10,12 +11,31 @@ import { verifyWithConfig } from '../../src/verify/verify-with-config';
 import { VOLUMES_DONE } from '../../src/workflows/search-attributes';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, type ArchiveHarness } from '../integration/archive-harness';
+import { waitFor } from '../integration/wait-for';
 import { expectNoOrphans, loadIncompressibleIndex, startWorkerProcess } from './worker-process';
 
 const run = promisify(execFile);
 const stack = (...args: string[]) =>
   run('bash', [join(__dirname, '..', '..', 'scripts', 'stack.sh'), ...args]);
 const DATE = '2026-11-21';
+const SERVICE_PORT: Record<string, number> = {
+  minio: Number(new URL(process.env.SNAPSEAL_S3_ENDPOINT ?? 'http://127.0.0.1:9000').port || 80),
+  temporal: Number((process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233').split(':')[1]),
+};
+
+/** Whether something listens on the loopback port. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (listening: boolean): void => {
+      socket.destroy();
+      resolve(listening);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.setTimeout(1000, () => done(false));
+  });
+}
 
 /** Wait for a workflow's result through a server outage: the long poll fails while the server is away. */
 async function resultThroughOutage(handle: WorkflowHandle): Promise<ArchiveResult> {
@@ -57,7 +77,10 @@ describe.each([['minio'], ['temporal']])('%s restarted mid-archive', (service) =
     }
     const stoppedAt = Date.now();
     await stack('stop', service);
-    await new Promise((r) => setTimeout(r, 3000)); // the outage
+    // The outage: the service has really gone (its port refuses connections) before it comes back.
+    await waitFor(async () => !(await accepts(SERVICE_PORT[service]!)), `${service} to refuse connections`, {
+      timeoutMs: 60_000,
+    });
     await stack('up');
     const result = await resultThroughOutage(handle);
     const recoverySeconds = (Date.now() - stoppedAt) / 1000;

@@ -69,10 +69,7 @@ export async function plannedVolumes(
     .filter((data): data is Uint8Array => data instanceof Uint8Array)
     .map((data) => JSON.parse(Buffer.from(data).toString('utf8')) as Partial<VolumePlanSummary>)
     .find((r) => r.planDigest !== undefined);
-  if (plan?.totalBytes === undefined || !plan.volumes)
+  if (plan?.totalBytes === undefined || plan.largestVolumeBytes === undefined)
     throw new Error('no planArchiveVolumes result in the history');
-  return {
-    totalBytes: plan.totalBytes,
-    largestVolumeBytes: Math.max(...plan.volumes.map((v) => v.tarBytes)),
-  };
+  return { totalBytes: plan.totalBytes, largestVolumeBytes: plan.largestVolumeBytes };
 }

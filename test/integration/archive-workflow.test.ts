@@ -16,6 +16,7 @@ import { STAGE } from '../../src/workflows/search-attributes';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, stagingRepositories, type ArchiveHarness } from './archive-harness';
 import { gnupg, sh } from './gnupg';
+import { waitFor } from './wait-for';
 import { removeBucket, uniqueName } from './stack';
 
 const DATE = '2026-11-21';
@@ -155,11 +156,19 @@ describe('archive workflow (multi-volume, real stack)', () => {
     expect(manifest.previous).toEqual({ archiveId: result.archiveId, manifestSha256: result.manifestSha256 });
 
     const listed = await listArchives(h.s3, h.temporal, h.config);
-    expect(listed.map((r) => [r.id, r.sequence, r.status])).toEqual([
+    expect(listed.rows.map((r) => [r.id, r.sequence, r.status])).toEqual([
       [result.archiveId, 1, 'SEALED'],
       [next.archiveId, 2, 'SEALED'],
     ]);
-    expect(listed[0]).toMatchObject({ date: DATE, volumes: result.volumes, bytes: result.ciphertextBytes });
+    expect(listed.rows[0]).toMatchObject({
+      date: DATE,
+      volumes: result.volumes,
+      bytes: result.ciphertextBytes,
+    });
+    // Only the newest are read when a limit is given; the total still counts them all.
+    const newest = await listArchives(h.s3, undefined, h.config, 1);
+    expect(newest.rows.map((r) => r.id)).toEqual([next.archiveId]);
+    expect(newest.totalArchives).toBe(2);
   });
 });
 
@@ -229,7 +238,10 @@ describe('archive workflow on a snapshot of many small and a few large files (re
     const index = indicesForDate(h.template, DATE);
     await h.search.indices.create({
       index,
-      body: { settings: { number_of_shards: 1, number_of_replicas: 0 } },
+      // OpenSearch 3.x merges small segments right away (max_merge_at_once 30); a wide tier keeps them apart.
+      body: {
+        settings: { number_of_shards: 1, number_of_replicas: 0, 'index.merge.policy.segments_per_tier': 100 },
+      },
     });
     // Many small segments: one refresh per small batch, no merge.
     for (let batch = 0; batch < 30; batch++) {
@@ -275,14 +287,19 @@ describe('archive workflow cancelled mid-run (real stack)', () => {
       workflowId: archiveWorkflowId(h.config.temporal.taskQueue, DATE),
       args: [{ date: DATE }],
     });
+    let runRepositories: string[] = [];
     const outcome = await h.runWorker(
       (async () => {
         // Cancel as soon as the run has started streaming volumes.
-        for (let i = 0; i < 600; i++) {
-          const stage = (await handle.describe()).typedSearchAttributes.get(STAGE);
-          if (stage === 'streaming' || stage === 'sealing' || stage === 'sealed') break;
-          await new Promise((r) => setTimeout(r, 50));
-        }
+        await waitFor(
+          async () =>
+            ['streaming', 'sealing', 'sealed'].includes(
+              (await handle.describe()).typedSearchAttributes.get(STAGE) ?? '',
+            ),
+          'the run to stream volumes',
+          { everyMs: 50 },
+        );
+        runRepositories = await stagingRepositories(h);
         await handle.cancel();
         return handle.result().then(
           () => 'completed',
@@ -294,10 +311,13 @@ describe('archive workflow cancelled mid-run (real stack)', () => {
     expect((outcome as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
     expect(await keysUnder(h, h.config.archive.bucket, h.config.archive.prefix)).toEqual([]);
     expect(await keysUnder(h, h.config.staging.bucket)).toEqual([]);
+    // The run's repository held its snapshot while streaming; both are gone now.
+    expect(runRepositories).toHaveLength(1);
     expect(await stagingRepositories(h)).toEqual([]);
-    const snapshots = await h.search.cat
-      .snapshots({ repository: '_all', format: 'json' })
-      .catch(() => ({ body: [] }));
-    expect(snapshots.body).toEqual([]);
+    const gone = await h.search.snapshot.get({ repository: runRepositories[0]!, snapshot: '_all' }).then(
+      () => 'still there',
+      (err: { meta?: { statusCode?: number } }) => err.meta?.statusCode,
+    );
+    expect(gone).toBe(404);
   });
 });

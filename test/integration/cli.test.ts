@@ -133,4 +133,33 @@ describe('snapseal CLI and worker process', () => {
     expect(code).toBe(3);
     expect(stderr).toContain(`Cannot read the settings file ${join(dir, 'absent.env')}: ENOENT`);
   });
+
+  it.each([
+    [
+      ['verify', '../../etc/passwd'],
+      'Invalid archive id "../../etc/passwd": expected <YYYY-MM-DD>_<indices>',
+    ],
+    [['restore', 'x/../y'], 'Invalid archive id "x/../y"'],
+    [
+      ['restore', '2026-11-21_logs', '--rename-prefix', 'Bad$1'],
+      'Invalid rename prefix "Bad$1" (--rename-prefix): expected the start of an index name',
+    ],
+  ])(
+    'refuses bad restore and verify input %j with exit code 2, before reaching Temporal',
+    async (args, message) => {
+      // An unreachable Temporal proves the check comes first.
+      const { code, stderr } = await run(bin, args, { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+      expect(stderr).toContain(message);
+      expect(code).toBe(2);
+    },
+  );
+
+  it('never echoes credentials written into SNAPSEAL_OPENSEARCH_URL', async () => {
+    const { code, stderr } = await run(bin, ['list'], {
+      SNAPSEAL_OPENSEARCH_URL: 'http://admin:hunter2-secret@ not a host',
+    });
+    expect(code).toBe(3);
+    expect(stderr).toContain('SNAPSEAL_OPENSEARCH_URL="http://***@ not a host"');
+    expect(stderr).not.toContain('hunter2');
+  });
 });

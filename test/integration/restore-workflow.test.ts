@@ -2,7 +2,7 @@
 // names with the manifest's document counts; a tampered archive restores nothing.
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ArchiveResult } from '../../src/archive/archive-types';
 import { indicesForDate } from '../../src/archive/archive-date';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
@@ -13,6 +13,7 @@ import type { DrillOutcome } from '../../src/workflows/restore-drill';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, type ArchiveHarness } from './archive-harness';
 import { uniqueName } from './stack';
+import { waitFor } from './wait-for';
 
 const DATE = '2026-11-21';
 
@@ -122,6 +123,33 @@ describe('restore workflow (real stack)', () => {
     expect(outcome.archiveId).toBe(sealed.archiveId);
     expect(outcome.restored?.indices[0]).toMatchObject({ expected: docs, actual: docs });
     expect(await resolveIndices(h.search, 'drill-*')).toEqual([]);
+    expect(await stagingKeys()).toEqual([]);
+  });
+
+  it('deletes the restored indices of a drill cancelled mid-restore', async () => {
+    const drillId = uniqueName('drill');
+    const restored = `drill-*-${indicesForDate(h.template, DATE)}`;
+    const handle = await h.temporal.workflow.start('restoreDrill', {
+      taskQueue: h.config.temporal.taskQueue,
+      workflowId: drillId,
+      args: [],
+    });
+    const outcome = await h.runWorker(
+      (async () => {
+        // Mid-restore: the restored index exists (the cluster is recovering it) and the drill has not ended.
+        await waitFor(async () => (await resolveIndices(h.search, restored)).length > 0, 'a restored index', {
+          everyMs: 50,
+        });
+        await handle.cancel();
+        return handle.result().then(
+          () => 'completed',
+          (err: unknown) => err,
+        );
+      })(),
+    );
+    expect(outcome).toBeInstanceOf(WorkflowFailedError);
+    expect((outcome as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect(await resolveIndices(h.search, restored)).toEqual([]);
     expect(await stagingKeys()).toEqual([]);
   });
 });

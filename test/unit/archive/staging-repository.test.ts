@@ -1,7 +1,7 @@
-import { runFolders } from '../../src/archive/archive-layout';
-import { stagingRepositorySettings } from '../../src/archive/staging-repository';
-import { loadConfig } from '../../src/config';
-import type { ClusterInfo } from '../../src/opensearch/snapshot-api';
+import { runFolders } from '../../../src/archive/archive-layout';
+import { stagingRepositorySettings } from '../../../src/archive/staging-repository';
+import { loadConfig } from '../../../src/config';
+import type { ClusterInfo } from '../../../src/opensearch/snapshot-api';
 
 const target = {
   archiveId: '2026-11-21_logdata-21112026',

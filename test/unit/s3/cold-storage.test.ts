@@ -1,4 +1,4 @@
-import { thawState } from '../../src/s3/cold-storage';
+import { thawState } from '../../../src/s3/cold-storage';
 
 // Header values as S3 returns them in HeadObject (x-amz-restore) for objects in Glacier classes.
 const RECORDED = {

@@ -1,9 +1,10 @@
 import {
+  assertArchiveId,
   archiveIdFor,
   calendarDateIn,
   indicesForDate,
   parseArchiveDate,
-} from '../../src/archive/archive-date';
+} from '../../../src/archive/archive-date';
 
 describe('archive dates', () => {
   it('fills the index template', () => {
@@ -27,7 +28,46 @@ describe('archive dates', () => {
   it('gives one archive id per day and selection, whatever the order of the selection', () => {
     expect(archiveIdFor('2026-11-21', 'logdata-21112026')).toBe('2026-11-21_logdata-21112026');
     expect(archiveIdFor('2026-11-21', 'b,a')).toBe(archiveIdFor('2026-11-21', 'a, b'));
-    expect(archiveIdFor('2026-11-21', 'logs-*')).toBe('2026-11-21_logs-_all_');
+    expect(archiveIdFor('2026-11-21', 'b,a,b')).toBe('2026-11-21_a+b');
+    expect(archiveIdFor('2026-11-21', 'logs-*')).toBe('2026-11-21_logs-~2a');
     expect(() => archiveIdFor('2026-11-21', ' , ')).toThrow('selection is empty');
+  });
+
+  it('never gives two different selections one archive id', () => {
+    const selections = [
+      'logs-*',
+      'logs-_all_',
+      'logs-~2a',
+      'a+b',
+      'a,b',
+      'a b',
+      'a_b',
+      'a?b',
+      'é',
+      '~',
+      'a,b,c',
+      'a,b+c',
+    ];
+    const ids = selections.map((s) => archiveIdFor('2026-11-21', s));
+    expect(new Set(ids).size).toBe(selections.length);
+    for (const id of ids) expect(assertArchiveId(id)).toBe(id); // every id it makes passes the check
+  });
+
+  it('refuses archive ids that archiveIdFor could not have made', () => {
+    for (const bad of [
+      '',
+      '../etc',
+      '2026-11-21',
+      '2026-11-21_a/../b',
+      '2026-02-30_x',
+      '2026-11-21_a b',
+      'x_2026-11-21_a',
+      `2026-11-21_${'a'.repeat(600)}`,
+    ]) {
+      expect(() => assertArchiveId(bad)).toThrow(/Invalid archive id|no such calendar day/);
+    }
+    expect(() => assertArchiveId('../../secret')).toThrow(
+      'Invalid archive id "../../secret": expected <YYYY-MM-DD>_<indices> as `snapseal list` shows it',
+    );
   });
 });

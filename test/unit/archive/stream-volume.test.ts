@@ -3,16 +3,16 @@
 // aborts the upload, and never escapes as an unhandled stream error (which would kill a worker process).
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
-import { streamVolume } from '../../src/archive/stream-volume';
-import { TarSourceError } from '../../src/pipeline/deterministic-tar';
-import { decryptStream } from '../../src/pipeline/openpgp-decrypt';
+import { streamVolume } from '../../../src/archive/stream-volume';
+import { TarSourceError } from '../../../src/pipeline/deterministic-tar';
+import { decryptStream } from '../../../src/pipeline/openpgp-decrypt';
 import {
   generateDemoKeys,
   readDecryptionKey,
   readRecipientKeys,
   type GeneratedKeyPair,
-} from '../../src/pipeline/openpgp-keys';
-import { bytesOf, collect, sha256 } from './pipeline/streams';
+} from '../../../src/pipeline/openpgp-keys';
+import { bytesOf, collect, sha256 } from '../pipeline/streams';
 
 interface FakeS3 {
   client: S3Client;

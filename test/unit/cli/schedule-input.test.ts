@@ -1,4 +1,4 @@
-import { validateCron, validateTimeZone } from '../../src/cli/schedule-command';
+import { validateCron, validateTimeZone } from '../../../src/cli/schedule-command';
 
 describe('schedule input', () => {
   it('accepts five-field cron expressions', () => {

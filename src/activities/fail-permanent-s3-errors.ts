@@ -1,0 +1,36 @@
+// The activity boundary for S3 errors: an S3 error the adapter classifies as permanent (access denied, bad
+// credentials, a missing bucket, a rejected request) fails the activity at once, naming the action, bucket
+// and key, instead of being retried like an outage.
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import {
+  classifyS3Error,
+  describeS3Error,
+  describeS3Operation,
+  findS3Error,
+  s3OperationOf,
+} from '../s3/s3-errors';
+import { FailureType, permanentFailure } from './failure-types';
+
+/** The permanent failure an error stands for, when it is (or wraps) a permanent S3 error; else undefined. */
+export function permanentS3Failure(err: unknown): ApplicationFailure | undefined {
+  if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return undefined;
+  const s3Error = findS3Error(err);
+  if (!s3Error || classifyS3Error(s3Error) !== 'permanent') return undefined;
+  return permanentFailure(
+    FailureType.S3Rejected,
+    `S3 refused ${describeS3Operation(s3OperationOf(s3Error))}: ${describeS3Error(s3Error)}`,
+    err,
+  );
+}
+
+export function failPermanentS3Errors<A extends unknown[], R>(
+  activity: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return async (...args: A): Promise<R> => {
+    try {
+      return await activity(...args);
+    } catch (err) {
+      throw permanentS3Failure(err) ?? err;
+    }
+  };
+}

@@ -1,0 +1,250 @@
+// Orchestration at scale on the real Temporal server: a 20,000-volume archive runs through the real workflows
+// (batches of child workflows, continue-as-new) while its activities are tiny in-process fakes, so only
+// Temporal's limits are under test: every run's history stays under 10,240 events, every payload under
+// 256 KB, each volume completes exactly once, and every history replays with the bundled workflow code.
+// The fakes live in this one test; every other test runs the real activities.
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { runFolders } from '../../src/archive/archive-layout';
+import type {
+  ArchiveResult,
+  ArchiveTarget,
+  PlanPageRef,
+  PreparedArchive,
+  SealResult,
+  VolumePlanSummary,
+  VolumeResult,
+} from '../../src/archive/archive-types';
+import type { createActivities } from '../../src/activities';
+import type { SealInput } from '../../src/activities/seal-archive';
+import type { SnapshotStatus } from '../../src/opensearch/snapshot-api';
+import { stackConfig, uniqueName } from './stack';
+
+type History = temporal.api.history.v1.IHistory;
+type Activities = ReturnType<typeof createActivities>;
+
+const VOLUMES = 20_000;
+const VOLUMES_PER_BATCH = 1000;
+const VOLUMES_PER_PAGE = 20;
+const MAX_EVENTS = 10_240;
+const MAX_PAYLOAD_BYTES = 256 * 1024;
+const digest = (n: number): string => n.toString(16).padStart(64, '0');
+
+/** The activities the archive workflows call, as fakes that only count and answer. */
+function fakeActivities(completions: Map<number, number>): Partial<Activities> {
+  return {
+    async prepareArchive(request, runTag): Promise<PreparedArchive> {
+      const archiveId = `${request.date}_fake`;
+      const target: ArchiveTarget = {
+        archiveId,
+        date: request.date,
+        indexPattern: 'fake',
+        repository: `snapseal-${runTag}`,
+        snapshot: `snapseal-${archiveId}`,
+        folders: runFolders('staging/', archiveId, runTag),
+      };
+      return {
+        target,
+        settings: {
+          maxVolumeBytes: 1024 * 1024,
+          volumeConcurrency: 200,
+          volumesPerBatch: VOLUMES_PER_BATCH,
+          snapshotTimeoutMs: 60_000,
+        },
+        cluster: { name: 'fake', uuid: 'fake', version: '2.19.0', distribution: 'opensearch' },
+        indices: [{ name: 'fake', uuid: 'fake', docCount: 1 }],
+      };
+    },
+    async takeSnapshot(): Promise<void> {},
+    async checkSnapshot(): Promise<SnapshotStatus> {
+      return {
+        state: 'SUCCESS',
+        uuid: 'fake',
+        indices: ['fake'],
+        shards: { total: 1, failed: 0, successful: 1 },
+        failures: [],
+      };
+    },
+    async planArchiveVolumes(): Promise<VolumePlanSummary> {
+      return {
+        planDigest: digest(1),
+        volumeCount: VOLUMES,
+        totalBytes: VOLUMES,
+        fileCount: VOLUMES,
+        largestVolumeBytes: 1,
+        pageCount: VOLUMES / VOLUMES_PER_PAGE,
+        indexBytes: 0,
+        largestPageBytes: 0,
+      };
+    },
+    async lookUpPlanPages(_target, _planDigest, first, last): Promise<PlanPageRef[]> {
+      const pages: PlanPageRef[] = [];
+      for (let page = Math.ceil(first / VOLUMES_PER_PAGE); (page - 1) * VOLUMES_PER_PAGE < last; page++) {
+        const firstVolume = (page - 1) * VOLUMES_PER_PAGE + 1;
+        pages.push({
+          page,
+          firstVolume,
+          lastVolume: firstVolume + VOLUMES_PER_PAGE - 1,
+          sha256: digest(page),
+        });
+      }
+      return pages;
+    },
+    async archiveVolume(target, page, index): Promise<VolumeResult> {
+      if (index < page.firstVolume || index > page.lastVolume)
+        throw new Error(`volume ${index} off its page`);
+      completions.set(index, (completions.get(index) ?? 0) + 1);
+      return {
+        index,
+        key: `${target.archiveId}/volume-${index}.tar.gpg`,
+        fileCount: 1,
+        plaintextBytes: 1,
+        plaintextSha256: digest(index),
+        ciphertextBytes: 2,
+        ciphertextSha256: digest(index + 1),
+      };
+    },
+    async sealArchive(input: SealInput): Promise<SealResult> {
+      return {
+        archiveId: input.target.archiveId,
+        manifestKey: `${input.target.archiveId}/manifest.json`,
+        manifestSha256: digest(0),
+        sequence: 1,
+        volumes: input.volumeCount,
+        plaintextBytes: input.volumeCount,
+        ciphertextBytes: 2 * input.volumeCount,
+      };
+    },
+    async cleanUpRun() {
+      return { stagingObjectsDeleted: 0, unsealedVolumesDeleted: 0 };
+    },
+  };
+}
+
+/** Every run of the archive: the continue-as-new chain of the parent, then every batch's child run. */
+async function allRuns(
+  client: Client,
+  handle: WorkflowHandle,
+  firstRunId: string,
+): Promise<{ workflowId: string; history: History }[]> {
+  const runs: { workflowId: string; history: History }[] = [];
+  const children: { workflowId: string; runId: string }[] = [];
+  for (let runId: string | undefined = firstRunId; runId;) {
+    const history = await client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+    runs.push({ workflowId: handle.workflowId, history });
+    for (const e of history.events ?? []) {
+      const started = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
+      if (started) children.push({ workflowId: started.workflowId!, runId: started.runId! });
+    }
+    runId =
+      history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  for (const child of children) {
+    const history = await client.workflow.getHandle(child.workflowId, child.runId).fetchHistory();
+    runs.push({ workflowId: child.workflowId, history });
+  }
+  return runs;
+}
+
+/** The largest payload anywhere in a history (inputs, results, failures, search attributes, memos). */
+function largestPayload(value: unknown): number {
+  if (value instanceof Uint8Array) return value.length;
+  if (!value || typeof value !== 'object') return 0;
+  let largest = 0;
+  for (const v of Object.values(value)) largest = Math.max(largest, largestPayload(v));
+  return largest;
+}
+
+/** Volume indexes completed in one batch run, from archiveVolume's results. */
+function completedVolumes(history: History): number[] {
+  const archiveVolumes = new Set<string>();
+  const done: number[] = [];
+  for (const e of history.events ?? []) {
+    if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'archiveVolume')
+      archiveVolumes.add(String(e.eventId));
+    const completed = e.activityTaskCompletedEventAttributes;
+    if (completed && archiveVolumes.has(String(completed.scheduledEventId))) {
+      const data = completed.result!.payloads![0]!.data!;
+      done.push((JSON.parse(Buffer.from(data).toString('utf8')) as VolumeResult).index);
+    }
+  }
+  return done;
+}
+
+describe('a 20,000-volume archive (real Temporal, fake volume work)', () => {
+  const config = stackConfig();
+  const taskQueue = uniqueName('batches');
+  const completions = new Map<number, number>();
+  let connection: Connection;
+  let client: Client;
+  let nativeConnection: NativeConnection;
+  let workflowBundle: { code: string };
+
+  beforeAll(async () => {
+    workflowBundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../src/workflows'),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+    });
+    connection = await Connection.connect({ address: config.temporal.address });
+    client = new Client({ connection, namespace: config.temporal.namespace });
+    nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await nativeConnection?.close();
+  });
+
+  it('keeps every run under the history limits, completes each volume once and replays', async () => {
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      namespace: config.temporal.namespace,
+      taskQueue,
+      workflowBundle,
+      activities: fakeActivities(completions),
+      maxConcurrentActivityTaskExecutions: 400,
+      maxConcurrentWorkflowTaskExecutions: 20,
+    });
+    const started = Date.now();
+    const handle = await client.workflow.start('archiveSnapshot', {
+      taskQueue,
+      workflowId: `${taskQueue}/archive/2026-11-30`,
+      args: [{ date: '2026-11-30' }],
+    });
+    const result = (await worker.runUntil(handle.result())) as ArchiveResult;
+    const runSeconds = (Date.now() - started) / 1000;
+
+    expect(result.status).toBe('SEALED');
+    expect(result.volumes).toBe(VOLUMES);
+    // Exactly one completion per volume 1..20000, counted by the activity and read from the histories.
+    expect(completions.size).toBe(VOLUMES);
+    expect([...completions.values()].every((n) => n === 1)).toBe(true);
+
+    const runs = await allRuns(client, handle, handle.firstExecutionRunId);
+    const parents = runs.filter((r) => r.workflowId === handle.workflowId);
+    const batches = runs.length - parents.length;
+    expect(batches).toBe(VOLUMES / VOLUMES_PER_BATCH);
+    expect(parents.length).toBeGreaterThan(1); // the parent continued as new at least once
+    const fromHistory = runs.flatMap((r) => completedVolumes(r.history)).sort((a, b) => a - b);
+    expect(fromHistory).toEqual(Array.from({ length: VOLUMES }, (_, i) => i + 1));
+
+    const events = runs.map((r) => r.history.events?.length ?? 0);
+    const payloads = runs.map((r) => largestPayload(r.history));
+    expect(Math.max(...events)).toBeLessThan(MAX_EVENTS);
+    expect(Math.max(...payloads)).toBeLessThan(MAX_PAYLOAD_BYTES);
+
+    const replayStarted = Date.now();
+    let replayed = 0;
+    for await (const replay of Worker.runReplayHistories({ workflowBundle }, runs)) {
+      expect(replay.error).toBeUndefined();
+      replayed += 1;
+    }
+    expect(replayed).toBe(runs.length);
+    console.log(
+      `${VOLUMES} volumes in ${batches} batch runs and ${parents.length} parent runs: ${runSeconds.toFixed(1)} s; ` +
+        `events per parent run ${parents.map((r) => r.history.events?.length).join('/')}, ` +
+        `per batch run max ${Math.max(...events.slice(parents.length))}; largest payload ${Math.max(...payloads)} bytes; ` +
+        `replay of ${replayed} histories ${((Date.now() - replayStarted) / 1000).toFixed(1)} s`,
+    );
+  });
+});

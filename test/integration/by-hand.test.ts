@@ -1,0 +1,127 @@
+// The README's by-hand procedure, extracted from README.md and run as written (bash, gpg/gpgv, jq, sha256sum,
+// tar, the AWS CLI) against real archives on the local stack: it passes on a sealed archive, and fails on a
+// wrong pinned fingerprint and on a tampered volume.
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as openpgp from 'openpgp';
+import type { ArchiveResult } from '../../src/archive/archive-types';
+import { loadSampleDay } from '../../src/demo/load-sample-data';
+import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
+import { createArchiveHarness, type ArchiveHarness } from './archive-harness';
+import { gnupg, type GnuPG } from './gnupg';
+
+const root = join(__dirname, '..', '..');
+
+/** The first ```bash block of the README section on verifying by hand. */
+async function byHandScript(): Promise<string> {
+  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Verifying and restoring by hand'));
+  const m = /```bash\n([\s\S]*?)```/.exec(section);
+  if (!m?.[1]) throw new Error('README.md has no bash block in the by-hand section');
+  return m[1];
+}
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('the by-hand procedure of the README (real stack)', () => {
+  let h: ArchiveHarness;
+  let gpgHome: GnuPG;
+  let dir: string;
+  let script: string;
+  let fpr: string;
+  let first: ArchiveResult;
+  let second: ArchiveResult;
+
+  const runScript = (args: string[]): Promise<Ran> =>
+    new Promise((resolve) => {
+      execFile(
+        'bash',
+        [script, ...args],
+        {
+          cwd: dir,
+          timeout: 120_000,
+          env: {
+            PATH: process.env.PATH,
+            HOME: dir,
+            GNUPGHOME: gpgHome.home,
+            AWS_ACCESS_KEY_ID: h.config.s3.credentials!.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: h.config.s3.credentials!.secretAccessKey.reveal(),
+            AWS_DEFAULT_REGION: h.config.s3.region,
+            SNAPSEAL_S3_ENDPOINT: h.config.s3.endpoint ?? '',
+            SNAPSEAL_ARCHIVE_BUCKET: h.config.archive.bucket,
+            SNAPSEAL_ARCHIVE_PREFIX: h.config.archive.prefix,
+          },
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  beforeAll(async () => {
+    h = await createArchiveHarness({ SNAPSEAL_MAX_VOLUME_MIB: '1' });
+    dir = await mkdtemp(join(tmpdir(), 'snapseal-by-hand-'));
+    script = join(dir, 'verify-by-hand.sh');
+    await writeFile(script, await byHandScript());
+    gpgHome = await gnupg([h.keys.recipientPrivate]);
+    fpr = (await openpgp.readKey({ armoredKey: await readFile(h.keys.archiverPublic, 'utf8') }))
+      .getFingerprint()
+      .toUpperCase();
+    const archive = async (date: string): Promise<ArchiveResult> => {
+      await loadSampleDay(h.search, h.template, date, 4000);
+      return h.runWorker(
+        h.temporal.workflow.execute('archiveSnapshot', {
+          taskQueue: h.config.temporal.taskQueue,
+          workflowId: archiveWorkflowId(h.config.temporal.taskQueue, date),
+          args: [{ date }],
+        }),
+      );
+    };
+    first = await archive('2026-11-20');
+    second = await archive('2026-11-21');
+  });
+  afterAll(async () => {
+    await gpgHome?.close();
+    await h?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('verifies a sealed archive, its signature by the pinned key and its link to the one before', async () => {
+    expect(second.previousArchiveId).toBe(first.archiveId);
+    expect(second.volumes).toBeGreaterThan(1);
+    const ran = await runScript([second.archiveId, h.keys.archiverPublic, fpr]);
+    expect(ran.stderr).toContain('gpgv: Good signature from "Demo Archiver');
+    expect(ran.stderr).not.toContain('FAILED');
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toContain(
+      `OK ${second.archiveId}: signed by ${fpr}; ${second.volumes} volume(s) verified`,
+    );
+  });
+
+  it('refuses a key file that is not the pinned fingerprint', async () => {
+    const ran = await runScript([first.archiveId, h.keys.recipientPublic, fpr]);
+    expect(ran.code).not.toBe(0);
+    expect(ran.stderr).toContain(`FAILED ${first.archiveId}: the key file holds`);
+    expect(ran.stderr).toContain(`not the pinned key ${fpr}`);
+  });
+
+  it('detects a tampered volume', async () => {
+    const key = `${h.config.archive.prefix}${second.archiveId}/volume-0002.tar.gpg`;
+    const got = await h.s3.send(new GetObjectCommand({ Bucket: h.config.archive.bucket, Key: key }));
+    const body = Buffer.from(await got.Body!.transformToByteArray());
+    body[body.length - 100]! ^= 0x01;
+    await h.s3.send(new PutObjectCommand({ Bucket: h.config.archive.bucket, Key: key, Body: body }));
+    await rm(join(dir, second.archiveId), { recursive: true, force: true });
+    const ran = await runScript([second.archiveId, h.keys.archiverPublic, fpr]);
+    expect(ran.code).not.toBe(0);
+    expect(ran.stdout).toContain('volume-0002.tar.gpg: FAILED'); // sha256sum names the volume
+    expect(ran.stderr).toContain(`FAILED ${second.archiveId}: an encrypted volume differs from the manifest`);
+    expect(ran.stdout).not.toContain('OK');
+  });
+});

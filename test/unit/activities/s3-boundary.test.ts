@@ -1,0 +1,70 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Client } from '@opensearch-project/opensearch';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityDeps } from '../../../src/activities/activity-deps';
+import { failPermanentS3Errors } from '../../../src/activities/fail-permanent-s3-errors';
+import { createPrepareRestore } from '../../../src/activities/prepare-restore';
+import { loadConfig } from '../../../src/config';
+import type { ArchiveKeys } from '../../../src/keys/load-archive-keys';
+
+const denied = () =>
+  Object.assign(new Error('Access Denied.'), {
+    name: 'AccessDenied',
+    $metadata: { httpStatusCode: 403 },
+    $snapseal: { action: 'PutObject', bucket: 'archive-b', key: 'archives/x/volume-0001.tar.gpg' },
+  });
+
+describe('the activity boundary for S3 errors', () => {
+  it('fails at once on denied access, naming action, bucket and key', async () => {
+    const upload = failPermanentS3Errors(async () => {
+      throw new Error('Uploading failed', { cause: denied() });
+    });
+    const err = await upload().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect((err as ApplicationFailure).type).toBe('S3Rejected');
+    expect((err as ApplicationFailure).nonRetryable).toBe(true);
+    expect((err as Error).message).toBe(
+      'S3 refused PutObject s3://archive-b/archives/x/volume-0001.tar.gpg: access denied (403): check the S3 credentials and the bucket policy',
+    );
+  });
+
+  it('lets an outage through to be retried', async () => {
+    const blip = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const err = await failPermanentS3Errors(async () => {
+      throw blip;
+    })().catch((e: unknown) => e);
+    expect(err).toBe(blip);
+  });
+});
+
+describe('prepareRestore reading the manifest', () => {
+  const deps = (s3Error: unknown): ActivityDeps => ({
+    config: loadConfig({}),
+    s3: {
+      send: async (command: unknown) => {
+        if (command instanceof GetObjectCommand) throw s3Error;
+        throw new Error('unexpected command');
+      },
+    } as unknown as S3Client,
+    opensearch: {} as Client,
+    keys: {} as ArchiveKeys,
+  });
+  const request = { archiveId: '2026-11-21_logs', renamePrefix: 'r-' };
+
+  it('retries a read that timed out (not InvalidInput)', async () => {
+    const timeout = Object.assign(new Error('Connection timed out after 30000 ms'), { name: 'TimeoutError' });
+    const err = await createPrepareRestore(deps(timeout))(request, 'tag').catch((e: unknown) => e);
+    expect(err).not.toBeInstanceOf(ApplicationFailure);
+    expect((err as Error).message).toContain('Connection timed out');
+  });
+
+  it('fails a missing manifest as the request’s problem', async () => {
+    const missing = Object.assign(new Error('NoSuchKey'), {
+      name: 'NoSuchKey',
+      $metadata: { httpStatusCode: 404 },
+    });
+    const err = await createPrepareRestore(deps(missing))(request, 'tag').catch((e: unknown) => e);
+    expect((err as ApplicationFailure).type).toBe('InvalidInput');
+    expect((err as Error).message).toContain('No manifest at');
+  });
+});

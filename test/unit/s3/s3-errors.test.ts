@@ -1,0 +1,59 @@
+import {
+  classifyS3Error,
+  describeS3Error,
+  findS3Error,
+  isNotFound,
+  isPermanentS3Error,
+  isPreconditionFailed,
+} from '../../../src/s3/s3-errors';
+
+const s3Error = (name: string, status: number) =>
+  Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+/** What the SDK throws when the connection drops or times out: no HTTP status at all. */
+const networkError = (code: string) =>
+  Object.assign(new Error(`socket ${code}`), { name: code === 'ETIMEDOUT' ? 'TimeoutError' : 'Error', code });
+
+describe('S3 error classification', () => {
+  it('treats a missing key as "not found" but a missing bucket as permanent', () => {
+    expect(isNotFound(s3Error('NoSuchKey', 404))).toBe(true);
+    expect(isNotFound(s3Error('NotFound', 404))).toBe(true);
+    expect(isNotFound(s3Error('NoSuchBucket', 404))).toBe(false);
+    expect(isPermanentS3Error(s3Error('NoSuchBucket', 404))).toBe(true);
+    expect(isPermanentS3Error(s3Error('NoSuchKey', 404))).toBe(false);
+  });
+
+  it('treats denied access and bad credentials as permanent and server trouble as retryable', () => {
+    expect(isPermanentS3Error(s3Error('AccessDenied', 403))).toBe(true);
+    expect(isPermanentS3Error(s3Error('InvalidAccessKeyId', 403))).toBe(true);
+    expect(isPermanentS3Error(s3Error('InternalError', 500))).toBe(false);
+    expect(isPermanentS3Error(s3Error('SlowDown', 503))).toBe(false);
+  });
+
+  it('retries network errors, timeouts and the 400s a retry can cure', () => {
+    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE'])
+      expect(classifyS3Error(networkError(code))).toBe('transient');
+    expect(classifyS3Error(s3Error('RequestTimeout', 400))).toBe('transient');
+    expect(classifyS3Error(s3Error('ExpiredToken', 400))).toBe('transient');
+    expect(classifyS3Error(s3Error('InvalidArgument', 400))).toBe('permanent');
+  });
+
+  it('recognises a lost conditional write', () => {
+    expect(isPreconditionFailed(s3Error('PreconditionFailed', 412))).toBe(true);
+    expect(isPreconditionFailed(s3Error('InternalError', 500))).toBe(false);
+  });
+
+  it('finds the S3 error inside wrappers and names the request it came from', () => {
+    const denied = Object.assign(s3Error('AccessDenied', 403), {
+      $snapseal: { action: 'PutObject', bucket: 'b', key: 'k' },
+    });
+    const wrapped = new Error('Uploading failed', { cause: new Error('stream failed', { cause: denied }) });
+    expect(findS3Error(wrapped)).toBe(denied);
+    expect(findS3Error(new Error('plain'))).toBeUndefined();
+  });
+
+  it('says what to do', () => {
+    expect(describeS3Error(s3Error('NoSuchBucket', 404))).toContain('snapseal setup');
+    expect(describeS3Error(s3Error('AccessDenied', 403))).toContain('check the S3 credentials');
+    expect(describeS3Error(networkError('ECONNREFUSED'))).toContain('SNAPSEAL_S3_ENDPOINT');
+  });
+});
