@@ -272,7 +272,7 @@ program
       : await verifyWithConfig(config, archiveId);
     output(g, report, () =>
       report.ok
-        ? `OK ${archiveId}: signed by ${report.signer}; ${report.volumesChecked} volume(s), ${report.filesChecked} files, ${formatBytes(report.plaintextBytes)} verified`
+        ? `OK ${archiveId}: signed by ${report.signer}; ${report.volumesChecked} volume(s), ${report.filesChecked} files, ${formatBytes(report.plaintextBytes)} verified; ${report.timestampGenTime ? `time-stamped ${report.timestampGenTime}` : (report.timeEvidence ?? 'no time evidence')}`
         : `FAILED ${archiveId}:\n${report.problems.map((p) => `  ${[p.volume ? `volume ${p.volume}` : '', p.file ?? ''].filter(Boolean).join(' ')}: ${p.problem}`).join('\n')}`,
     );
     if (!report.ok) process.exitCode = 4;

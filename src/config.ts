@@ -266,6 +266,24 @@ export const SETTINGS = {
       "fingerprints of the archiver keys whose signatures verify accepts, comma-separated; default: the signing key's",
   },
 
+  SNAPSEAL_TSA_URL: {
+    schema: url,
+    default: '',
+    about:
+      'RFC 3161 time-stamp authority that stamps each manifest (manifest.json.tsr); set: verify requires the token',
+  },
+  SNAPSEAL_TSA_CA_FILE: {
+    schema: text,
+    default: '',
+    about: 'PEM CA certificate(s) the time-stamp signer must chain to; required with SNAPSEAL_TSA_URL',
+  },
+  SNAPSEAL_TSA_TOLERANCE_SECONDS: {
+    schema: positiveInt,
+    default: '86400',
+    about:
+      "verify: how far a manifest's createdAt may lie from its token's genTime before it counts as back-dated",
+  },
+
   SNAPSEAL_SCHEDULE_ID: { schema: nonEmpty, default: 'snapseal-daily', about: 'id of the daily Schedule' },
   SNAPSEAL_SCHEDULE_CRON: {
     schema: nonEmpty,
@@ -415,6 +433,7 @@ export interface Config {
     decryptionKeyFile?: string;
     decryptionKeyPassphrase?: Secret;
   };
+  evidence: { tsaUrl?: string; tsaCaFile?: string; toleranceSeconds: number };
   schedule: { id: string; cron: string; timeZone: string };
   worker: {
     /** Empty: the roles the configured keys allow (rolesForKeys). */
@@ -522,6 +541,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `Invalid configuration:\n  SNAPSEAL_MAX_VOLUME_MIB (${s.SNAPSEAL_MAX_VOLUME_MIB / MIB} MiB) does not fit in ${S3_MAX_PARTS} parts of SNAPSEAL_PART_SIZE_MIB (${s.SNAPSEAL_PART_SIZE_MIB / MIB} MiB): raise the part size to at least ${Math.ceil(s.SNAPSEAL_MAX_VOLUME_MIB / S3_MAX_PARTS / MIB)} MiB or lower the volume size`,
     );
   }
+  if (s.SNAPSEAL_TSA_URL !== '' && s.SNAPSEAL_TSA_CA_FILE === '') {
+    // With a TSA every manifest must carry a token, and a token is only evidence once checked against its CA.
+    throw new ConfigError(
+      'Invalid configuration:\n  SNAPSEAL_TSA_URL is set but SNAPSEAL_TSA_CA_FILE is empty: name the PEM CA bundle of the time-stamp authority (e.g. /etc/snapseal/tsa-ca.pem), so verify can check each token',
+    );
+  }
   return {
     temporal: {
       address: s.TEMPORAL_ADDRESS,
@@ -585,6 +610,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE === ''
           ? undefined
           : new Secret(s.SNAPSEAL_DECRYPTION_KEY_PASSPHRASE),
+    },
+    evidence: {
+      tsaUrl: orUndefined(s.SNAPSEAL_TSA_URL),
+      tsaCaFile: orUndefined(s.SNAPSEAL_TSA_CA_FILE),
+      toleranceSeconds: s.SNAPSEAL_TSA_TOLERANCE_SECONDS,
     },
     schedule: {
       id: s.SNAPSEAL_SCHEDULE_ID,

@@ -7,6 +7,8 @@ export interface ArchiveLayout {
   volumeKey(index: number): string;
   manifestKey: string;
   signatureKey: string;
+  /** RFC 3161 time-stamp reply over the manifest's sha256 (when SNAPSEAL_TSA_URL is set). */
+  timestampKey: string;
 }
 
 export const VOLUME_SUFFIX = '.tar.gpg';
@@ -23,6 +25,7 @@ export function archiveLayout(archivePrefix: string, archiveId: string): Archive
     // manifest.json is written last: its presence is what makes an archive complete.
     manifestKey: `${folder}manifest.json`,
     signatureKey: `${folder}manifest.json.asc`,
+    timestampKey: `${folder}manifest.json.tsr`,
   };
 }
 

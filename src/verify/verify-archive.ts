@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import { authenticateManifest, ManifestNotAuthentic } from '../archive/authenticated-manifest';
+import { checkTimeEvidence, type TimeEvidencePolicy } from '../evidence/check-time-evidence';
 import { decryptStream } from '../pipeline/openpgp-decrypt';
 import type { ArchiveManifest } from '../pipeline/manifest';
 import { Sha256PassThrough } from '../pipeline/sha256-pass-through';
@@ -22,6 +23,10 @@ export interface VerifyReport {
   archiveId: string;
   ok: boolean;
   signer?: string;
+  /** genTime of the archive's RFC 3161 time-stamp token, when there is one. */
+  timestampGenTime?: string;
+  /** Why the archive has no checked time evidence, when that is not a problem. */
+  timeEvidence?: string;
   volumesChecked: number;
   filesChecked: number;
   plaintextBytes: number;
@@ -34,6 +39,8 @@ export interface VerifyDeps {
   archivePrefix: string;
   verifyKeys: PublicKey[];
   decryptionKeys: PrivateKey[];
+  /** Absent: no time evidence is looked at. */
+  timeEvidence?: TimeEvidencePolicy;
 }
 
 export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promise<VerifyReport> {
@@ -61,6 +68,18 @@ export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promis
     return report;
   }
   report.signer = authentic.signer;
+  if (deps.timeEvidence) {
+    const time = await checkTimeEvidence(
+      deps.s3,
+      deps.bucket,
+      deps.archivePrefix,
+      authentic,
+      deps.timeEvidence,
+    );
+    report.timestampGenTime = time.genTime;
+    report.timeEvidence = time.note;
+    report.problems.push(...time.problems.map((problem) => ({ archiveId, problem })));
+  }
   for (const volume of authentic.manifest.volumes) {
     const result = await checkVolume(deps, volume);
     report.problems.push(...result.problems.map((p) => ({ archiveId, ...p })));

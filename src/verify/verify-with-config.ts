@@ -1,6 +1,7 @@
 // Wires verifyArchive to the configuration: archive bucket, accepted signer keys, a recipient's private key.
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config';
+import { timeEvidencePolicy } from '../evidence/check-time-evidence';
 import { loadTrustedSigners } from '../keys/trusted-signers';
 import { KeyError, readDecryptionKey, readSigningKey } from '../pipeline/openpgp-keys';
 import { createS3Client } from '../s3/create-s3-client';
@@ -51,6 +52,7 @@ export async function verifyWithConfig(config: Config, archiveId: string): Promi
         archivePrefix: config.archive.prefix,
         verifyKeys,
         decryptionKeys: [decryptionKey],
+        timeEvidence: timeEvidencePolicy(config),
       },
       archiveId,
     );
