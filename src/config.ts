@@ -441,6 +441,46 @@ export const witnessSchema = settingsObject({
   );
 export type WitnessConfig = z.infer<typeof witnessSchema>;
 
+// ---- Evidence (RFC 3161 time-stamps of each manifest)
+
+const EVIDENCE_SETTINGS = {
+  SNAPSEAL_TSA_URL: {
+    schema: url,
+    default: '',
+    about:
+      'RFC 3161 time-stamp authority that stamps each manifest (manifest.json.tsr); set: verify requires the token',
+  },
+  SNAPSEAL_TSA_CA_FILE: {
+    schema: text,
+    default: '',
+    about: 'PEM CA certificate(s) the time-stamp signer must chain to; required with SNAPSEAL_TSA_URL',
+  },
+  SNAPSEAL_TSA_TOLERANCE_SECONDS: {
+    schema: positiveInt,
+    default: '86400',
+    about:
+      "verify: how far a manifest's createdAt may lie from its token's genTime before it counts as back-dated",
+  },
+} as const satisfies Record<string, Setting>;
+
+export const evidenceSchema = settingsObject(EVIDENCE_SETTINGS)
+  .superRefine(
+    ...crossCheck<SettingValues<typeof EVIDENCE_SETTINGS>>(
+      ['SNAPSEAL_TSA_URL', 'SNAPSEAL_TSA_CA_FILE'],
+      (s) =>
+        // With a TSA every manifest must carry a token, and a token is only evidence once checked against its CA.
+        s.SNAPSEAL_TSA_URL !== '' && s.SNAPSEAL_TSA_CA_FILE === ''
+          ? 'SNAPSEAL_TSA_URL is set but SNAPSEAL_TSA_CA_FILE is empty: name the PEM CA bundle of the time-stamp authority (e.g. /etc/snapseal/tsa-ca.pem), so verify can check each token'
+          : undefined,
+    ),
+  )
+  .transform((s) => ({
+    tsaUrl: orUndefined(s.SNAPSEAL_TSA_URL),
+    tsaCaFile: orUndefined(s.SNAPSEAL_TSA_CA_FILE),
+    toleranceSeconds: s.SNAPSEAL_TSA_TOLERANCE_SECONDS,
+  }));
+export type EvidenceConfig = z.infer<typeof evidenceSchema>;
+
 // ---- OpenSearch
 
 const OPENSEARCH_SETTINGS = {
@@ -704,6 +744,7 @@ export const SETTINGS: Record<string, Setting> = {
   ...S3_SETTINGS,
   ...STAGING_SETTINGS,
   ...WITNESS_SETTINGS,
+  ...EVIDENCE_SETTINGS,
   ...ARCHIVE_SETTINGS,
   ...OPENSEARCH_SETTINGS,
   ...KEY_SETTINGS,
@@ -722,6 +763,7 @@ const SECTIONS = {
   s3: s3Schema,
   staging: stagingSchema,
   witness: witnessSchema,
+  evidence: evidenceSchema,
   archive: archiveSchema,
   opensearch: opensearchSchema,
   keys: keysSchema,

@@ -15,6 +15,7 @@ import { readJson, writeObject } from '../s3/s3-objects';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version';
 import { assertSequenceUnwitnessed, recordSealEvidence } from '../evidence/record-seal-evidence';
 import { promisedRetention } from '../evidence/retention-promise';
+import { stampManifest } from '../evidence/stamp-manifest';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
@@ -145,6 +146,14 @@ export function createSealArchive(deps: ActivityDeps) {
     const lock = retention
       ? { ObjectLockMode: retention.Mode, ObjectLockRetainUntilDate: retention.RetainUntilDate }
       : {};
+    // Before the manifest: once an archive is complete, its time evidence is there too.
+    await stampManifest(config.evidence.tsaUrl, {
+      s3,
+      bucket: config.archive.bucket,
+      timestampKey: layout.timestampKey,
+      manifestSha256: sealed.sha256,
+      lock,
+    });
     await writeObject(s3, config.archive.bucket, layout.signatureKey, signature, {
       ContentType: 'application/pgp-signature',
       ...lock,

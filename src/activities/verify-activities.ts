@@ -7,6 +7,7 @@ import {
   ManifestNotAuthentic,
   type ManifestRef,
 } from '../archive/authenticated-manifest';
+import { checkTimeEvidence, timeEvidencePolicy } from '../evidence/check-time-evidence';
 import { deleteIndices } from '../opensearch/snapshot-api';
 import { checkVolume, type VerifyProblem } from '../verify/verify-archive';
 import type { ActivityDeps } from './activity-deps';
@@ -19,16 +20,30 @@ export function createVerifyActivities({ config, s3, opensearch, keys }: Activit
      * Authenticates the manifest once; returns the exact bytes' reference (later steps re-read only those) and
      * the volume numbers to check next (none when the manifest is not authentic).
      */
-    async verifyManifest(
-      archiveId: string,
-    ): Promise<{ signer?: string; manifest?: ManifestRef; volumes: number[]; problems: VerifyProblem[] }> {
+    async verifyManifest(archiveId: string): Promise<{
+      signer?: string;
+      manifest?: ManifestRef;
+      volumes: number[];
+      timestampGenTime?: string;
+      timeEvidence?: string;
+      problems: VerifyProblem[];
+    }> {
       try {
         const authentic = await authenticateManifest(manifestStore(config, s3, keys.verify), archiveId);
+        const time = await checkTimeEvidence(
+          s3,
+          config.archive.bucket,
+          config.archive.prefix,
+          authentic,
+          timeEvidencePolicy(config),
+        );
         return {
           signer: authentic.signer,
           manifest: authentic.ref,
           volumes: authentic.manifest.volumes.map((v) => v.index),
-          problems: [],
+          timestampGenTime: time.genTime,
+          timeEvidence: time.note,
+          problems: time.problems.map((problem) => ({ archiveId, problem })),
         };
       } catch (err) {
         if (!(err instanceof ManifestNotAuthentic)) throw err;

@@ -7,6 +7,8 @@ export interface ArchiveLayout {
   volumeKey(index: number): string;
   manifestKey: string;
   signatureKey: string;
+  /** RFC 3161 time-stamp reply over the manifest's sha256 (when SNAPSEAL_TSA_URL is set). */
+  timestampKey: string;
 }
 
 export const VOLUME_SUFFIX = '.tar.gpg';
@@ -23,6 +25,7 @@ export function archiveLayout(archivePrefix: string, archiveId: string): Archive
     // manifest.json is written last: its presence is what makes an archive complete.
     manifestKey: `${folder}manifest.json`,
     signatureKey: `${folder}manifest.json.asc`,
+    timestampKey: `${folder}manifest.json.tsr`,
   };
 }
 
@@ -63,11 +66,6 @@ export function planPageKey(folders: RunFolders, page: number): string {
 /** The record archive-volume writes once a volume is uploaded; seal-archive builds the manifest from these. */
 export function volumeRecordKey(folders: RunFolders, index: number): string {
   return `${folders.workPrefix}${volumeName(index)}.json`;
-}
-
-/** The RFC 3161 timestamp token over the manifest, when the seal obtained one. */
-export function timestampTokenKey(layout: ArchiveLayout): string {
-  return `${layout.manifestKey}.tsr`;
 }
 
 /** The retention of each sealed object as read back after sealing (src/evidence/retention-record.ts). */

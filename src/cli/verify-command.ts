@@ -18,7 +18,7 @@ const describeChainProblem = (p: ChainProblem): string =>
 
 function describeReport(archiveId: string, report: VerifyReport): string {
   return report.ok
-    ? `OK ${archiveId}: signed by ${report.signer}; ${report.volumesChecked} volume(s), ${report.filesChecked} files, ${formatBytes(report.plaintextBytes)} verified`
+    ? `OK ${archiveId}: signed by ${report.signer}; ${report.volumesChecked} volume(s), ${report.filesChecked} files, ${formatBytes(report.plaintextBytes)} verified; ${report.timestampGenTime ? `time-stamped ${report.timestampGenTime}` : (report.timeEvidence ?? 'no time evidence')}`
     : `FAILED ${archiveId}:\n${report.problems.map((p) => `  ${[p.volume ? `volume ${p.volume}` : '', p.file ?? ''].filter(Boolean).join(' ')}: ${p.problem}`).join('\n')}`;
 }
 

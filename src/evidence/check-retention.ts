@@ -2,7 +2,7 @@
 // sealing (trusted when its digest is the one the witness holds) and the configured promise. An object whose
 // retention is now shorter, weaker (COMPLIANCE become GOVERNANCE) or gone is reported by its key.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { archiveLayout, retentionRecordKey, timestampTokenKey } from '../archive/archive-layout';
+import { archiveLayout, retentionRecordKey } from '../archive/archive-layout';
 import type { ArchiveManifest } from '../pipeline/manifest';
 import { readText } from '../s3/s3-objects';
 import { readWitnessRecord, type WitnessConfig } from './chain-witness';
@@ -77,7 +77,7 @@ export async function checkRetention(
     ...manifest.volumes.map((v) => v.key),
     layout.manifestKey,
     layout.signatureKey,
-    ...(recorded.has(timestampTokenKey(layout)) ? [timestampTokenKey(layout)] : []),
+    ...(recorded.has(layout.timestampKey) ? [layout.timestampKey] : []),
   ];
   for (const key of keys) {
     const promised = stronger(recorded.get(key), fromConfig);

@@ -2,7 +2,7 @@
 // newest authentic manifest is a cut tail, named with its sequence numbers and archive ids; a manifest whose
 // digest or id differs from what the witness saw was replaced; a token that is not the witnessed one, too.
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { archiveLayout, timestampTokenKey } from '../archive/archive-layout';
+import { archiveLayout } from '../archive/archive-layout';
 import { isNotFound } from '../s3/s3-errors';
 import { readWitnessRecords, type WitnessConfig } from './chain-witness';
 import { sha256Hex } from './retention-record';
@@ -38,7 +38,7 @@ function range(from: number, to: number): string {
 }
 
 async function tokenSha256(deps: WitnessCheckDeps, archiveId: string): Promise<string | undefined> {
-  const key = timestampTokenKey(archiveLayout(deps.archivePrefix, archiveId));
+  const key = archiveLayout(deps.archivePrefix, archiveId).timestampKey;
   try {
     const got = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: key }));
     return sha256Hex(await got.Body!.transformToByteArray());

@@ -4,12 +4,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { ActivityDeps } from '../activities/activity-deps';
 import { FailureType, permanentFailure } from '../activities/failure-types';
-import {
-  archiveLayout,
-  chainEntryKey,
-  retentionRecordKey,
-  timestampTokenKey,
-} from '../archive/archive-layout';
+import { archiveLayout, chainEntryKey, retentionRecordKey } from '../archive/archive-layout';
 import type { ArchiveManifest } from '../pipeline/manifest';
 import { isNotFound } from '../s3/s3-errors';
 import { writeObject } from '../s3/s3-objects';
@@ -69,12 +64,12 @@ export async function recordSealEvidence(
   const { config, s3 } = deps;
   const bucket = config.archive.bucket;
   const layout = archiveLayout(config.archive.prefix, manifest.archiveId);
-  const token = await readOptionalBytes(deps, timestampTokenKey(layout));
+  const token = await readOptionalBytes(deps, layout.timestampKey);
   const keys = [
     ...manifest.volumes.map((v) => v.key),
     layout.manifestKey,
     layout.signatureKey,
-    ...(token ? [timestampTokenKey(layout)] : []),
+    ...(token ? [layout.timestampKey] : []),
     chainEntryKey(config.archive.prefix, manifest.sequence),
   ];
   const promise = promisedRetention(config.archive, manifest.createdAt);

@@ -13,6 +13,7 @@ import {
 } from '../archive/authenticated-manifest';
 import type { WitnessConfig } from '../evidence/chain-witness';
 import { checkRetention, type RetentionCheckDeps } from '../evidence/check-retention';
+import { checkTimeEvidence, type TimeEvidencePolicy } from '../evidence/check-time-evidence';
 import { decryptStream } from '../pipeline/openpgp-decrypt';
 import { assertSafeTarEntry, UnsafeTarEntry } from '../pipeline/safe-tar-entry';
 import type { ArchiveManifest } from '../pipeline/manifest';
@@ -29,6 +30,10 @@ export interface VerifyReport {
   archiveId: string;
   ok: boolean;
   signer?: string;
+  /** genTime of the archive's RFC 3161 time-stamp token, when there is one. */
+  timestampGenTime?: string;
+  /** Why the archive has no checked time evidence, when that is not a problem. */
+  timeEvidence?: string;
   volumesChecked: number;
   filesChecked: number;
   plaintextBytes: number;
@@ -40,6 +45,8 @@ export interface VerifyDeps extends ManifestStore {
   /** When given, every sealed object's retention is held to the promise (src/evidence/check-retention.ts). */
   objectLock?: RetentionCheckDeps['objectLock'];
   witness?: WitnessConfig;
+  /** Absent: no time evidence is looked at. */
+  timeEvidence?: TimeEvidencePolicy;
 }
 
 export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promise<VerifyReport> {
@@ -67,6 +74,18 @@ export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promis
       authentic.manifest,
     );
     report.problems.push(...retention.map((p) => ({ archiveId, ...p })));
+  }
+  if (deps.timeEvidence) {
+    const time = await checkTimeEvidence(
+      deps.s3,
+      deps.bucket,
+      deps.archivePrefix,
+      authentic,
+      deps.timeEvidence,
+    );
+    report.timestampGenTime = time.genTime;
+    report.timeEvidence = time.note;
+    report.problems.push(...time.problems.map((problem) => ({ archiveId, problem })));
   }
   for (const volume of authentic.manifest.volumes) {
     const result = await checkVolume(deps, volume);

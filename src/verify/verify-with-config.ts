@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { manifestStore } from '../archive/authenticated-manifest';
 import type { Config } from '../config';
+import { timeEvidencePolicy } from '../evidence/check-time-evidence';
 import { loadTrustedSigners } from '../keys/trusted-signers';
 import { KeyError, readDecryptionKey, readSigningKey } from '../pipeline/openpgp-keys';
 import { createS3Client } from '../s3/create-s3-client';
@@ -51,6 +52,7 @@ export async function verifyWithConfig(config: Config, archiveId: string): Promi
         decryptionKeys: [decryptionKey],
         objectLock: config.archive,
         witness: config.witness,
+        timeEvidence: timeEvidencePolicy(config),
       },
       archiveId,
     );

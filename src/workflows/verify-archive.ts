@@ -25,6 +25,8 @@ export async function verifyArchiveWorkflow(archiveId: string): Promise<VerifyRe
     archiveId,
     ok: false,
     signer: head.signer,
+    timestampGenTime: head.timestampGenTime,
+    timeEvidence: head.timeEvidence,
     volumesChecked: 0,
     filesChecked: 0,
     plaintextBytes: 0,

@@ -86,6 +86,16 @@ describe('configuration', () => {
     expect(message).not.toContain('does not fit');
   });
 
+  it('refuses a time-stamp authority without the CA bundle its tokens are checked against', () => {
+    expect(() => loadConfig({ SNAPSEAL_TSA_URL: 'http://127.0.0.1:3180/tsa' })).toThrow(
+      /SNAPSEAL_TSA_URL is set but SNAPSEAL_TSA_CA_FILE is empty/,
+    );
+    expect(
+      loadConfig({ SNAPSEAL_TSA_URL: 'http://127.0.0.1:3180/tsa', SNAPSEAL_TSA_CA_FILE: '/ca.pem' }).evidence,
+    ).toEqual({ tsaUrl: 'http://127.0.0.1:3180/tsa', tsaCaFile: '/ca.pem', toleranceSeconds: 86400 });
+    expect(loadConfig({}).evidence.tsaUrl).toBeUndefined();
+  });
+
   it('refuses a volume size that cannot fit in 10,000 parts, saying which part size would', () => {
     expect(() => loadConfig({ SNAPSEAL_MAX_VOLUME_MIB: '200000', SNAPSEAL_PART_SIZE_MIB: '16' })).toThrow(
       /SNAPSEAL_MAX_VOLUME_MIB \(200000 MiB\) does not fit in 10000 parts of SNAPSEAL_PART_SIZE_MIB \(16 MiB\): raise the part size to at least 20 MiB/,
