@@ -1,6 +1,6 @@
 // Builds a snapseal worker process from configuration: real clients and the keys its roles need, created once,
 // and one Temporal Worker per role queue (src/task-queues.ts), each registering only that role's activities.
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORKFLOW_BUNDLE_FILE } from './bundle-workflows';
@@ -65,7 +65,15 @@ function pick(all: Activities, names: readonly ActivityName[]): Partial<Activiti
   return Object.fromEntries(names.map((n) => [n, all[n]])) as Partial<Activities>;
 }
 
-export async function createSnapsealWorker(config: Config): Promise<SnapsealWorker> {
+export interface SnapsealWorkerOptions {
+  /** Extra activity interceptors, run after the worker's own (tests use them to act between two steps). */
+  activityInterceptors?: ActivityInterceptorsFactory[];
+}
+
+export async function createSnapsealWorker(
+  config: Config,
+  options: SnapsealWorkerOptions = {},
+): Promise<SnapsealWorker> {
   const roles = config.worker.roles.length > 0 ? config.worker.roles : rolesForKeys(config.keys);
   // Through the runtime logger: a worker's output stays one JSON object per line.
   const keys = await loadArchiveKeys(config.keys, roles, (message) =>
@@ -78,6 +86,10 @@ export async function createSnapsealWorker(config: Config): Promise<SnapsealWork
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const activities = createActivities({ config, s3, opensearch, keys });
   const queues = taskQueuesFor(config.temporal.taskQueue);
+  const interceptors = {
+    ...observability.interceptors,
+    activity: [...(observability.interceptors.activity ?? []), ...(options.activityInterceptors ?? [])],
+  };
   const workflows = existsSync(bundlePath)
     ? { workflowBundle: { codePath: bundlePath } } // the bundle made at build time (dist)
     : { workflowsPath: require.resolve('./workflows') }; // bundled now (tests run from src)
@@ -98,7 +110,7 @@ export async function createSnapsealWorker(config: Config): Promise<SnapsealWork
           maxConcurrentActivityTaskExecutions:
             role === 'stream' ? config.worker.streamSlots : config.worker.maxActivities,
           shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
-          interceptors: observability.interceptors,
+          interceptors,
           sinks: observability.sinks,
         }),
       );

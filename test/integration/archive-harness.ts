@@ -11,7 +11,7 @@ import { ensureDemoKeys, type DemoKeyFiles } from '../../src/demo/demo-keys';
 import { createOpenSearchClient } from '../../src/opensearch/create-opensearch-client';
 import { createS3Client } from '../../src/s3/create-s3-client';
 import { ensureBuckets } from '../../src/setup/ensure-buckets';
-import { createSnapsealWorker } from '../../src/worker-factory';
+import { createSnapsealWorker, type SnapsealWorkerOptions } from '../../src/worker-factory';
 import { removeBucket, uniqueName } from './stack';
 
 export interface ArchiveHarness {
@@ -24,7 +24,7 @@ export interface ArchiveHarness {
   /** Index template unique to this harness, e.g. h-abc-logs-{DD}{MM}{YYYY} */
   template: string;
   /** Run a fresh real worker (a Worker runs only once) until `work` settles. */
-  runWorker<T>(work: Promise<T>): Promise<T>;
+  runWorker<T>(work: Promise<T>, options?: SnapsealWorkerOptions): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -59,8 +59,8 @@ export async function createArchiveHarness(overrides: Record<string, string> = {
     search,
     temporal,
     template,
-    async runWorker(work) {
-      const { worker, close } = await createSnapsealWorker(config);
+    async runWorker(work, options) {
+      const { worker, close } = await createSnapsealWorker(config, options);
       try {
         return await worker.runUntil(work);
       } finally {
