@@ -4,6 +4,7 @@ import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { WorkflowHandle } from '@temporalio/client';
+import { archiveLayout, retentionRecordKey } from '../../src/archive/archive-layout';
 import type { ArchiveResult, VolumePlanSummary } from '../../src/archive/archive-types';
 import { workerEnv, type ArchiveHarness } from '../integration/archive-harness';
 
@@ -41,15 +42,25 @@ export async function loadIncompressibleIndex(
   }
 }
 
-/** No orphans: the archive folder holds exactly its volumes, manifest and signature; no upload is left open. */
+/**
+ * No orphans: the archive folder holds exactly its volumes, the manifest, its signature and the retention
+ * record (and the time-stamp token when a TSA is configured); no upload is left open.
+ */
 export async function expectNoOrphans(h: ArchiveHarness, result: ArchiveResult): Promise<void> {
-  const folder = `${h.config.archive.prefix}${result.archiveId}/`;
+  const layout = archiveLayout(h.config.archive.prefix, result.archiveId);
   const listed = await h.s3.send(
-    new ListObjectsV2Command({ Bucket: h.config.archive.bucket, Prefix: folder }),
+    new ListObjectsV2Command({ Bucket: h.config.archive.bucket, Prefix: layout.folder }),
   );
-  expect((listed.Contents ?? []).length).toBe(result.volumes + 2);
+  const expected = [
+    ...Array.from({ length: result.volumes }, (_, i) => layout.volumeKey(i + 1)),
+    layout.manifestKey,
+    layout.signatureKey,
+    retentionRecordKey(layout),
+    ...(h.config.evidence.tsaUrl ? [layout.timestampKey] : []),
+  ].sort();
+  expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual(expected);
   const uploads = await h.s3.send(
-    new ListMultipartUploadsCommand({ Bucket: h.config.archive.bucket, Prefix: folder }),
+    new ListMultipartUploadsCommand({ Bucket: h.config.archive.bucket, Prefix: layout.folder }),
   );
   expect(uploads.Uploads ?? []).toEqual([]);
 }
