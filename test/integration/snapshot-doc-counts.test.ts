@@ -56,30 +56,32 @@ describe('document counts of an index written during the archive (real stack)', 
     );
     const manifest = parseManifest(await got.Body!.transformToString('utf8'));
     const recorded = manifest.indices.find((i) => i.name === index)!;
+    const prefix = `${uniqueName('r')}-`;
+    try {
+      const result = (await h.runWorker(
+        h.temporal.workflow.execute('restoreArchive', {
+          taskQueue: h.config.temporal.taskQueue,
+          workflowId: uniqueName('restore'),
+          args: [{ archiveId: sealed.archiveId, renamePrefix: prefix }],
+        }),
+      )) as RestoreResult;
+      expect(result.indices).toEqual([
+        {
+          name: index,
+          restoredAs: `${prefix}${index}`,
+          expected: recorded.docCount,
+          actual: recorded.docCount,
+        },
+      ]);
+      // The restored index holds exactly the recorded documents, by the ordinary count too.
+      expect((await h.search.count({ index: `${prefix}${index}` })).body.count).toBe(recorded.docCount);
+    } finally {
+      await h.search.indices.delete({ index: `${prefix}${index}` }, { ignore: [404] });
+    }
     expect(recorded.docCountSource).toBe('snapshot-commit');
     // Writes went on before, during and after the snapshot: the recorded count lies strictly between.
     expect(recorded.docCount).toBeGreaterThan(initial);
     expect(recorded.docCount).toBeLessThan(initial + written);
     expect(sealed.indices).toEqual([expect.objectContaining({ name: index, docCount: recorded.docCount })]);
-
-    const prefix = `${uniqueName('r')}-`;
-    const result = (await h.runWorker(
-      h.temporal.workflow.execute('restoreArchive', {
-        taskQueue: h.config.temporal.taskQueue,
-        workflowId: uniqueName('restore'),
-        args: [{ archiveId: sealed.archiveId, renamePrefix: prefix }],
-      }),
-    )) as RestoreResult;
-    expect(result.indices).toEqual([
-      {
-        name: index,
-        restoredAs: `${prefix}${index}`,
-        expected: recorded.docCount,
-        actual: recorded.docCount,
-      },
-    ]);
-    // The restored index holds exactly the recorded documents, by the ordinary count too.
-    expect((await h.search.count({ index: `${prefix}${index}` })).body.count).toBe(recorded.docCount);
-    await h.search.indices.delete({ index: `${prefix}${index}` });
   });
 });
