@@ -23,7 +23,6 @@ export const ROLE_ACTIVITIES: Record<WorkerRole, readonly ActivityName[]> = {
     'prepareArchive',
     'takeSnapshot',
     'checkSnapshot',
-    'countSnapshotDocuments',
     'planArchiveVolumes',
     'lookUpPlanPages',
     'cleanUpRun',
