@@ -37,6 +37,8 @@ export interface DataFacts {
   loadSeconds: number;
   loadReused: boolean;
   loadedAt: string;
+  /** Set when the data is restored copies of a smaller load (bench/replicate-bench-data.ts). */
+  copies?: number;
   snapshotBytes: number;
   snapshotFiles: number;
   snapshotSeconds: number;

@@ -16,6 +16,9 @@ export interface LoadMarker {
   docs: number;
   loadSeconds: number;
   loadedAt: string;
+  /** Data made of restored copies (bench/replicate-bench-data.ts): the base load they copy, and how many. */
+  baseLoadedAt?: string;
+  copies?: number;
 }
 
 export interface BenchData extends LoadMarker {
@@ -30,7 +33,7 @@ interface IndexStats {
 
 const indexName = (names: BenchNames, kind: LogKind): string => `${names.indexPrefix}${kind}`;
 
-async function readMarker(client: Client, index: string): Promise<LoadMarker | undefined> {
+export async function readLoadMarker(client: Client, index: string): Promise<LoadMarker | undefined> {
   const response = await client.indices.getMapping({ index }, { ignore: [404] });
   if (response.statusCode === 404) return undefined;
   const body = response.body as Record<string, { mappings?: { _meta?: { snapsealBench?: LoadMarker } } }>;
@@ -124,7 +127,7 @@ export async function ensureBenchData(
   say: (line: string) => void,
 ): Promise<BenchData> {
   const indices = KINDS.map((k) => indexName(names, k));
-  const markers = await Promise.all(indices.map((i) => readMarker(client, i)));
+  const markers = await Promise.all(indices.map((i) => readLoadMarker(client, i)));
   const first = markers[0];
   if (first && first.targetBytes === targetBytes && markers.every((m) => m?.loadedAt === first.loadedAt)) {
     return { ...first, indices, reused: true };
@@ -163,8 +166,11 @@ export async function ensureBenchData(
     loadSeconds: (Date.now() - started) / 1000,
     loadedAt: new Date().toISOString(),
   };
-  for (const index of indices) {
-    await client.indices.putMapping({ index, body: { _meta: { snapsealBench: marker } } });
-  }
+  for (const index of indices) await writeLoadMarker(client, index, marker);
   return { ...marker, indices, reused: false };
+}
+
+/** Marks an index as part of a finished load (read back by readLoadMarker). */
+export async function writeLoadMarker(client: Client, index: string, marker: LoadMarker): Promise<void> {
+  await client.indices.putMapping({ index, body: { _meta: { snapsealBench: marker } } });
 }

@@ -20,6 +20,7 @@ import { summarizeCpuProfile } from './cpu-profile-summary';
 import { BENCH_DATA_DATE, ensureBenchData } from './load-bench-indices';
 import { machineFacts } from './machine-facts';
 import { rcloneEnv } from './rclone-env';
+import { ensureReplicatedBenchData, MAX_LOADED_GB } from './replicate-bench-data';
 import { removeObjectVersions } from './remove-object-versions';
 import { resultsTable, targetsTable, writeResults } from './report';
 import { runReadLimit } from './run-read-limit';
@@ -77,7 +78,10 @@ async function bench(options: BenchOptions, command: string): Promise<void> {
     tools.opensearch = `OpenSearch ${cluster.version.number}`;
 
     say(`data: ${options.sizeGb} GB of generated logs in ${names.indexPattern}`);
-    const data = await ensureBenchData(search, names, options.sizeGb * 1e9, (l) => say(l));
+    const data =
+      options.sizeGb > MAX_LOADED_GB
+        ? await ensureReplicatedBenchData(search, s3, names, options.sizeGb * 1e9, (l) => say(l))
+        : await ensureBenchData(search, names, options.sizeGb * 1e9, (l) => say(l));
     say(
       data.reused
         ? `    reusing the indices loaded at ${data.loadedAt} (loading took ${data.loadSeconds.toFixed(0)} s then)`
@@ -229,6 +233,7 @@ async function bench(options: BenchOptions, command: string): Promise<void> {
         loadSeconds: data.loadSeconds,
         loadReused: data.reused,
         loadedAt: data.loadedAt,
+        copies: data.copies,
         snapshotBytes: snapshot.bytes,
         snapshotFiles: snapshot.files,
         snapshotSeconds: snapshot.snapshotSeconds,
