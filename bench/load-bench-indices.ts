@@ -48,6 +48,11 @@ async function stats(client: Client, pattern: string): Promise<IndexStats> {
   return { docs: primaries.docs?.count ?? 0, storeBytes: primaries.store?.size_in_bytes ?? 0 };
 }
 
+async function allExist(client: Client, indices: string[]): Promise<boolean> {
+  const { body } = await client.indices.exists({ index: indices.join(',') }, { ignore: [404] });
+  return body === true;
+}
+
 /** Refresh, then wait until background merges are done, so the store size is the one a snapshot will copy. */
 async function settle(client: Client, pattern: string): Promise<IndexStats> {
   await client.indices.refresh({ index: pattern });
@@ -132,16 +137,26 @@ export async function ensureBenchData(
   if (first && first.targetBytes === targetBytes && markers.every((m) => m?.loadedAt === first.loadedAt)) {
     return { ...first, indices, reused: true };
   }
-  // An incomplete or differently sized earlier load of this size tag: start over (bench indices only).
-  await client.indices.delete({ index: names.indexPattern, expand_wildcards: 'all' }, { ignore: [404] });
   const started = Date.now();
-  await createIndices(client, names);
   let current: IndexStats = { docs: 0, storeBytes: 0 };
   let round = 0;
+  if (markers.every((m) => m === undefined) && (await allExist(client, indices))) {
+    // An interrupted load (no marker yet): go on from what it loaded, in rounds seeded after its own.
+    current = await settle(client, names.indexPattern);
+    round = 100;
+    say(
+      `    going on from an interrupted load: ${current.docs} documents, ${(current.storeBytes / 1e9).toFixed(3)} GB`,
+    );
+  } else {
+    // A differently sized earlier load of this size tag: start over (bench indices only).
+    await client.indices.delete({ index: names.indexPattern, expand_wildcards: 'all' }, { ignore: [404] });
+    await createIndices(client, names);
+  }
   let bytesPerDoc = 0;
   while (current.storeBytes < targetBytes) {
+    bytesPerDoc ||= current.storeBytes / Math.max(1, current.docs);
     const docs =
-      round === 0
+      round === 0 || bytesPerDoc === 0
         ? Math.min(60_000, Math.max(5_000, Math.ceil(targetBytes / 500)))
         : Math.max(5_000, Math.ceil(((targetBytes - current.storeBytes) / bytesPerDoc) * 1.03));
     round += 1;

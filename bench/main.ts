@@ -291,7 +291,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  // An OpenSearch response error says what the cluster answered.
+  const answer = (err as { meta?: { statusCode?: number; body?: unknown } }).meta;
+  const detail = answer ? ` (HTTP ${answer.statusCode}: ${JSON.stringify(answer.body).slice(0, 500)})` : '';
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}${detail}\n`);
   if (process.env.SNAPSEAL_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   process.exit(1);
 });

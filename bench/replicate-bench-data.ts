@@ -17,11 +17,10 @@ const copyPrefix = (names: BenchNames, copy: number): string => `${names.indexPr
 
 async function waitForRecovery(client: Client, pattern: string): Promise<void> {
   for (;;) {
-    const { body } = await client.cluster.health({
-      index: pattern,
-      wait_for_status: 'green',
-      timeout: '20s',
-    });
+    const { body } = await client.cluster.health(
+      { index: pattern, wait_for_status: 'green', timeout: '20s' },
+      { ignore: [408], requestTimeout: 60_000 }, // 408: not green within the timeout yet
+    );
     const health = body as { status?: string; timed_out?: boolean };
     if (!health.timed_out && health.status === 'green') return;
     if (health.status === 'red' && !health.timed_out) throw new Error(`Restoring ${pattern} left it red`);

@@ -61,8 +61,9 @@ export function snapsealWorkerEnv(
     SNAPSEAL_LIFECYCLE_TRANSITIONS: 'false',
     SNAPSEAL_MAX_VOLUME_MIB: String(input.volumeMib),
     SNAPSEAL_VOLUME_CONCURRENCY: String(SNAPSEAL_VOLUME_CONCURRENCY),
-    // As the Dockerfile sets it.
+    // As the Dockerfile sets them.
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+    NODE_OPTIONS: process.env.NODE_OPTIONS ?? '--max-semi-space-size=1',
   };
   delete env.SNAPSEAL_ENV_FILE; // everything is in the environment
   return env;

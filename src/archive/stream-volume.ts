@@ -1,4 +1,4 @@
-// Composes the pipeline stages for one volume: S3 blobs → tar → 1 MiB chunks → [crypto thread: per-file
+// Composes the pipeline stages for one volume: S3 blobs → tar → 512 KiB chunks → [crypto thread: per-file
 // sha256, sha256, OpenPGP, sha256] → S3 upload (CRC32 parts).
 // The event loop only moves bytes (S3 I/O, tar framing); the per-byte CPU work runs on the volume's own
 // thread. Nothing touches local disk; memory is bounded by stream buffers and the upload's in-flight parts.

@@ -1,9 +1,13 @@
 // Gathers small chunks into larger ones before a stage with a per-chunk cost. OpenPGP streaming (web streams,
-// one cipher and hash call per chunk) runs about three times faster on 1 MiB chunks than on the 16 KiB chunks
+// one cipher and hash call per chunk) runs about three times faster on large chunks than on the 16 KiB chunks
 // an HTTP body or tar-stream hands out; one memory copy buys that.
 import { Transform, type TransformCallback } from 'node:stream';
 
-export const COALESCED_CHUNK_BYTES = 1024 * 1024;
+/**
+ * 512 KiB: measured on 512 MiB through openpgp.js, 1 MiB chunks cost 5% less CPU but twice the memory (peak
+ * RSS +98 MiB against +49 MiB per stream: openpgp copies each chunk several times on its way through).
+ */
+export const COALESCED_CHUNK_BYTES = 512 * 1024;
 
 export function createChunkCoalescer(targetBytes = COALESCED_CHUNK_BYTES): Transform {
   let pending: Buffer[] = [];

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { PublicKey } from 'openpgp';
+import { COALESCED_CHUNK_BYTES } from './coalesce-chunks';
 import { ENCRYPTION_CONFIG } from './openpgp-encrypt';
 import type {
   CryptoThreadInit,
@@ -57,7 +58,7 @@ export class VolumeCryptoStream extends Duplex {
   #reject!: (err: Error) => void;
 
   constructor(options: VolumeCryptoOptions) {
-    super({ readableHighWaterMark: 1024 * 1024, writableHighWaterMark: 1024 * 1024 });
+    super({ readableHighWaterMark: COALESCED_CHUNK_BYTES, writableHighWaterMark: COALESCED_CHUNK_BYTES });
     if (options.recipients.length === 0)
       throw new Error('No recipient keys: nothing could ever decrypt this archive');
     this.result = new Promise((resolve, reject) => {
