@@ -54,6 +54,18 @@ if [ ! -f "$swagger" ]; then
   cp "$module_dir/api/openapi-spec/swagger.json" "$swagger"
 fi
 
+# Sequoia keys of RFC 9580 (a v4 key advertising SEIPDv2, a v6 key) for test/integration/recipient-keys.test.ts:
+# Debian 12's sq 0.27 makes neither; pysequoia (PyPI, built on sequoia-openpgp 2) does.
+PYSEQUOIA_VERSION=0.1.35
+pysequoia=$CACHE_DIR/pysequoia
+if [ "$(cat "$pysequoia/version" 2>/dev/null)" != "$PYSEQUOIA_VERSION" ]; then
+  echo "[bootstrap] installing pysequoia $PYSEQUOIA_VERSION (PyPI) into $pysequoia" >&2
+  rm -rf "$pysequoia"
+  python3 -m venv "$pysequoia"
+  "$pysequoia/bin/pip" install --quiet --disable-pip-version-check "pysequoia==$PYSEQUOIA_VERSION"
+  echo "$PYSEQUOIA_VERSION" >"$pysequoia/version"
+fi
+
 # Reinstall node_modules only when the lock file changed since the last install.
 stamp=node_modules/.snapseal-lock-sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)

@@ -13,6 +13,13 @@ export const ENCRYPTION_CONFIG = {
   preferredCompressionAlgorithm: openpgp.enums.compression.uncompressed,
 } as const;
 
+/**
+ * The session key of every volume: AES-256, no AEAD algorithm. openpgp.js picks SEIPDv2 (AEAD) whenever every
+ * recipient advertises it, whatever aeadProtect says; a session key given without an AEAD algorithm pins
+ * PKESK v3 + SEIPD v1, which GnuPG 2.2 decrypts. Every encryption of a volume passes one.
+ */
+export const SESSION_KEY = { algorithm: 'aes256', bytes: 32 } as const;
+
 export async function encryptStream(
   plaintext: Readable,
   recipients: PublicKey[],
@@ -25,12 +32,10 @@ export async function encryptStream(
     date: new Date(0),
     format: 'binary',
   });
-  // openpgp.js picks SEIPDv2 (AEAD) whenever every recipient advertises it, whatever aeadProtect says. A
-  // session key given without an AEAD algorithm pins PKESK v3 + SEIPD v1, which GnuPG 2.2 decrypts.
   const encrypted = await openpgp.encrypt({
     message,
     encryptionKeys: recipients,
-    sessionKey: { data: randomBytes(32), algorithm: 'aes256' },
+    sessionKey: { data: randomBytes(SESSION_KEY.bytes), algorithm: SESSION_KEY.algorithm },
     format: 'binary',
     config: ENCRYPTION_CONFIG,
   });

@@ -9,6 +9,11 @@ export interface CryptoThreadInit {
   filename: string;
   /** openpgp.encrypt config (plain values only). */
   config: Record<string, unknown>;
+  /**
+   * The session key's algorithm and length (SESSION_KEY of src/pipeline/openpgp-encrypt.ts); the thread makes
+   * the key itself, so it never crosses the message port.
+   */
+  sessionKey: { algorithm: 'aes256'; bytes: number };
 }
 
 export type ToCryptoThread = { type: 'data'; chunk: ArrayBuffer } | { type: 'end' } | { type: 'ack' };

@@ -8,7 +8,7 @@ import { Duplex } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { PublicKey } from 'openpgp';
 import { COALESCED_CHUNK_BYTES } from './coalesce-chunks';
-import { ENCRYPTION_CONFIG } from './openpgp-encrypt';
+import { ENCRYPTION_CONFIG, SESSION_KEY } from './openpgp-encrypt';
 import type {
   CryptoThreadInit,
   CryptoThreadResult,
@@ -71,6 +71,7 @@ export class VolumeCryptoStream extends Duplex {
       recipientsArmored: options.recipients.map((k) => k.armor()),
       filename: options.filename,
       config: { ...ENCRYPTION_CONFIG },
+      sessionKey: { ...SESSION_KEY },
     });
     this.#thread.on('message', (msg: FromCryptoThread) => this.#onMessage(msg));
     this.#thread.on('error', (err) => this.#fail(`failed: ${err.message}`));

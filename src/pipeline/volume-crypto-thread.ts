@@ -3,7 +3,7 @@
 // sha256), so none of the per-byte CPU work runs on the worker's event loop.
 // Runs inside a worker_threads Worker; imports packages only (no relative imports), so the same source can
 // also run transpiled on the fly where no build exists (unit tests from TypeScript sources).
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as openpgp from 'openpgp';
 import type { CryptoThreadInit, ToCryptoThread } from './volume-crypto-protocol';
@@ -116,6 +116,8 @@ async function run(init: CryptoThreadInit): Promise<void> {
   const encrypted = (await openpgp.encrypt({
     message,
     encryptionKeys: recipients,
+    // Without it openpgp.js would write SEIPDv2 (AEAD) when every recipient advertises it.
+    sessionKey: { data: randomBytes(init.sessionKey.bytes), algorithm: init.sessionKey.algorithm },
     format: 'binary',
     config: init.config,
   })) as unknown as ReadableStream<Uint8Array>;

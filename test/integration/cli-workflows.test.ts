@@ -1,8 +1,6 @@
 // The commands that hand their work to the workers, run as a user runs them (the built bin against a real
 // worker): archive, list, verify here and on the workers, restore, drill run and verify --chain, each with its
 // exit code and its --json result.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import type { ArchiveResult } from '../../src/archive/archive-types';
 import type { ArchiveListing } from '../../src/cli/list-archives';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
@@ -10,8 +8,7 @@ import type { RestoreResult } from '../../src/restore/restore-types';
 import type { VerifyReport } from '../../src/verify/verify-archive';
 import type { DrillOutcome } from '../../src/workflows/restore-drill';
 import { createArchiveHarness, workerEnv, type ArchiveHarness } from './archive-harness';
-
-const bin = join(__dirname, '..', '..', 'bin', 'snapseal.js');
+import { snapsealJson } from './snapseal-cli';
 
 describe('snapseal commands that run on the workers', () => {
   let h: ArchiveHarness;
@@ -21,23 +18,7 @@ describe('snapseal commands that run on the workers', () => {
   afterAll(async () => h?.close());
 
   /** Run `snapseal --json <args>` for this harness; its stdout must be one JSON value. */
-  function snapseal<T>(args: string[]): Promise<{ code: number; out: T; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      execFile(
-        'node',
-        [bin, '--json', ...args],
-        { env: workerEnv(h), timeout: 240_000 },
-        (error, stdout, stderr) => {
-          const code = error ? ((error as { code?: number }).code ?? 1) : 0;
-          try {
-            resolve({ code, out: JSON.parse(stdout) as T, stderr });
-          } catch {
-            reject(new Error(`snapseal ${args.join(' ')} exited ${code} without JSON: ${stderr}`));
-          }
-        },
-      );
-    });
-  }
+  const snapseal = <T>(args: string[]) => snapsealJson<T>(workerEnv(h), args);
 
   it('archives a day, lists it, verifies it here and on the workers, restores it and drills it', async () => {
     const date = '2026-11-10';

@@ -4,21 +4,28 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import * as openpgp from 'openpgp';
 import { checkMessageHead } from '../../../src/pipeline/assert-seipd-v1';
-import { encryptStream } from '../../../src/pipeline/openpgp-encrypt';
 import { readRecipientKeys } from '../../../src/pipeline/openpgp-keys';
+import { VolumeCryptoStream } from '../../../src/pipeline/volume-crypto-stream';
 import { withGnupg } from './gnupg-home';
 import { bytesOf, collect } from './streams';
 
 const run = promisify(execFile);
 
+/** Encrypt as volumes are encrypted (the volume crypto thread); the head must be PKESK v3 + SEIPD v1. */
 async function encryptFor(publicKey: string): Promise<Buffer> {
-  const recipients = await readRecipientKeys([publicKey]);
-  const ciphertext = await collect(
-    await encryptStream(Readable.from([bytesOf(70_000, 9)]), recipients, { filename: 'v.tar' }),
-  );
+  const crypto = new VolumeCryptoStream({
+    recipients: await readRecipientKeys([publicKey]),
+    filename: 'v.tar',
+    fileSizes: [],
+  });
+  const [ciphertext] = await Promise.all([
+    collect(crypto),
+    pipeline(Readable.from([bytesOf(70_000, 9)]), crypto), // a fresh buffer: chunks move to the thread
+  ]);
   expect(checkMessageHead(ciphertext)).toBe('ok');
   return ciphertext;
 }

@@ -2,6 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import * as openpgp from 'openpgp';
+import { checkMessageHead } from '../../../src/pipeline/assert-seipd-v1';
 import { createChunkCoalescer } from '../../../src/pipeline/coalesce-chunks';
 import { createDeterministicTar } from '../../../src/pipeline/deterministic-tar';
 import {
@@ -51,6 +53,38 @@ describe('VolumeCryptoStream (crypto on a thread of its own)', () => {
       await writeFile(join(dir, 'v.tar.gpg'), ciphertext);
       const { stdout } = await gpg(['--decrypt', join(dir, 'v.tar.gpg')]);
       expect(Buffer.from(stdout).equals(tarBytes)).toBe(true);
+    });
+  });
+
+  it('writes PKESK v3 + SEIPD v1 for a v4 key that advertises SEIPDv2, and GnuPG 2.2 decrypts it', async () => {
+    const { publicKey, privateKey } = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: 'aead@example.invalid' }],
+      format: 'armored',
+      config: { v6Keys: false, aeadProtect: true },
+    });
+    // Every recipient advertises SEIPDv2: openpgp.js would write PKESK v6 + SEIPDv2 unless told otherwise.
+    const { selfCertification } = await (await openpgp.readKey({ armoredKey: publicKey })).getPrimaryUser();
+    expect((selfCertification.features?.[0] ?? 0) & 0x08).toBe(0x08);
+    const plaintext = bytesOf(70_000, 3);
+    const crypto = new VolumeCryptoStream({
+      recipients: await readRecipientKeys([publicKey]),
+      filename: 'v.tar',
+      fileSizes: [],
+    });
+    // A copy goes in: chunks are moved to the thread, not copied.
+    const [ciphertext] = await Promise.all([
+      collect(crypto),
+      pipeline(Readable.from([Buffer.from(plaintext)]), crypto),
+    ]);
+    expect(checkMessageHead(ciphertext)).toBe('ok');
+    await withGnupg(async (gpg, dir) => {
+      await writeFile(join(dir, 'aead.sec.asc'), privateKey);
+      await gpg(['--import', join(dir, 'aead.sec.asc')]);
+      await writeFile(join(dir, 'v.tar.gpg'), ciphertext);
+      const { stdout } = await gpg(['--decrypt', join(dir, 'v.tar.gpg')]);
+      expect(Buffer.from(stdout).equals(plaintext)).toBe(true);
     });
   });
 
