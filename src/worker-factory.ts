@@ -12,6 +12,7 @@ import { createOpenSearchClient } from './opensearch/create-opensearch-client';
 import { createS3Client } from './s3/create-s3-client';
 import { taskQueuesFor, type WorkerRole } from './task-queues';
 import { temporalConnectionOptions } from './temporal-connection';
+import { temporalTlsFailure } from './temporal-tls-probe';
 
 type Activities = ReturnType<typeof createActivities>;
 type ActivityName = keyof Activities;
@@ -70,6 +71,15 @@ export interface SnapsealWorkerOptions {
   activityInterceptors?: ActivityInterceptorsFactory[];
 }
 
+async function connectWorker(config: Config): Promise<NativeConnection> {
+  const options = temporalConnectionOptions(config.temporal);
+  try {
+    return await NativeConnection.connect(options);
+  } catch (err) {
+    throw (await temporalTlsFailure(config.temporal, options.tls, err)) ?? err;
+  }
+}
+
 export async function createSnapsealWorker(
   config: Config,
   options: SnapsealWorkerOptions = {},
@@ -79,11 +89,19 @@ export async function createSnapsealWorker(
   const keys = await loadArchiveKeys(config.keys, roles, (message) =>
     Runtime.instance().logger.warn(message),
   );
+  // Connected before anything is started (metrics server, clients): a bad Temporal setting leaves nothing behind.
+  const connection = await connectWorker(config);
   const bundlePath = join(__dirname, WORKFLOW_BUNDLE_FILE);
   const s3 = createS3Client(config.s3);
   const opensearch = createOpenSearchClient(config.opensearch, config.s3.region);
-  const observability = await startWorkerObservability(config, s3, existsSync(bundlePath));
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
+  const observability = await startWorkerObservability(config, s3, existsSync(bundlePath)).catch(
+    async (err: unknown) => {
+      s3.destroy();
+      await opensearch.close();
+      await connection.close();
+      throw err;
+    },
+  );
   const activities = createActivities({ config, s3, opensearch, keys });
   const queues = taskQueuesFor(config.temporal.taskQueue);
   const interceptors = {

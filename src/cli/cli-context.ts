@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig, withEnvFile, type Config } from '../config';
 import { createS3Client } from '../s3/create-s3-client';
 import { temporalConnectionOptions } from '../temporal-connection';
+import { temporalTlsFailure } from '../temporal-tls-probe';
 
 export interface GlobalOptions {
   settingsFile?: string;
@@ -21,14 +22,15 @@ export class TemporalUnreachableError extends Error {
 }
 
 export async function withTemporal<T>(config: Config, use: (client: Client) => Promise<T>): Promise<T> {
+  const options = temporalConnectionOptions(config.temporal); // a bad TLS file stops here, before any request
   let connection: Connection;
   try {
-    connection = await Connection.connect({
-      ...temporalConnectionOptions(config.temporal),
-      connectTimeout: '10 seconds',
-    });
+    connection = await Connection.connect({ ...options, connectTimeout: '10 seconds' });
   } catch (err) {
     if (err instanceof ConfigError) throw err;
+    // A TLS setting problem is not an outage: it is reported as such, and `status` does not fall back on it.
+    const tlsProblem = await temporalTlsFailure(config.temporal, options.tls, err);
+    if (tlsProblem) throw tlsProblem;
     throw new TemporalUnreachableError(
       `Cannot reach Temporal at ${config.temporal.address} (TEMPORAL_ADDRESS): ${err instanceof Error ? err.message : String(err)}. Is the server running?`,
       { cause: err },
