@@ -23,6 +23,7 @@ export const ROLE_ACTIVITIES: Record<WorkerRole, readonly ActivityName[]> = {
     'prepareArchive',
     'takeSnapshot',
     'checkSnapshot',
+    'countSnapshotDocuments',
     'planArchiveVolumes',
     'lookUpPlanPages',
     'cleanUpRun',

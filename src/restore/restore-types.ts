@@ -1,5 +1,6 @@
 // Data that flows between the restore workflow and its activities. Small, JSON-friendly, no secrets.
 import type { ManifestRef } from '../archive/authenticated-manifest';
+import type { DocCountSource } from '../opensearch/snapshot-api';
 
 export interface RestoreRequest {
   archiveId: string;
@@ -20,8 +21,8 @@ export interface RestorePlan {
   /** base_path of the read-only repository the verified volumes are unpacked into. */
   repositoryBasePath: string;
   volumes: number[];
-  /** Original index name → document count recorded in the manifest. */
-  indices: { name: string; restoredAs: string; docCount: number }[];
+  /** Original index name → document count recorded in the manifest, and what that count measures. */
+  indices: { name: string; restoredAs: string; docCount: number; docCountSource?: DocCountSource }[];
   renamePrefix: string;
 }
 
