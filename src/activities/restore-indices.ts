@@ -11,7 +11,7 @@ import {
   type DocCountSource,
 } from '../opensearch/snapshot-api';
 import { managedServiceSettings } from '../archive/staging-repository';
-import type { RestorePlan, RestoreResult } from '../restore/restore-types';
+import type { RestorePlan, RestoreProgress, RestoreResult } from '../restore/restore-types';
 import { deletePrefix } from '../s3/s3-objects';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
@@ -44,7 +44,7 @@ export function createRestoreActivities({ config, s3, opensearch }: ActivityDeps
       );
     },
 
-    async checkRestore(plan: RestorePlan): Promise<{ done: boolean; shards: number; doneShards: number }> {
+    async checkRestore(plan: RestorePlan): Promise<RestoreProgress> {
       const progress = await restoreFinished(
         opensearch,
         plan.indices.map((i) => i.restoredAs),

@@ -256,15 +256,18 @@ export async function startRestore(
 export async function restoreFinished(
   client: Client,
   indices: string[],
-): Promise<{ done: boolean; shards: number; doneShards: number }> {
+): Promise<{ done: boolean; shards: number; doneShards: number; pending: string[] }> {
   const { body } = await call('Reading restore progress', () =>
     client.indices.recovery({ index: indices.join(',') }),
   );
-  const shards = Object.values(body as Record<string, { shards: { stage: string }[] }>).flatMap(
-    (i) => i.shards,
+  const shards = Object.entries(body as Record<string, { shards: { id?: number; stage: string }[] }>).flatMap(
+    ([index, i]) => i.shards.map((s) => ({ index, ...s })),
   );
-  const doneShards = shards.filter((s) => s.stage === 'DONE').length;
-  return { done: shards.length > 0 && doneShards === shards.length, shards: shards.length, doneShards };
+  const pending = shards
+    .filter((s) => s.stage !== 'DONE')
+    .map((s) => `${s.index} shard ${s.id ?? '?'} (${s.stage})`);
+  const doneShards = shards.length - pending.length;
+  return { done: shards.length > 0 && pending.length === 0, shards: shards.length, doneShards, pending };
 }
 
 export async function countDocuments(client: Client, index: string): Promise<number> {
