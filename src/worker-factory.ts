@@ -24,6 +24,7 @@ export const ROLE_ACTIVITIES: Record<WorkerRole, readonly ActivityName[]> = {
     'prepareArchive',
     'takeSnapshot',
     'checkSnapshot',
+    'countSnapshotDocuments',
     'planArchiveVolumes',
     'lookUpPlanPages',
     'cleanUpRun',

@@ -3,6 +3,7 @@ import type { ActivityDeps } from './activity-deps';
 import { createArchiveVolume } from './archive-volume';
 import { createCheckSnapshot } from './check-snapshot';
 import { createCleanUpRun } from './clean-up-run';
+import { createCountSnapshotDocuments } from './count-snapshot-documents';
 import { createDescribeSealedArchive } from './describe-sealed-archive';
 import { failPermanentS3Errors } from './fail-permanent-s3-errors';
 import { heartbeatWhileRunning } from './heartbeat-while-running';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     prepareArchive: createPrepareArchive(deps),
     takeSnapshot: createTakeSnapshot(deps),
     checkSnapshot: createCheckSnapshot(deps),
+    countSnapshotDocuments: createCountSnapshotDocuments(deps),
     planArchiveVolumes: createPlanArchiveVolumes(deps),
     lookUpPlanPages: createLookUpPlanPages(deps),
     archiveVolume: createArchiveVolume(deps),

@@ -60,7 +60,12 @@ export function createPrepareRestore({ config, s3, opensearch, keys }: ActivityD
     }
     const indices = manifest.indices
       .filter((i) => wanted.includes(i.name))
-      .map((i) => ({ name: i.name, restoredAs: `${request.renamePrefix}${i.name}`, docCount: i.docCount }));
+      .map((i) => ({
+        name: i.name,
+        restoredAs: `${request.renamePrefix}${i.name}`,
+        docCount: i.docCount,
+        docCountSource: i.docCountSource,
+      }));
     for (const { restoredAs } of indices) {
       if ((await resolveIndices(opensearch, restoredAs)).length > 0) {
         throw permanentFailure(

@@ -4,17 +4,29 @@ import { Context } from '@temporalio/activity';
 import {
   countDocuments,
   deleteRepository,
+  primaryShardCommits,
   registerReadonlyS3Repository,
   restoreFinished,
   startRestore,
+  type DocCountSource,
 } from '../opensearch/snapshot-api';
 import { managedServiceSettings } from '../archive/staging-repository';
-import type { RestorePlan, RestoreResult } from '../restore/restore-types';
+import type { RestorePlan, RestoreProgress, RestoreResult } from '../restore/restore-types';
 import { deletePrefix } from '../s3/s3-objects';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
 export function createRestoreActivities({ config, s3, opensearch }: ActivityDeps) {
+  /**
+   * The restored index measured as the manifest measured it: a 'snapshot-commit' count is compared with the
+   * restored primaries' commit.num_docs (the same Lucene commits), any other with a refreshed `_count`.
+   */
+  async function restoredCount(index: string, source: DocCountSource | undefined): Promise<number> {
+    if (source !== 'snapshot-commit') return countDocuments(opensearch, index);
+    const commits = await primaryShardCommits(opensearch, index);
+    return commits.reduce((sum, c) => sum + c.numDocs, 0);
+  }
+
   return {
     async startRestoreFromArchive(plan: RestorePlan): Promise<void> {
       await registerReadonlyS3Repository(opensearch, plan.repository, {
@@ -32,7 +44,7 @@ export function createRestoreActivities({ config, s3, opensearch }: ActivityDeps
       );
     },
 
-    async checkRestore(plan: RestorePlan): Promise<{ done: boolean; shards: number; doneShards: number }> {
+    async checkRestore(plan: RestorePlan): Promise<RestoreProgress> {
       const progress = await restoreFinished(
         opensearch,
         plan.indices.map((i) => i.restoredAs),
@@ -48,7 +60,7 @@ export function createRestoreActivities({ config, s3, opensearch }: ActivityDeps
           name: i.name,
           restoredAs: i.restoredAs,
           expected: i.docCount,
-          actual: await countDocuments(opensearch, i.restoredAs),
+          actual: await restoredCount(i.restoredAs, i.docCountSource),
         });
       }
       const wrong = indices.filter((i) => i.expected !== i.actual);

@@ -12,6 +12,21 @@ export interface IndexInfo {
   name: string;
   uuid: string;
   docCount: number;
+  /**
+   * What docCount measures. 'snapshot-commit': the live documents of the Lucene commits the snapshot holds
+   * (sum over primary shards of commit.num_docs, checked against the snapshot's segments_N); absent (older
+   * manifests) or 'before-snapshot': `_cat/indices` docs.count read before the snapshot started.
+   */
+  docCountSource?: DocCountSource;
+}
+
+export type DocCountSource = 'snapshot-commit' | 'before-snapshot';
+
+/** One primary shard's last Lucene commit: its generation (the N of segments_N) and its live documents. */
+export interface ShardCommit {
+  shard: number;
+  generation: number;
+  numDocs: number;
 }
 
 export type SnapshotState = 'IN_PROGRESS' | 'SUCCESS' | 'PARTIAL' | 'FAILED' | 'INCOMPATIBLE' | 'MISSING';
@@ -241,21 +256,48 @@ export async function startRestore(
 export async function restoreFinished(
   client: Client,
   indices: string[],
-): Promise<{ done: boolean; shards: number; doneShards: number }> {
+): Promise<{ done: boolean; shards: number; doneShards: number; pending: string[] }> {
   const { body } = await call('Reading restore progress', () =>
     client.indices.recovery({ index: indices.join(',') }),
   );
-  const shards = Object.values(body as Record<string, { shards: { stage: string }[] }>).flatMap(
-    (i) => i.shards,
+  const shards = Object.entries(body as Record<string, { shards: { id?: number; stage: string }[] }>).flatMap(
+    ([index, i]) => i.shards.map((s) => ({ index, ...s })),
   );
-  const doneShards = shards.filter((s) => s.stage === 'DONE').length;
-  return { done: shards.length > 0 && doneShards === shards.length, shards: shards.length, doneShards };
+  const pending = shards
+    .filter((s) => s.stage !== 'DONE')
+    .map((s) => `${s.index} shard ${s.id ?? '?'} (${s.stage})`);
+  const doneShards = shards.length - pending.length;
+  return { done: shards.length > 0 && pending.length === 0, shards: shards.length, doneShards, pending };
 }
 
 export async function countDocuments(client: Client, index: string): Promise<number> {
   await call(`Refreshing ${index}`, () => client.indices.refresh({ index }));
   const { body } = await call(`Counting documents of ${index}`, () => client.count({ index }));
   return body.count;
+}
+
+/**
+ * GET <index>/_stats/docs?level=shards: each primary shard's last commit (`commit.generation`,
+ * `commit.num_docs`, the live documents of that commit, soft deletes excluded), sorted by shard number.
+ */
+export async function primaryShardCommits(client: Client, index: string): Promise<ShardCommit[]> {
+  const { body } = await call(`Reading shard commits of ${index}`, () =>
+    client.indices.stats({ index, metric: 'docs', level: 'shards' }),
+  );
+  type Copy = { routing?: { primary?: boolean }; commit?: { generation?: number; num_docs?: number } };
+  const shards = (body as { indices?: Record<string, { shards?: Record<string, Copy[]> }> }).indices?.[index]
+    ?.shards;
+  return Object.entries(shards ?? {})
+    .flatMap(([shard, copies]) =>
+      copies
+        .filter((c) => c.routing?.primary && c.commit)
+        .map((c) => ({
+          shard: Number(shard),
+          generation: Number(c.commit?.generation),
+          numDocs: Number(c.commit?.num_docs),
+        })),
+    )
+    .sort((a, b) => a.shard - b.shard);
 }
 
 export async function deleteIndices(client: Client, indices: string[]): Promise<void> {

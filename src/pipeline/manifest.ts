@@ -20,7 +20,15 @@ export const manifestSchema = z.object({
   tool: z.object({ name: z.string(), version: z.string() }),
   cluster: z.object({ name: z.string(), uuid: z.string(), version: z.string(), distribution: z.string() }),
   snapshot: z.object({ name: z.string(), uuid: z.string(), repositoryBasePath: z.string() }),
-  indices: z.array(z.object({ name: z.string(), uuid: z.string(), docCount: count })),
+  indices: z.array(
+    z.object({
+      name: z.string(),
+      uuid: z.string(),
+      docCount: count,
+      // Absent in older manifests: docCount was read before the snapshot started.
+      docCountSource: z.enum(['snapshot-commit', 'before-snapshot']).optional(),
+    }),
+  ),
   recipients: z.array(z.string()),
   signer: z.string(),
   previous: z.object({ archiveId: z.string(), manifestSha256: sha256 }).nullable(),

@@ -11,6 +11,7 @@ import {
   executeChild,
   log,
   makeContinueAsNewFunc,
+  patched,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
@@ -48,6 +49,9 @@ import { volumeBatchWorkflowId } from './workflow-ids';
  * near a hundred events however many batches (and volumes) the archive has.
  */
 export const BATCHES_PER_RUN = 10;
+
+/** Patch id: document counts are read from the finished snapshot's commits, not before the snapshot. */
+export const SNAPSHOT_DOC_COUNTS_PATCH = 'snapshot-doc-counts';
 
 /** What a continued run carries over: the prepared run, the plan summary and the progress so far. */
 export interface ArchiveContinuation {
@@ -111,11 +115,22 @@ export async function archiveSnapshot(
         prepared.indices.map((i) => i.name),
       );
       const snapshotUuid = await waitForSnapshot(poll, target, settings.snapshotTimeoutMs);
+      // Runs recorded before this step keep the counts prepareArchive read (their manifests say nothing else).
+      const indices = patched(SNAPSHOT_DOC_COUNTS_PATCH)
+        ? await quick.countSnapshotDocuments(target, snapshotUuid, prepared.indices)
+        : prepared.indices;
 
       stage('planning');
       const plan = await quick.planArchiveVolumes(target, settings.maxVolumeBytes);
       upsertSearchAttributes([{ key: VOLUMES_TOTAL, value: plan.volumeCount }]);
-      progress = { prepared, snapshotUuid, plan, nextBatch: 1, volumesDone: 0, bytesDone: 0 };
+      progress = {
+        prepared: { ...prepared, indices },
+        snapshotUuid,
+        plan,
+        nextBatch: 1,
+        volumesDone: 0,
+        bytesDone: 0,
+      };
       stage('streaming');
     }
     await archiveBatches(request, progress);
@@ -126,13 +141,13 @@ export async function archiveSnapshot(
       createdAt: new Date(Date.now()).toISOString(), // workflow time: replays give the same instant
       snapshotUuid: progress.snapshotUuid,
       cluster: prepared.cluster,
-      indices: prepared.indices,
+      indices: progress.prepared.indices,
       planDigest: progress.plan.planDigest,
       volumeCount: progress.plan.volumeCount,
     });
     sealed = true;
     stage('sealed');
-    return { ...seal, status: 'SEALED', snapshot: target.snapshot, indices: prepared.indices };
+    return { ...seal, status: 'SEALED', snapshot: target.snapshot, indices: progress.prepared.indices };
   } catch (err) {
     // The next run goes on with this one's staging: nothing to clean up yet.
     if (err instanceof ContinueAsNew) continuing = true;

@@ -6,6 +6,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   log,
+  patched,
   sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -18,7 +19,7 @@ import {
   streamingActivities,
 } from './activity-options';
 import { FailureType } from '../failure-types';
-import type { RestorePlan, RestoreRequest, RestoreResult } from '../restore/restore-types';
+import type { RestoreBounds, RestorePlan, RestoreRequest, RestoreResult } from '../restore/restore-types';
 import { awaitThaw } from './await-thaw';
 import { cleanUpUntilDone } from './clean-up-until-done';
 import { ARCHIVE_ID, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from './search-attributes';
@@ -55,13 +56,17 @@ export async function restoreArchive(request: RestoreRequest): Promise<RestoreRe
     }
     stage('restore-restoring');
     await quick.startRestoreFromArchive(plan);
-    await waitForRestore(plan, quick);
+    await waitForRestore(plan, quick, request.bounds);
     stage('restore-comparing');
     result = await quick.compareRestoredCounts(plan);
     return result;
   } finally {
     await CancellationScope.nonCancellable(async () => {
-      const cleaned = await cleanUpUntilDone('Restore staging cleanup', () => cleanup.cleanUpRestore(plan));
+      const cleaned = await cleanUpUntilDone(
+        'Restore staging cleanup',
+        () => cleanup.cleanUpRestore(plan),
+        request.bounds?.cleanup,
+      );
       if (cleaned) log.info('Restore staging cleaned up', { ...cleaned });
       else
         log.error('Restore staging may remain', {
@@ -75,19 +80,36 @@ export async function restoreArchive(request: RestoreRequest): Promise<RestoreRe
 }
 
 /** Polls recovery with durable timers (1 s doubling to 1 min) until every shard is done, or the limit passes. */
-async function waitForRestore(plan: RestorePlan, quick: ReturnType<typeof quickActivities>): Promise<void> {
+async function waitForRestore(
+  plan: RestorePlan,
+  quick: ReturnType<typeof quickActivities>,
+  bounds: RestoreBounds = {},
+): Promise<void> {
+  const limitMs = bounds.restoreWaitLimitMs ?? RESTORE_WAIT_LIMIT_MS;
+  const maxDelayMs = bounds.maxPollMs ?? 60_000;
   const started = Date.now();
-  let delayMs = 1000;
+  let delayMs = bounds.firstPollMs ?? 1000;
   for (;;) {
     const progress = await quick.checkRestore(plan);
     if (progress.done) return;
-    if (Date.now() - started > RESTORE_WAIT_LIMIT_MS) {
+    if (Date.now() - started > limitMs) {
+      // Runs that timed out before this stage existed replay without it.
+      if (patched('restore-timed-out-stage')) {
+        upsertSearchAttributes([{ key: STAGE, value: 'restore-timed-out' }]);
+      }
+      const still = progress.pending?.length
+        ? `still recovering: ${progress.pending.join(', ')}`
+        : `${progress.doneShards} of ${progress.shards} shards done`;
       throw ApplicationFailure.nonRetryable(
-        `The cluster has not finished restoring ${plan.indices.map((i) => i.restoredAs).join(', ')} after ${RESTORE_WAIT_LIMIT_MS / 3600_000} hours (${progress.doneShards} of ${progress.shards} shards done); the partly restored indices stay: delete them, or check the cluster's recovery (GET _recovery) and restore again`,
+        `The cluster has not finished restoring ${plan.indices.map((i) => i.restoredAs).join(', ')} after ${formatDuration(limitMs)} (${still}); the partly restored indices stay: delete them, or check the cluster's recovery (GET _recovery) and restore again`,
         FailureType.RestoreTimedOut,
       );
     }
     await sleep(delayMs);
-    delayMs = Math.min(delayMs * 2, 60_000);
+    delayMs = Math.min(delayMs * 2, maxDelayMs);
   }
+}
+
+function formatDuration(ms: number): string {
+  return ms >= 3600_000 ? `${ms / 3600_000} hours` : `${Math.round(ms / 1000)} s`;
 }

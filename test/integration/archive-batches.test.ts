@@ -68,6 +68,9 @@ function fakeActivities(completions: Map<number, number>): Partial<Activities> {
         failures: [],
       };
     },
+    async countSnapshotDocuments(_target, _uuid, indices) {
+      return indices.map((i) => ({ ...i, docCountSource: 'snapshot-commit' as const }));
+    },
     async planArchiveVolumes(): Promise<VolumePlanSummary> {
       return {
         planDigest: digest(1),
