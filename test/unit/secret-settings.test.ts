@@ -1,10 +1,11 @@
 // Secrets given by file, credentials in the OpenSearch URL, Temporal TLS options, worker roles and pins.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { ConfigError, loadConfig } from '../../src/config';
 import { temporalConnectionOptions } from '../../src/temporal-connection';
+import { createTestCertificates } from '../integration/test-certificates';
 
 describe('secret settings', () => {
   let dir: string;
@@ -61,26 +62,26 @@ describe('secret settings', () => {
   });
 
   it('builds Temporal TLS and mTLS connection options from PEM files', async () => {
-    await writeFile(join(dir, 'ca.pem'), 'CA');
-    await writeFile(join(dir, 'crt.pem'), 'CRT');
-    await writeFile(join(dir, 'key.pem'), 'KEY');
+    // Real PEM files: the connection options check what the files hold (test/unit/temporal-connection.test.ts).
+    const certs = await createTestCertificates();
     expect(temporalConnectionOptions(loadConfig({}).temporal)).toEqual({ address: '127.0.0.1:7233' });
     expect(temporalConnectionOptions(loadConfig({ SNAPSEAL_TEMPORAL_TLS: 'true' }).temporal).tls).toEqual({});
     const mtls = temporalConnectionOptions(
       loadConfig({
         TEMPORAL_ADDRESS: 'temporal.example:7233',
-        SNAPSEAL_TEMPORAL_TLS_CA_FILE: join(dir, 'ca.pem'),
-        SNAPSEAL_TEMPORAL_TLS_CERT_FILE: join(dir, 'crt.pem'),
-        SNAPSEAL_TEMPORAL_TLS_KEY_FILE: join(dir, 'key.pem'),
+        SNAPSEAL_TEMPORAL_TLS_CA_FILE: certs.caCert,
+        SNAPSEAL_TEMPORAL_TLS_CERT_FILE: certs.clientCert,
+        SNAPSEAL_TEMPORAL_TLS_KEY_FILE: certs.clientKey,
         SNAPSEAL_TEMPORAL_TLS_SERVER_NAME: 'frontend.internal',
       }).temporal,
     );
     expect(mtls.address).toBe('temporal.example:7233');
     expect(mtls.tls?.serverNameOverride).toBe('frontend.internal');
-    expect(Buffer.from(mtls.tls!.serverRootCACertificate!).toString()).toBe('CA');
-    expect(Buffer.from(mtls.tls!.clientCertPair!.crt).toString()).toBe('CRT');
-    expect(Buffer.from(mtls.tls!.clientCertPair!.key).toString()).toBe('KEY');
-    expect(() => loadConfig({ SNAPSEAL_TEMPORAL_TLS_CERT_FILE: join(dir, 'crt.pem') })).toThrow(
+    expect(Buffer.from(mtls.tls!.serverRootCACertificate!)).toEqual(await readFile(certs.caCert));
+    expect(Buffer.from(mtls.tls!.clientCertPair!.crt)).toEqual(await readFile(certs.clientCert));
+    expect(Buffer.from(mtls.tls!.clientCertPair!.key)).toEqual(await readFile(certs.clientKey));
+    await certs.remove();
+    expect(() => loadConfig({ SNAPSEAL_TEMPORAL_TLS_CERT_FILE: certs.clientCert })).toThrow(
       'SNAPSEAL_TEMPORAL_TLS_CERT_FILE and SNAPSEAL_TEMPORAL_TLS_KEY_FILE go together',
     );
     expect(() =>
