@@ -1,11 +1,12 @@
 // The CLI and the worker process as a user runs them: clear messages and exit codes for bad input,
 // before any side effect.
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDemoKeys, type DemoKeyFiles } from '../../src/demo/demo-keys';
-import { uniqueName } from './stack';
+import { s3, uniqueName } from './stack';
 
 const root = join(__dirname, '..', '..');
 const bin = join(root, 'bin', 'snapseal.js');
@@ -196,6 +197,44 @@ describe('snapseal CLI and worker process', () => {
       const { code, stderr } = await run(bin, args, { TEMPORAL_ADDRESS: '127.0.0.1:1' });
       expect(stderr).toContain(message);
       expect(code).toBe(2);
+    },
+  );
+
+  it.each([
+    [
+      { SNAPSEAL_ARCHIVE_PREFIX: 'archives/../staging/' },
+      'SNAPSEAL_ARCHIVE_PREFIX="archives/../staging/": must not contain "." or ".." segments',
+    ],
+    [
+      { SNAPSEAL_STAGING_PREFIX: '', SNAPSEAL_ARCHIVE_PREFIX: 'archives/', sameBucket: 'yes' },
+      'and the prefixes overlap (staging "", archive "archives/")',
+    ],
+  ])(
+    'stops `setup` and the worker on key prefixes that escape or overlap (%j), before any bucket exists',
+    async (settings, message) => {
+      const { sameBucket, ...env } = settings as Record<string, string>;
+      const archive = uniqueName('cli-prefix');
+      const staging = sameBucket ? archive : `${archive}-staging`;
+      const buckets = { SNAPSEAL_ARCHIVE_BUCKET: archive, SNAPSEAL_STAGING_BUCKET: staging, ...env };
+      for (const [file, args] of [
+        [bin, ['setup']],
+        [worker, []],
+      ] as const) {
+        const { code, stderr } = await run(file, [...args], {
+          ...buckets,
+          SNAPSEAL_RECIPIENT_KEY_FILES: keys.recipientPublic,
+          SNAPSEAL_SIGNING_KEY_FILE: keys.archiverPrivate,
+        });
+        expect(code).toBe(3);
+        expect(stderr).toContain(message);
+        expect(stderr).not.toMatch(/\n\s+at /);
+      }
+      // Nothing was created: the settings were refused before any S3 call.
+      for (const bucket of new Set([archive, staging])) {
+        await expect(s3().send(new HeadBucketCommand({ Bucket: bucket }))).rejects.toMatchObject({
+          $metadata: { httpStatusCode: 404 },
+        });
+      }
     },
   );
 
