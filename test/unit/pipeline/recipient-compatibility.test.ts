@@ -3,32 +3,17 @@
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import * as openpgp from 'openpgp';
-import { checkMessageHead } from '../../../src/pipeline/assert-seipd-v1';
 import { readRecipientKeys } from '../../../src/pipeline/openpgp-keys';
-import { VolumeCryptoStream } from '../../../src/pipeline/volume-crypto-stream';
+import { encryptAsVolume } from './encrypt-as-volume';
 import { withGnupg } from './gnupg-home';
-import { bytesOf, collect } from './streams';
+import { bytesOf } from './streams';
 
 const run = promisify(execFile);
 
 /** Encrypt as volumes are encrypted (the volume crypto thread); the head must be PKESK v3 + SEIPD v1. */
-async function encryptFor(publicKey: string): Promise<Buffer> {
-  const crypto = new VolumeCryptoStream({
-    recipients: await readRecipientKeys([publicKey]),
-    filename: 'v.tar',
-    fileSizes: [],
-  });
-  const [ciphertext] = await Promise.all([
-    collect(crypto),
-    pipeline(Readable.from([bytesOf(70_000, 9)]), crypto), // a fresh buffer: chunks move to the thread
-  ]);
-  expect(checkMessageHead(ciphertext)).toBe('ok');
-  return ciphertext;
-}
+const encryptFor = (publicKey: string): Promise<Buffer> => encryptAsVolume(publicKey, bytesOf(70_000, 9));
 
 type Gpg = (args: string[]) => Promise<{ stdout: string; stderr: string }>;
 

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as openpgp from 'openpgp';
-import { checkMessageHead } from '../../../src/pipeline/assert-seipd-v1';
 import { createChunkCoalescer } from '../../../src/pipeline/coalesce-chunks';
 import { createDeterministicTar } from '../../../src/pipeline/deterministic-tar';
 import {
@@ -12,6 +11,7 @@ import {
   type GeneratedKeyPair,
 } from '../../../src/pipeline/openpgp-keys';
 import { CryptoThreadError, VolumeCryptoStream } from '../../../src/pipeline/volume-crypto-stream';
+import { encryptAsVolume } from './encrypt-as-volume';
 import { withGnupg } from './gnupg-home';
 import { bytesOf, collect, sha256 } from './streams';
 
@@ -68,17 +68,7 @@ describe('VolumeCryptoStream (crypto on a thread of its own)', () => {
     const { selfCertification } = await (await openpgp.readKey({ armoredKey: publicKey })).getPrimaryUser();
     expect((selfCertification.features?.[0] ?? 0) & 0x08).toBe(0x08);
     const plaintext = bytesOf(70_000, 3);
-    const crypto = new VolumeCryptoStream({
-      recipients: await readRecipientKeys([publicKey]),
-      filename: 'v.tar',
-      fileSizes: [],
-    });
-    // A copy goes in: chunks are moved to the thread, not copied.
-    const [ciphertext] = await Promise.all([
-      collect(crypto),
-      pipeline(Readable.from([Buffer.from(plaintext)]), crypto),
-    ]);
-    expect(checkMessageHead(ciphertext)).toBe('ok');
+    const ciphertext = await encryptAsVolume(publicKey, plaintext);
     await withGnupg(async (gpg, dir) => {
       await writeFile(join(dir, 'aead.sec.asc'), privateKey);
       await gpg(['--import', join(dir, 'aead.sec.asc')]);
