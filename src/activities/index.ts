@@ -26,7 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     checkSnapshot: createCheckSnapshot(deps),
     countSnapshotDocuments: createCountSnapshotDocuments(deps),
     planArchiveVolumes: createPlanArchiveVolumes(deps),
-    lookUpPlanPages: createLookUpPlanPages(deps),
+    lookUpPlanPages: heartbeatWhileRunning(createLookUpPlanPages(deps)),
     archiveVolume: createArchiveVolume(deps),
     sealArchive: heartbeatWhileRunning(createSealArchive(deps)),
     describeSealedArchive: createDescribeSealedArchive(deps),

@@ -7,8 +7,9 @@ import {
   ManifestNotAuthentic,
   type ManifestRef,
 } from '../archive/authenticated-manifest';
-import { checkTimeEvidence, timeEvidencePolicy } from '../evidence/check-time-evidence';
+import { timeEvidencePolicy } from '../evidence/check-time-evidence';
 import { deleteIndices } from '../opensearch/snapshot-api';
+import { checkManifestEvidence } from '../verify/check-manifest-evidence';
 import { checkVolume, type VerifyProblem } from '../verify/verify-archive';
 import type { ActivityDeps } from './activity-deps';
 import { authenticatedManifest } from './authenticated-manifest-read';
@@ -29,21 +30,25 @@ export function createVerifyActivities({ config, s3, opensearch, keys }: Activit
       problems: VerifyProblem[];
     }> {
       try {
-        const authentic = await authenticateManifest(manifestStore(config, s3, keys.verify), archiveId);
-        const time = await checkTimeEvidence(
-          s3,
-          config.archive.bucket,
-          config.archive.prefix,
+        const store = manifestStore(config, s3, keys.verify);
+        const authentic = await authenticateManifest(store, archiveId);
+        // The same evidence checks as `snapseal verify` (retention held to the promise, time-stamp token).
+        const evidence = await checkManifestEvidence(
+          {
+            ...store,
+            objectLock: config.archive,
+            witness: config.witness,
+            timeEvidence: timeEvidencePolicy(config),
+          },
           authentic,
-          timeEvidencePolicy(config),
         );
         return {
           signer: authentic.signer,
           manifest: authentic.ref,
           volumes: authentic.manifest.volumes.map((v) => v.index),
-          timestampGenTime: time.genTime,
-          timeEvidence: time.note,
-          problems: time.problems.map((problem) => ({ archiveId, problem })),
+          timestampGenTime: evidence.timestampGenTime,
+          timeEvidence: evidence.timeEvidence,
+          problems: evidence.problems,
         };
       } catch (err) {
         if (!(err instanceof ManifestNotAuthentic)) throw err;

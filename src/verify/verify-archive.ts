@@ -6,18 +6,12 @@ import type { PrivateKey } from 'openpgp';
 import { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
-import {
-  authenticateManifest,
-  ManifestNotAuthentic,
-  type ManifestStore,
-} from '../archive/authenticated-manifest';
-import type { WitnessConfig } from '../evidence/chain-witness';
-import { checkRetention, type RetentionCheckDeps } from '../evidence/check-retention';
-import { checkTimeEvidence, type TimeEvidencePolicy } from '../evidence/check-time-evidence';
+import { authenticateManifest, ManifestNotAuthentic } from '../archive/authenticated-manifest';
 import { decryptStream } from '../pipeline/openpgp-decrypt';
 import { assertSafeTarEntry, UnsafeTarEntry } from '../pipeline/safe-tar-entry';
 import type { ArchiveManifest } from '../pipeline/manifest';
 import { Sha256PassThrough } from '../pipeline/sha256-pass-through';
+import { checkManifestEvidence, type ManifestEvidenceDeps } from './check-manifest-evidence';
 
 export interface VerifyProblem {
   archiveId: string;
@@ -40,13 +34,8 @@ export interface VerifyReport {
   problems: VerifyProblem[];
 }
 
-export interface VerifyDeps extends ManifestStore {
+export interface VerifyDeps extends ManifestEvidenceDeps {
   decryptionKeys: PrivateKey[];
-  /** When given, every sealed object's retention is held to the promise (src/evidence/check-retention.ts). */
-  objectLock?: RetentionCheckDeps['objectLock'];
-  witness?: WitnessConfig;
-  /** Absent: no time evidence is looked at. */
-  timeEvidence?: TimeEvidencePolicy;
 }
 
 export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promise<VerifyReport> {
@@ -68,25 +57,10 @@ export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promis
     return report;
   }
   report.signer = authentic.signer;
-  if (deps.objectLock) {
-    const retention = await checkRetention(
-      { ...deps, objectLock: deps.objectLock, witness: deps.witness },
-      authentic.manifest,
-    );
-    report.problems.push(...retention.map((p) => ({ archiveId, ...p })));
-  }
-  if (deps.timeEvidence) {
-    const time = await checkTimeEvidence(
-      deps.s3,
-      deps.bucket,
-      deps.archivePrefix,
-      authentic,
-      deps.timeEvidence,
-    );
-    report.timestampGenTime = time.genTime;
-    report.timeEvidence = time.note;
-    report.problems.push(...time.problems.map((problem) => ({ archiveId, problem })));
-  }
+  const evidence = await checkManifestEvidence(deps, authentic);
+  report.timestampGenTime = evidence.timestampGenTime;
+  report.timeEvidence = evidence.timeEvidence;
+  report.problems.push(...evidence.problems);
   for (const volume of authentic.manifest.volumes) {
     const result = await checkVolume(deps, volume);
     report.problems.push(...result.problems.map((p) => ({ archiveId, ...p })));

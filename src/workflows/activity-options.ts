@@ -37,6 +37,18 @@ export const deploymentQueues = (): TaskQueues => taskQueuesOf(workflowInfo().ta
 export const quickActivities = (taskQueue: string) =>
   proxyActivities<Activities>({ taskQueue, startToCloseTimeout: '2 minutes', retry: QUICK_RETRY });
 
+/**
+ * Looking up a batch's plan pages takes seconds, but it is the first step of every batch: it heartbeats on a
+ * clock (heartbeatWhileRunning) so a worker lost mid-lookup is noticed in 30 s, not at the 2-minute timeout.
+ */
+export const planLookupActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: QUICK_RETRY,
+  });
+
 /** Sealing heartbeats on a clock (heartbeatWhileRunning): a worker lost mid-seal is noticed in 30 s. */
 export const sealingActivities = (taskQueue: string) =>
   proxyActivities<Activities>({

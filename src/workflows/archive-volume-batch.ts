@@ -2,7 +2,7 @@
 // volumes once, then streams them `volumeConcurrency` at once. A batch holds at most 1000 volumes, so its
 // history stays far below Temporal's limits however large the archive is.
 import type { PlanPageRef, VolumeBatch, VolumeBatchResult, VolumeResult } from '../archive/archive-types';
-import { deploymentQueues, quickActivities, streamingActivities } from './activity-options';
+import { deploymentQueues, planLookupActivities, streamingActivities } from './activity-options';
 
 function pageOf(pages: PlanPageRef[], index: number): PlanPageRef {
   const page = pages.find((p) => p.firstVolume <= index && index <= p.lastVolume);
@@ -14,9 +14,9 @@ export async function archiveVolumeBatch(batch: VolumeBatch): Promise<VolumeBatc
   const { target, firstVolume, lastVolume } = batch;
   // The batch runs on the archive queue (its parent's); volumes go to the stream role's queue.
   const queues = deploymentQueues();
-  const quick = quickActivities(queues.archive);
+  const lookUp = planLookupActivities(queues.archive);
   const streaming = streamingActivities(queues.stream);
-  const pages = await quick.lookUpPlanPages(target, batch.planDigest, firstVolume, lastVolume);
+  const pages = await lookUp.lookUpPlanPages(target, batch.planDigest, firstVolume, lastVolume);
   const result: VolumeBatchResult = { batch: batch.batch, volumes: 0, plaintextBytes: 0, ciphertextBytes: 0 };
   let next = firstVolume;
   // A retried workflow task replays completed volumes from history: none is streamed twice.

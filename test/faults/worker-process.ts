@@ -65,10 +65,19 @@ export async function expectNoOrphans(h: ArchiveHarness, result: ArchiveResult):
   expect(uploads.Uploads ?? []).toEqual([]);
 }
 
-/** Object GETs of staging blobs (not listings; volume records are JSON and not counted), for a FaultProxy meter. */
+/**
+ * Object GETs of staging blobs by the volume streams, for a FaultProxy meter or hold: not listings, not JSON
+ * (volume records, plan pages), and only from the run's first plan read on. Before the plan exists, the
+ * document count reads the snapshot's own metadata blobs once; those reads are not volume work.
+ */
 export function stagingBlobGet(h: ArchiveHarness): (method: string, path: string) => boolean {
   const objectGet = new RegExp(`^/${h.config.staging.bucket}/[^?]+`);
-  return (_method, path) => objectGet.test(path) && !/\.json(\?|$)/.test(path);
+  const planRead = new RegExp(`^/${h.config.staging.bucket}/(.*/)?work/plan/`);
+  let planned = false;
+  return (method, path) => {
+    if (method === 'GET' && planRead.test(path)) planned = true;
+    return planned && objectGet.test(path) && !/\.json(\?|$)/.test(path);
+  };
 }
 
 /**

@@ -28,7 +28,9 @@ import type { RetentionRecord } from '../../src/evidence/retention-record';
 import type { WitnessRecord } from '../../src/evidence/chain-witness';
 import { signManifest } from '../../src/pipeline/manifest';
 import { fingerprint, generateDemoKeys, readSigningKey } from '../../src/pipeline/openpgp-keys';
+import type { VerifyReport } from '../../src/verify/verify-archive';
 import { verifyChainWithConfig, verifyWithConfig } from '../../src/verify/verify-with-config';
+import { taskQueuesFor } from '../../src/task-queues';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, type ArchiveHarness } from './archive-harness';
 import { removeBucket, uniqueName } from './stack';
@@ -281,6 +283,17 @@ describe('chain witness and retention evidence (real stack)', () => {
       const ran = await cli(['verify', a.archiveId]);
       expect(ran.code).toBe(4);
       expect(ran.stdout).toContain(`${key}: retention until ${shortened.toISOString()} (GOVERNANCE)`);
+      // The verify workflow (any restore worker) holds the retention to the same promise.
+      const onWorkers: VerifyReport = await h.runWorker(
+        h.temporal.workflow.execute('verifyArchiveWorkflow', {
+          taskQueue: taskQueuesFor(h.config.temporal.taskQueue).restore,
+          workflowId: uniqueName('verify-retention'),
+          args: [a.archiveId],
+        }),
+      );
+      expect(onWorkers.ok).toBe(false);
+      expect(onWorkers.volumesChecked).toBe(a.volumes);
+      expect(onWorkers.problems).toEqual(report.problems);
     } finally {
       await h.s3.send(
         new PutObjectRetentionCommand({ Bucket: archive(), Key: key, Retention: before.Retention }),
