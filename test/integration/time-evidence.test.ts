@@ -150,9 +150,14 @@ describe('RFC 3161 time evidence (real stack, real TSA)', () => {
         expect(ran.code).toBe(4);
         expect(ran.stdout).toMatch(new RegExp(`^FAILED ${sealed.archiveId}:\n`));
         expect(ran.stdout).toContain(message);
+        // The replaced token is a new object version without the sealed one's retention: both paths say so too.
+        const report = await verifyWithConfig(h.config, sealed.archiveId);
+        const [time, retention] = splitRetentionProblems(report.problems, [layout.timestampKey]);
+        expect(time).toEqual([message]);
+        expect(retention).toEqual([expect.stringMatching(/^carries no retention, but \w+ retention until/)]);
         const onWorkers = await verifyOnWorkers();
         expect(onWorkers.ok).toBe(false);
-        expect(onWorkers.problems.map((p) => p.problem)).toEqual([message]);
+        expect(onWorkers.problems).toEqual(report.problems);
       },
     );
   });
