@@ -10,7 +10,7 @@ export interface CryptoThreadInit {
   /** openpgp.encrypt config (plain values only). */
   config: Record<string, unknown>;
   /**
-   * The session key's algorithm and length (SESSION_KEY of src/pipeline/openpgp-encrypt.ts); the thread makes
+   * The session key's algorithm and length (SESSION_KEY of src/pipeline/volume-encryption.ts); the thread makes
    * the key itself, so it never crosses the message port.
    */
   sessionKey: { algorithm: 'aes256'; bytes: number };

@@ -8,7 +8,7 @@ import { Duplex } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { PublicKey } from 'openpgp';
 import { COALESCED_CHUNK_BYTES } from './coalesce-chunks';
-import { ENCRYPTION_CONFIG, SESSION_KEY } from './openpgp-encrypt';
+import { ENCRYPTION_CONFIG, SESSION_KEY } from './volume-encryption';
 import type {
   CryptoThreadInit,
   CryptoThreadResult,

@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as openpgp from 'openpgp';
 import { checkMessageHead, createSeipdV1Assertion } from '../../../src/pipeline/assert-seipd-v1';
-import { encryptStream } from '../../../src/pipeline/openpgp-encrypt';
 import { generateDemoKeys, readRecipientKeys } from '../../../src/pipeline/openpgp-keys';
 import { bytesOf, collect } from './streams';
+import { encryptedAsVolume } from './encrypt-as-volume';
 
 /** A new-format packet: tag, one-octet length, body. */
 const packet = (tag: number, body: number[]): Buffer => Buffer.from([0xc0 | tag, body.length, ...body]);
@@ -56,7 +56,7 @@ describe('SEIPD v1 assertion', () => {
     await expect(through([packet(1, [3, 0])])).rejects.toThrow('the message ended before its encrypted data');
   });
 
-  it('accepts what encryptStream writes and rejects what openpgp.js writes by default for SEIPDv2 keys', async () => {
+  it('accepts what a volume encryption writes and rejects what openpgp.js writes by default for SEIPDv2 keys', async () => {
     // A v4 key whose self-signature advertises SEIPDv2 (openpgp.js sets the feature with aeadProtect).
     const { publicKey } = await openpgp.generateKey({
       type: 'ecc',
@@ -65,9 +65,7 @@ describe('SEIPD v1 assertion', () => {
       config: { v6Keys: false, aeadProtect: true },
     });
     const recipients = await readRecipientKeys([publicKey]);
-    const ours = await collect(
-      await encryptStream(Readable.from([bytesOf(5000, 1)]), recipients, { filename: 'v' }),
-    );
+    const ours = await collect(encryptedAsVolume(Readable.from([bytesOf(5000, 1)]), recipients));
     expect(checkMessageHead(ours)).toBe('ok');
     const byDefault = await openpgp.encrypt({
       message: await openpgp.createMessage({ binary: bytesOf(5000, 1) }),
@@ -78,9 +76,7 @@ describe('SEIPD v1 assertion', () => {
     expect(() => checkMessageHead(Buffer.from(byDefault))).toThrow('PKESK version 6');
     const demo = await generateDemoKeys({ name: 'd', email: 'd@example.invalid' });
     const plain = await collect(
-      await encryptStream(Readable.from([bytesOf(10, 1)]), await readRecipientKeys([demo.publicKey]), {
-        filename: 'v',
-      }),
+      encryptedAsVolume(Readable.from([bytesOf(10, 1)]), await readRecipientKeys([demo.publicKey])),
     );
     expect(checkMessageHead(plain)).toBe('ok');
   });

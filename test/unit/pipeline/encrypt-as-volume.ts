@@ -1,5 +1,7 @@
-// Encrypts bytes as volumes are encrypted (the volume crypto thread) and checks the message head is
-// PKESK v3 + SEIPD v1, the form GnuPG 2.2 reads. Shared by the crypto-thread and recipient-key tests.
+// Encrypts bytes as volumes are encrypted (the volume crypto thread, the one encryption path), for the unit
+// tests of the stages around it; encryptAsVolume also checks the message head is PKESK v3 + SEIPD v1, the form
+// GnuPG 2.2 reads.
+import type { PublicKey } from 'openpgp';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { checkMessageHead } from '../../../src/pipeline/assert-seipd-v1';
@@ -20,4 +22,19 @@ export async function encryptAsVolume(publicKeyArmored: string, plaintext: Uint8
   ]);
   expect(checkMessageHead(ciphertext)).toBe('ok');
   return ciphertext;
+}
+
+/**
+ * The ciphertext stream of `plaintext`, encrypted as a volume for `recipients`. Chunks are copied on the way
+ * in: the crypto stream moves their memory to its thread, and the tests compare with their plaintext after.
+ */
+export function encryptedAsVolume(plaintext: Readable, recipients: PublicKey[]): Readable {
+  const crypto = new VolumeCryptoStream({ recipients, filename: 'v.tar', fileSizes: [] });
+  const copies = Readable.from(
+    (async function* () {
+      for await (const chunk of plaintext) yield Buffer.from(chunk as Uint8Array);
+    })(),
+  );
+  pipeline(copies, crypto).catch((err: Error) => crypto.destroy(err));
+  return crypto;
 }

@@ -2,7 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { decryptStream } from '../../../src/pipeline/openpgp-decrypt';
-import { encryptStream } from '../../../src/pipeline/openpgp-encrypt';
 import {
   generateDemoKeys,
   readDecryptionKey,
@@ -13,6 +12,7 @@ import {
 import * as openpgp from 'openpgp';
 import { withGnupg } from './gnupg-home';
 import { bytesOf, collect, generated, sha256 } from './streams';
+import { encryptedAsVolume } from './encrypt-as-volume';
 
 describe('OpenPGP stages', () => {
   let alice: GeneratedKeyPair;
@@ -27,9 +27,7 @@ describe('OpenPGP stages', () => {
   it('encrypts for several recipients; each one decrypts the same bytes', async () => {
     const plaintext = bytesOf(200_000, 4);
     const recipients = await readRecipientKeys([alice.publicKey, bob.publicKey]);
-    const ciphertext = await collect(
-      await encryptStream(Readable.from([plaintext]), recipients, { filename: 'v.tar' }),
-    );
+    const ciphertext = await collect(encryptedAsVolume(Readable.from([plaintext]), recipients));
     expect(ciphertext.includes(plaintext.subarray(0, 64))).toBe(false);
     for (const pair of [alice, bob]) {
       const key = await readDecryptionKey(pair.privateKey);
@@ -41,16 +39,14 @@ describe('OpenPGP stages', () => {
   it('streams: a 32 MiB plaintext round-trips', async () => {
     const size = 32 * 1024 * 1024;
     const [recipient] = await readRecipientKeys([alice.publicKey]);
-    const encrypted = await encryptStream(generated(size, 5), [recipient!], { filename: 'big.tar' });
+    const encrypted = encryptedAsVolume(generated(size, 5), [recipient!]);
     const decrypted = await decryptStream(encrypted, [await readDecryptionKey(alice.privateKey)]);
     expect(sha256(await collect(decrypted))).toBe(sha256(await collect(generated(size, 5))));
   });
 
   it('fails the decryption stream when one bit of the ciphertext is flipped', async () => {
     const recipients = await readRecipientKeys([alice.publicKey]);
-    const ciphertext = await collect(
-      await encryptStream(Readable.from([bytesOf(100_000, 6)]), recipients, { filename: 'v.tar' }),
-    );
+    const ciphertext = await collect(encryptedAsVolume(Readable.from([bytesOf(100_000, 6)]), recipients));
     ciphertext[ciphertext.length - 30]! ^= 0x01;
     const key = await readDecryptionKey(alice.privateKey);
     await expect(decryptStream(Readable.from([ciphertext]), [key]).then(collect)).rejects.toThrow();
@@ -59,9 +55,7 @@ describe('OpenPGP stages', () => {
   it('writes messages GnuPG 2.2 decrypts (no AEAD, no compression)', async () => {
     const plaintext = bytesOf(150_000, 7);
     const recipients = await readRecipientKeys([alice.publicKey]);
-    const ciphertext = await collect(
-      await encryptStream(Readable.from([plaintext]), recipients, { filename: 'v.tar' }),
-    );
+    const ciphertext = await collect(encryptedAsVolume(Readable.from([plaintext]), recipients));
     const packets = await openpgp.readMessage({ binaryMessage: ciphertext });
     expect(packets.packets.filterByTag(openpgp.enums.packet.aeadEncryptedData)).toHaveLength(0);
     await withGnupg(async (gpg, dir) => {

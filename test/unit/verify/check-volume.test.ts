@@ -5,10 +5,10 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pack as createPack, type Header } from 'tar-stream';
 import type { PrivateKey } from 'openpgp';
-import { encryptStream } from '../../../src/pipeline/openpgp-encrypt';
 import { generateDemoKeys, readDecryptionKey, readRecipientKeys } from '../../../src/pipeline/openpgp-keys';
 import type { ArchiveManifest } from '../../../src/pipeline/manifest';
 import { checkVolume } from '../../../src/verify/verify-archive';
+import { encryptedAsVolume } from '../pipeline/encrypt-as-volume';
 
 type TarHeader = Partial<Header> & Pick<Header, 'name'>;
 
@@ -40,9 +40,7 @@ describe('checkVolume', () => {
     pack.finalize();
     const tar = await collect(pack as AsyncIterable<Buffer>);
     const ciphertext = await collect(
-      await encryptStream(Readable.from([tar]), await readRecipientKeys([recipientKey]), {
-        filename: 'v.tar',
-      }),
+      encryptedAsVolume(Readable.from([tar]), await readRecipientKeys([recipientKey])),
     );
     const volume: Volume = {
       index: 1,
