@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SETTINGS } from '../src/config';
 import { ensureDemoKeys } from '../src/demo/demo-keys';
 import { createOpenSearchClient } from '../src/opensearch/create-opensearch-client';
 import { createS3Client } from '../src/s3/create-s3-client';
@@ -40,6 +41,11 @@ const say = (line: string): void => {
   const t = Math.round((Date.now() - benchStarted) / 1000);
   process.stderr.write(`[bench ${String(t).padStart(4)}s] ${line}\n`);
 };
+
+/** A setting of the snapseal runs as they ran: the environment's value, or the one default in src/config.ts. */
+function settingAsRun(name: string): string {
+  return process.env[name] ?? `${SETTINGS[name]!.default} (default)`;
+}
 
 /** Flush dirty pages and pause, so one measurement's writes are not written back during the next one. */
 async function quiesce(): Promise<void> {
@@ -243,9 +249,9 @@ async function bench(options: BenchOptions, command: string): Promise<void> {
       settings: {
         SNAPSEAL_MAX_VOLUME_MIB: options.volumeMib,
         SNAPSEAL_VOLUME_CONCURRENCY: SNAPSEAL_VOLUME_CONCURRENCY,
-        SNAPSEAL_PART_SIZE_MIB: process.env.SNAPSEAL_PART_SIZE_MIB ?? '64 (default)',
-        SNAPSEAL_UPLOAD_QUEUE_SIZE: process.env.SNAPSEAL_UPLOAD_QUEUE_SIZE ?? '2 (default)',
-        SNAPSEAL_WORKER_MAX_ACTIVITIES: process.env.SNAPSEAL_WORKER_MAX_ACTIVITIES ?? '4 (default)',
+        SNAPSEAL_PART_SIZE_MIB: settingAsRun('SNAPSEAL_PART_SIZE_MIB'),
+        SNAPSEAL_UPLOAD_QUEUE_SIZE: settingAsRun('SNAPSEAL_UPLOAD_QUEUE_SIZE'),
+        SNAPSEAL_WORKER_MAX_ACTIVITIES: settingAsRun('SNAPSEAL_WORKER_MAX_ACTIVITIES'),
         'read limit: objects fetched at once': READ_CONCURRENCY,
         'snapseal archive date / indices': `${BENCH_DATA_DATE} / ${names.indexPattern}`,
         'bench run id': stamp,
