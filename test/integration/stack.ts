@@ -38,9 +38,19 @@ export async function removeBucket(client: S3Client, bucket: string): Promise<vo
       VersionId: v.VersionId,
     }));
     if (ids.length === 0) break;
-    await client.send(
+    const deleted = await client.send(
       new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: ids }, BypassGovernanceRetention: true }),
     );
+    // A version under COMPLIANCE retention stays until its date: say so instead of listing it again forever.
+    const refused = deleted.Errors?.[0];
+    if (refused) {
+      throw Object.assign(
+        new Error(
+          `cannot empty bucket ${bucket}: ${refused.Key} (${refused.VersionId}): ${refused.Code} ${refused.Message ?? ''}`.trim(),
+        ),
+        { name: 'BucketNotEmptied' },
+      );
+    }
   }
   await client.send(new DeleteBucketCommand({ Bucket: bucket }));
 }
