@@ -1,5 +1,6 @@
 // `snapseal rotate-key`: hands the archive chain over from the archiver key that signs it to a new one, as a
 // rotation record signed by both keys (src/keys/key-rotation.ts), and says what to pin. Needs only S3.
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import type { PrivateKey } from 'openpgp';
 import { readChainHead } from '../archive/archive-chain';
@@ -44,23 +45,25 @@ async function readPrivateKey(
 }
 
 /** The old key must be the one that signs the chain today (or the new one, when the rotation ran before). */
-async function assertOldKeySignsChain(config: Config, oldKey: PrivateKey, newKey: PrivateKey): Promise<void> {
-  const s3 = createS3Client(config.s3);
+async function assertOldKeySignsChain(
+  config: Config,
+  s3: S3Client,
+  oldKey: PrivateKey,
+  newKey: PrivateKey,
+): Promise<void> {
+  const head = await readChainHead(s3, config.archive.bucket, config.archive.prefix);
+  if (!head) return;
+  const store = manifestStore(config, s3, [oldKey.toPublic(), newKey.toPublic()]);
   try {
-    const head = await readChainHead(s3, config.archive.bucket, config.archive.prefix);
-    if (!head) return;
-    const store = manifestStore(config, s3, [oldKey.toPublic(), newKey.toPublic()]);
-    await authenticateManifest(store, head.archiveId).catch((err: unknown) => {
-      if (err instanceof ManifestNotAuthentic && err.missing) return; // a seal in progress
-      if (err instanceof ManifestNotAuthentic) {
-        throw new KeyError(
-          `The chain's newest archive #${head.sequence} (${head.archiveId}) is not signed by the old key ${fingerprint(oldKey)}: ${err.message}. Hand over from the key that signs the chain (the sealing worker's SNAPSEAL_SIGNING_KEY_FILE).`,
-        );
-      }
-      throw err;
-    });
-  } finally {
-    s3.destroy();
+    await authenticateManifest(store, head.archiveId);
+  } catch (err) {
+    if (err instanceof ManifestNotAuthentic && err.missing) return; // a seal in progress
+    if (err instanceof ManifestNotAuthentic) {
+      throw new KeyError(
+        `The chain's newest archive #${head.sequence} (${head.archiveId}) is not signed by the old key ${fingerprint(oldKey)}: ${err.message}. Hand over from the key that signs the chain (the sealing worker's SNAPSEAL_SIGNING_KEY_FILE).`,
+      );
+    }
+    throw err;
   }
 }
 
@@ -87,9 +90,9 @@ export async function rotateKey(
       `--old-key-file and --new-key-file hold the same key (${fingerprint(oldKey)}): give the new archiver key as --new-key-file`,
     );
   }
-  await assertOldKeySignsChain(config, oldKey, newKey);
   const s3 = createS3Client(config.s3);
   try {
+    await assertOldKeySignsChain(config, s3, oldKey, newKey);
     const recorded = await recordKeyRotation(
       { ...manifestStore(config, s3, []), objectLock: config.archive },
       oldKey,

@@ -17,7 +17,7 @@ import { readChainHead } from '../../src/archive/archive-chain';
 import { archiveIdFor, indicesForDate } from '../../src/archive/archive-date';
 import { archiveLayout, rotationRecordLayout } from '../../src/archive/archive-layout';
 import type { ArchiveResult } from '../../src/archive/archive-types';
-import { rotateKey } from '../../src/cli/rotate-key-command';
+import { rotateKey, type RotateKeyResult } from '../../src/cli/rotate-key-command';
 import { loadConfig, type Config } from '../../src/config';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
 import { signKeyRotation } from '../../src/keys/key-rotation';
@@ -26,6 +26,7 @@ import { fingerprint, generateDemoKeys, readSigningKey } from '../../src/pipelin
 import { verifyChainWithConfig } from '../../src/verify/verify-with-config';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, workerEnv, type ArchiveHarness } from './archive-harness';
+import { snapsealJson } from './snapseal-cli';
 
 const DAYS = ['2026-09-01', '2026-09-02', '2026-09-03', '2026-09-04'] as const;
 
@@ -40,6 +41,8 @@ describe('key rotation as a signed chain entry (real stack)', () => {
   let configB: Config;
   let configC: Config;
   let verifying: Config;
+  /** The environment of `verifying`, for the CLI (bin/snapseal.js, built with npm run build). */
+  let trustAllEnv: NodeJS.ProcessEnv;
 
   const archive = () => h.config.archive.bucket;
   const get = async (key: string): Promise<Buffer> => {
@@ -88,6 +91,7 @@ describe('key rotation as a signed chain entry (real stack)', () => {
       SNAPSEAL_VERIFY_KEY_FILES: [h.keys.archiverPublic, keyFiles.b.pub, keyFiles.c.pub].join(','),
       SNAPSEAL_TRUSTED_SIGNER_FINGERPRINTS: [keyA, keyB, keyC].map(fingerprint).join(','),
     });
+    trustAllEnv = trustAll;
     verifying = loadConfig(trustAll);
     configB = loadConfig({ ...trustAll, SNAPSEAL_SIGNING_KEY_FILE: keyFiles.b.sec });
     configC = loadConfig({ ...trustAll, SNAPSEAL_SIGNING_KEY_FILE: keyFiles.c.sec });
@@ -118,12 +122,16 @@ describe('key rotation as a signed chain entry (real stack)', () => {
       const lock = await h.s3.send(new GetObjectRetentionCommand({ Bucket: archive(), Key: key }));
       expect(lock.Retention?.Mode).toBe('GOVERNANCE');
     }
-    // Run again: the record is kept as it was, never replaced.
-    const again = await rotateKey(verifying, {
-      oldKeyFile: h.keys.archiverPrivate,
-      newKeyFile: keyFiles.b.sec,
-    });
-    expect(again).toMatchObject({ created: false, sha256: rotated.sha256, createdAt: rotated.createdAt });
+    // Run again, as the operator does: the record is kept as it was, never replaced.
+    const again = await snapsealJson<RotateKeyResult>(trustAllEnv, [
+      'rotate-key',
+      '--old-key-file',
+      h.keys.archiverPrivate,
+      '--new-key-file',
+      keyFiles.b.sec,
+    ]);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatchObject({ created: false, sha256: rotated.sha256, createdAt: rotated.createdAt });
 
     sealed.push(await archiveRun(DAYS[1], configB));
     sealed.push(await archiveRun(DAYS[2], configB));
@@ -141,6 +149,12 @@ describe('key rotation as a signed chain entry (real stack)', () => {
   });
 
   it('refuses to seal with a pinned key C the chain was not handed over to, and signs nothing', async () => {
+    // Nor does rotate-key hand over from a key that does not sign the chain (B signed the newest archive).
+    await expect(
+      rotateKey(verifying, { oldKeyFile: keyFiles.c.sec, newKeyFile: h.keys.archiverPrivate }),
+    ).rejects.toThrow(
+      `The chain's newest archive #3 (${sealed[2]!.archiveId}) is not signed by the old key ${fingerprint(keyC)}`,
+    );
     const date = DAYS[3];
     const err = await archiveRun(date, configC).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
@@ -182,6 +196,12 @@ describe('key rotation as a signed chain entry (real stack)', () => {
           problem: `archive ${a.archiveId} (#3) is signed by ${fingerprint(keyC)}, but ${fingerprint(keyB)} signed #2 and no rotation record from ${fingerprint(keyB)} to ${fingerprint(keyC)} exists (s3://${archive()}/${missing.recordKey}): an unendorsed key took over the chain`,
         },
       ]);
+      const ran = await snapsealJson<{ ok: boolean; problems: unknown[] }>(trustAllEnv, [
+        'verify',
+        '--chain',
+      ]);
+      expect(ran.code).toBe(4);
+      expect(ran.out).toMatchObject({ ok: false, problems: chain.problems });
     } finally {
       await dropNewestVersions([ascKey]);
     }
