@@ -36,11 +36,14 @@ async function readPrivateKey(
   passphrase: string | undefined,
   passphraseSetting: string,
 ): Promise<PrivateKey> {
+  const armored = await readKeyFile(path, option);
   try {
-    return await readSigningKey(await readKeyFile(path, option), passphrase);
+    return await readSigningKey(armored, passphrase);
   } catch (err) {
     if (!(err instanceof KeyError)) throw err;
-    throw new KeyError(`${option} ${path}: ${err.message} (its passphrase: ${passphraseSetting})`);
+    // readSigningKey speaks of "signing key" and of a configured passphrase: name the option and the setting.
+    const message = err.message.replace(/^signing key/, `${option} ${path}`);
+    throw new KeyError(/passphrase/.test(message) ? `${message} (${passphraseSetting})` : message);
   }
 }
 
