@@ -1,7 +1,9 @@
 // An in-memory bucket answering the few S3 calls small-object code makes (GetObject, PutObject with
-// If-None-Match, ListObjectsV2 by prefix), with S3's error shapes, and recording each put's parameters.
+// If-None-Match, ListObjectsV2 by prefix, GetObjectRetention: none), with S3's error shapes, and recording each
+// put's parameters. Keys only: every bucket name reaches the same objects.
 import {
   GetObjectCommand,
+  GetObjectRetentionCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type PutObjectCommandInput,
@@ -44,6 +46,7 @@ export function memoryBucket(): MemoryBucket {
       const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).sort();
       return { Contents: keys.map((Key) => ({ Key, Size: objects.get(Key)!.length })), IsTruncated: false };
     }
+    if (command instanceof GetObjectRetentionCommand) throw s3Error('NoSuchObjectLockConfiguration', 404);
     throw new Error(`the memory bucket does not answer ${(command as object).constructor.name}`);
   };
   return { client: { send } as unknown as S3Client, objects, puts };
