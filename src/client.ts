@@ -9,6 +9,7 @@ import { exitCodeHelp } from './cli/exit-codes';
 import { exitWithError } from './cli/exit-with-error';
 import { registerListCommand } from './cli/list-command';
 import { registerRestoreCommand } from './cli/restore-command';
+import { registerRotateKeyCommand } from './cli/rotate-key-command';
 import { registerScheduleCommand } from './cli/schedule-command';
 import { registerSetupCommand } from './cli/setup-command';
 import { registerStatusCommand } from './cli/status-command';
@@ -37,6 +38,7 @@ for (const register of [
   registerVerifyCommand,
   registerRestoreCommand,
   registerDrillCommand,
+  registerRotateKeyCommand,
   registerDemoCommand,
   registerWorkerCommand,
 ]) {

@@ -563,6 +563,18 @@ const KEY_SETTINGS = {
     default: '',
     about: 'file holding that passphrase (instead of the variable)',
   },
+  SNAPSEAL_OLD_SIGNING_KEY_PASSPHRASE: {
+    schema: text,
+    default: '',
+    about:
+      'rotate-key: passphrase of the old signing key (--old-key-file), if any; the new key uses SNAPSEAL_SIGNING_KEY_PASSPHRASE',
+    secret: true,
+  },
+  SNAPSEAL_OLD_SIGNING_KEY_PASSPHRASE_FILE: {
+    schema: secretFile,
+    default: '',
+    about: 'file holding that passphrase (instead of the variable)',
+  },
   SNAPSEAL_DECRYPTION_KEY_FILE: {
     schema: text,
     default: '',
@@ -607,6 +619,17 @@ export const keysSchema = settingsObject(KEY_SETTINGS)
   )
   .superRefine(
     ...crossCheck<SettingValues<typeof KEY_SETTINGS>>(
+      ['SNAPSEAL_OLD_SIGNING_KEY_PASSPHRASE', 'SNAPSEAL_OLD_SIGNING_KEY_PASSPHRASE_FILE'],
+      (s) =>
+        oneSource(
+          'SNAPSEAL_OLD_SIGNING_KEY_PASSPHRASE',
+          s.SNAPSEAL_OLD_SIGNING_KEY_PASSPHRASE,
+          s.SNAPSEAL_OLD_SIGNING_KEY_PASSPHRASE_FILE,
+        ),
+    ),
+  )
+  .superRefine(
+    ...crossCheck<SettingValues<typeof KEY_SETTINGS>>(
       ['SNAPSEAL_DECRYPTION_KEY_PASSPHRASE', 'SNAPSEAL_DECRYPTION_KEY_PASSPHRASE_FILE'],
       (s) =>
         oneSource(
@@ -621,6 +644,9 @@ export const keysSchema = settingsObject(KEY_SETTINGS)
     signingKeyFile: orUndefined(s.SNAPSEAL_SIGNING_KEY_FILE),
     signingKeyPassphrase: secretOrUndefined(
       s.SNAPSEAL_SIGNING_KEY_PASSPHRASE_FILE ?? s.SNAPSEAL_SIGNING_KEY_PASSPHRASE,
+    ),
+    oldSigningKeyPassphrase: secretOrUndefined(
+      s.SNAPSEAL_OLD_SIGNING_KEY_PASSPHRASE_FILE ?? s.SNAPSEAL_OLD_SIGNING_KEY_PASSPHRASE,
     ),
     verifyKeyFiles: s.SNAPSEAL_VERIFY_KEY_FILES,
     trustedSignerFingerprints: s.SNAPSEAL_TRUSTED_SIGNER_FINGERPRINTS,

@@ -1,16 +1,29 @@
 // Seals an archive: builds the manifest from the volume records in staging, links it to the chain head, signs
 // it and stores signature then manifest. The manifest is written last: until it exists the archive is not
-// complete. The input stays small whatever the archive's size: the volumes' results are read from S3.
+// complete. The input stays small whatever the archive's size: the volumes' results are read from S3. A worker
+// whose key did not sign the previous manifest seals only after a key rotation record hands the chain over to it.
 import { PutObjectRetentionCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { claimChainEntry, readChainHead, type ChainEntry, type ChainLink } from '../archive/archive-chain';
 import { archiveLayout, chainEntryKey, volumeRecordKey } from '../archive/archive-layout';
-import { manifestStore, ManifestNotAuthentic } from '../archive/authenticated-manifest';
+import {
+  manifestStore,
+  ManifestNotAuthentic,
+  type AuthenticatedManifest,
+} from '../archive/authenticated-manifest';
 import { assertLinkTargetAuthentic } from '../archive/chain-link';
+import {
+  proveRotation,
+  rotateKeyCommand,
+  RotationRecordMissing,
+  type RotationRef,
+} from '../archive/rotation-records';
 import type { ArchiveTarget, SealResult } from '../archive/archive-types';
 import type { VolumeRecord } from '../archive/stream-volume';
 import type { ClusterInfo, IndexInfo } from '../opensearch/snapshot-api';
+import { KeyRotationError } from '../keys/key-rotation';
 import { serializeManifest, signManifest, type ArchiveManifest } from '../pipeline/manifest';
+import { fingerprint } from '../pipeline/openpgp-keys';
 import { readJson, writeObject } from '../s3/s3-objects';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version';
 import { assertSequenceUnwitnessed, recordSealEvidence } from '../evidence/record-seal-evidence';
@@ -37,9 +50,9 @@ async function proveLinkTarget(
   { config, s3, keys }: ActivityDeps,
   head: ChainEntry | undefined,
   archiveId: string,
-): Promise<void> {
+): Promise<AuthenticatedManifest | undefined> {
   try {
-    await assertLinkTargetAuthentic(manifestStore(config, s3, keys.verify), head, archiveId);
+    return await assertLinkTargetAuthentic(manifestStore(config, s3, keys.verify), head, archiveId);
   } catch (err) {
     if (!(err instanceof ManifestNotAuthentic)) throw err; // pending or unreachable: retried
     throw permanentFailure(
@@ -47,6 +60,42 @@ async function proveLinkTarget(
       `Refusing to seal ${archiveId}: the chain head cannot be trusted (${err.message}). Nothing was signed; run "snapseal verify --chain".`,
       err,
     );
+  }
+}
+
+/**
+ * The rotation record the manifest names when this worker's key did not sign its predecessor (undefined when
+ * the signer stays): only a key the previous signer handed the chain over to may go on signing it.
+ */
+async function requiredRotation(
+  { config, s3, keys }: ActivityDeps,
+  predecessor: AuthenticatedManifest | undefined,
+  archiveId: string,
+): Promise<RotationRef | undefined> {
+  if (!predecessor || predecessor.signer === keys.signingFingerprint) return undefined;
+  const oldKey = keys.verify.find((k) => fingerprint(k) === predecessor.signer);
+  if (!oldKey) throw new Error(`The key ${predecessor.signer} verified a manifest but is not a trusted key`);
+  const from = predecessor.signer;
+  const to = keys.signingFingerprint!;
+  const newest = `#${predecessor.manifest.sequence} (${predecessor.manifest.archiveId})`;
+  try {
+    return await proveRotation(manifestStore(config, s3, keys.verify), oldKey, keys.signing!.toPublic());
+  } catch (err) {
+    if (err instanceof RotationRecordMissing) {
+      throw permanentFailure(
+        FailureType.KeyUnusable,
+        `Refusing to seal ${archiveId}: this worker signs with key ${to}, but ${from} signed the chain's newest archive ${newest}, and ${err.message}. Hand the chain over first: ${rotateKeyCommand(from, to)} (or give the sealing worker the key ${from} again). Nothing was signed.`,
+        err,
+      );
+    }
+    if (err instanceof KeyRotationError) {
+      throw permanentFailure(
+        FailureType.ArchiveTampered,
+        `Refusing to seal ${archiveId} with key ${to}: the rotation record from ${from} (signer of ${newest}) proves no handover: ${err.message}. Nothing was signed; run "snapseal verify --chain".`,
+        err,
+      );
+    }
+    throw err;
   }
 }
 
@@ -68,6 +117,7 @@ export function createSealArchive(deps: ActivityDeps) {
     const build = (
       sequence: number,
       previous: ChainLink | null,
+      rotation: RotationRef | undefined,
     ): { manifest: ArchiveManifest; bytes: Buffer; sha256: string } => {
       const manifest: ArchiveManifest = {
         format: 'snapseal-manifest/1',
@@ -86,6 +136,7 @@ export function createSealArchive(deps: ActivityDeps) {
         recipients: keys.recipientFingerprints,
         signer: keys.signingFingerprint!,
         previous,
+        ...(rotation ? { rotation } : {}),
         volumes: records.map((r) => ({
           index: r.index,
           key: r.key,
@@ -104,10 +155,11 @@ export function createSealArchive(deps: ActivityDeps) {
     let sealed: ReturnType<typeof build> | undefined;
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && !sealed; attempt++) {
       const head = await readChainHead(s3, config.archive.bucket, config.archive.prefix);
-      await proveLinkTarget(deps, head, target.archiveId);
+      const predecessor = await proveLinkTarget(deps, head, target.archiveId);
+      const rotation = await requiredRotation(deps, predecessor, target.archiveId);
       if (head?.archiveId === target.archiveId) {
         // An earlier attempt of this seal claimed the link already; the manifest is rebuilt identically.
-        const again = build(head.sequence, head.previous);
+        const again = build(head.sequence, head.previous, rotation);
         if (again.sha256 !== head.manifestSha256) {
           throw permanentFailure(
             FailureType.StagingChanged,
@@ -118,7 +170,7 @@ export function createSealArchive(deps: ActivityDeps) {
         break;
       }
       const previous = head ? { archiveId: head.archiveId, manifestSha256: head.manifestSha256 } : null;
-      const candidate = build((head?.sequence ?? 0) + 1, previous);
+      const candidate = build((head?.sequence ?? 0) + 1, previous, rotation);
       const entry: ChainEntry = {
         sequence: candidate.manifest.sequence,
         archiveId: target.archiveId,

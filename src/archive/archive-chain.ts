@@ -1,5 +1,6 @@
 // The chain of sealed archives. Each seal claims the next sequence number with a conditional write
-// (If-None-Match: *), so two runs sealing at once can never both link to the same predecessor.
+// (If-None-Match: *), so two runs sealing at once can never both link to the same predecessor. Entries are
+// chain/<8-digit sequence>.json; other objects under chain/ (key rotation records) are not entries.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { chainEntryKey, chainPrefix } from './archive-layout';
 import { listObjects, readJson, writeObject } from '../s3/s3-objects';
@@ -16,6 +17,11 @@ export interface ChainEntry extends ChainLink {
   previous: ChainLink | null;
 }
 
+/** Whether `key` is a chain entry (chain/00000001.json), not another object beside the chain. */
+export function isChainEntryKey(archivePrefix: string, key: string): boolean {
+  return /^\d{8}\.json$/.test(key.slice(chainPrefix(archivePrefix).length));
+}
+
 /** The newest entry of the chain, or undefined for an empty chain. */
 export async function readChainHead(
   s3: S3Client,
@@ -24,7 +30,7 @@ export async function readChainHead(
 ): Promise<ChainEntry | undefined> {
   let lastKey: string | undefined;
   for await (const o of listObjects(s3, bucket, chainPrefix(archivePrefix))) {
-    if (/\/\d{8}\.json$/.test(o.key)) lastKey = o.key; // zero-padded: lexicographic order is numeric order
+    if (isChainEntryKey(archivePrefix, o.key)) lastKey = o.key; // zero-padded: lexicographic order is numeric order
   }
   return lastKey ? readJson<ChainEntry>(s3, bucket, lastKey) : undefined;
 }
@@ -36,6 +42,7 @@ export async function readAllChainEntries(
 ): Promise<ChainEntry[]> {
   const entries: ChainEntry[] = [];
   for await (const o of listObjects(s3, bucket, chainPrefix(archivePrefix))) {
+    if (!isChainEntryKey(archivePrefix, o.key)) continue;
     const entry = await readJson<ChainEntry>(s3, bucket, o.key);
     if (entry) entries.push(entry);
   }

@@ -38,6 +38,28 @@ export function chainPrefix(archivePrefix: string): string {
   return `${archivePrefix}chain/`;
 }
 
+/** A key rotation record (src/keys/key-rotation.ts) and its two detached signatures, beside the chain. */
+export interface RotationRecordLayout {
+  recordKey: string;
+  /** The old key's signature: the handover. */
+  oldKeySignatureKey: string;
+  /** The new key's signature: cross-certification. */
+  newKeySignatureKey: string;
+}
+
+export function rotationRecordLayout(
+  archivePrefix: string,
+  fromFingerprint: string,
+  toFingerprint: string,
+): RotationRecordLayout {
+  const recordKey = `${chainPrefix(archivePrefix)}rotations/${fromFingerprint}-${toFingerprint}.json`;
+  return {
+    recordKey,
+    oldKeySignatureKey: `${recordKey}.old-key.asc`,
+    newKeySignatureKey: `${recordKey}.new-key.asc`,
+  };
+}
+
 export interface RunFolders {
   /** Everything the run leaves in staging lies under this prefix (ends in "/"); cleanup deletes it. */
   runFolder: string;

@@ -4,7 +4,12 @@
 import { readJson } from '../s3/s3-objects';
 import { chainEntryKey } from './archive-layout';
 import type { ChainEntry, ChainLink } from './archive-chain';
-import { authenticateManifest, ManifestNotAuthentic, type ManifestStore } from './authenticated-manifest';
+import {
+  authenticateManifest,
+  ManifestNotAuthentic,
+  type AuthenticatedManifest,
+  type ManifestStore,
+} from './authenticated-manifest';
 
 /** The entry's manifest is not (yet) there: a concurrent seal between claim and write, retried. */
 export class ChainLinkPending extends Error {
@@ -13,8 +18,11 @@ export class ChainLinkPending extends Error {
 
 export type ChainLinkDeps = ManifestStore;
 
-/** Proves that `entry` names a signed manifest with exactly its id, sequence, digest and link. */
-export async function assertEntryAuthentic(deps: ChainLinkDeps, entry: ChainEntry): Promise<void> {
+/** Proves that `entry` names a signed manifest with exactly its id, sequence, digest and link; returns it. */
+export async function assertEntryAuthentic(
+  deps: ChainLinkDeps,
+  entry: ChainEntry,
+): Promise<AuthenticatedManifest> {
   let authentic;
   try {
     authentic = await authenticateManifest(deps, entry.archiveId);
@@ -36,25 +44,28 @@ export async function assertEntryAuthentic(deps: ChainLinkDeps, entry: ChainEntr
       `chain entry #${entry.sequence} (${entry.archiveId}) does not match the signed manifest (${differs.join(', ')} differ): planted or altered`,
     );
   }
+  return authentic;
 }
 
 /**
  * Proves the link a seal of `archiveId` is about to sign, given the chain head it read: the head itself, or,
- * when an earlier attempt of this seal claimed the head already, the entry before it.
+ * when an earlier attempt of this seal claimed the head already, the entry before it. Returns that
+ * predecessor's authenticated manifest (its signer decides whether the seal needs a key rotation record);
+ * undefined when the seal starts the chain.
  */
 export async function assertLinkTargetAuthentic(
   deps: ChainLinkDeps,
   head: ChainEntry | undefined,
   archiveId: string,
-): Promise<void> {
-  if (!head) return;
+): Promise<AuthenticatedManifest | undefined> {
+  if (!head) return undefined;
   if (head.archiveId !== archiveId) return assertEntryAuthentic(deps, head);
   if (head.sequence === 1) {
     if (head.previous !== null)
       throw new ManifestNotAuthentic(
         `chain entry #1 links to ${head.previous.archiveId}: planted or altered`,
       );
-    return;
+    return undefined;
   }
   const before = await readJson<ChainEntry>(
     deps.s3,
@@ -66,7 +77,7 @@ export async function assertLinkTargetAuthentic(
       `chain entry #${head.sequence} for this archive links to ${head.previous?.archiveId ?? 'nothing'}, not to entry #${head.sequence - 1}: planted or altered`,
     );
   }
-  await assertEntryAuthentic(deps, before);
+  return assertEntryAuthentic(deps, before);
 }
 
 function sameLink(a: ChainLink | null, b: ChainLink | null): boolean {

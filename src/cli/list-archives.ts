@@ -3,7 +3,7 @@
 // which is cheap, gives the total. A manifest that cannot be read says why, archive by archive.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
-import type { ChainEntry } from '../archive/archive-chain';
+import { isChainEntryKey, type ChainEntry } from '../archive/archive-chain';
 import { chainPrefix } from '../archive/archive-layout';
 import {
   ManifestUnreadableError,
@@ -52,7 +52,7 @@ export async function listArchives(
   const bucket = config.archive.bucket;
   const entryKeys: string[] = [];
   for await (const o of listObjects(s3, bucket, chainPrefix(config.archive.prefix))) {
-    if (/\/\d{8}\.json$/.test(o.key)) entryKeys.push(o.key); // zero-padded: lexicographic is numeric order
+    if (isChainEntryKey(config.archive.prefix, o.key)) entryKeys.push(o.key); // zero-padded: lexicographic is numeric order
   }
   const shown = limit > 0 ? entryKeys.slice(-limit) : entryKeys;
   const rows: ArchiveListing[] = [];

@@ -4,6 +4,7 @@
 import * as openpgp from 'openpgp';
 import type { PrivateKey, PublicKey } from 'openpgp';
 import { z } from 'zod';
+import { canonicalJson } from './canonical-json';
 import { fingerprint } from './openpgp-keys';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest');
@@ -32,6 +33,9 @@ export const manifestSchema = z.object({
   recipients: z.array(z.string()),
   signer: z.string(),
   previous: z.object({ archiveId: z.string(), manifestSha256: sha256 }).nullable(),
+  // Only in the first manifest a new archiver key signs: the key rotation record that hands the chain over to it
+  // (src/keys/key-rotation.ts). Absent everywhere else, and in manifests older than rotation records.
+  rotation: z.object({ key: z.string().min(1), sha256 }).optional(),
   volumes: z.array(
     z.object({
       index: z.number().int().positive(),
@@ -51,21 +55,8 @@ export class ManifestError extends Error {
   override name = 'ManifestError';
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, sortKeys(v)]),
-    );
-  }
-  return value;
-}
-
 export function serializeManifest(manifest: ArchiveManifest): string {
-  return `${JSON.stringify(sortKeys(manifestSchema.parse(manifest)), null, 2)}\n`;
+  return canonicalJson(manifestSchema.parse(manifest));
 }
 
 export function parseManifest(text: string): ArchiveManifest {
@@ -95,11 +86,15 @@ export async function signManifest(bytes: Uint8Array, signingKey: PrivateKey): P
   })) as string;
 }
 
-/** Checks a detached signature; returns the signer's fingerprint, or throws a ManifestError saying why not. */
+/**
+ * Checks a detached signature over `bytes` (a manifest, or another signed document named by `what`); returns the
+ * signer's fingerprint, or throws a ManifestError saying why not.
+ */
 export async function verifyManifestSignature(
   bytes: Uint8Array,
   armoredSignature: string,
   keys: PublicKey[],
+  what = 'manifest',
 ): Promise<string> {
   let signature: openpgp.Signature;
   try {
@@ -118,7 +113,7 @@ export async function verifyManifestSignature(
     const known = keys.some((k) => k.getKeys(first.keyID).length > 0);
     throw new ManifestError(
       known
-        ? `signature by key ${keyId} is not valid for this manifest (${(err as Error).message})`
+        ? `signature by key ${keyId} is not valid for this ${what} (${(err as Error).message})`
         : `signed by key ${keyId}, which is not a trusted archiver key`,
     );
   }

@@ -1,7 +1,8 @@
 // Walks every sealed archive oldest to newest and proves the chain: each manifest signed by a trusted
 // archiver, sequence numbers 1..N without gaps, each manifest linking to the digest of the one before,
-// every manifest stored where its archive id says, and no archive (or snapshot) sealed twice; then, when a
-// chain witness is configured, that the chain reaches the head the witness saw.
+// every manifest stored where its archive id says, no archive (or snapshot) sealed twice, and every change of
+// signer backed by the key rotation record the new signer's first manifest names; then, when a chain witness
+// is configured, that the chain reaches the head the witness saw.
 import { readAllChainEntries } from '../archive/archive-chain';
 import { archiveLayout } from '../archive/archive-layout';
 import {
@@ -9,9 +10,12 @@ import {
   ManifestNotAuthentic,
   type ManifestStore,
 } from '../archive/authenticated-manifest';
+import { proveRotation, RotationRecordMissing, type RotationRef } from '../archive/rotation-records';
 import type { WitnessConfig } from '../evidence/chain-witness';
 import { compareWithWitness } from '../evidence/check-witness';
+import { KeyRotationError } from '../keys/key-rotation';
 import type { ArchiveManifest } from '../pipeline/manifest';
+import { fingerprint } from '../pipeline/openpgp-keys';
 import { listObjects } from '../s3/s3-objects';
 
 export interface ChainProblem {
@@ -34,6 +38,8 @@ interface SignedManifest {
   folder: string;
   manifest: ArchiveManifest;
   sha256: string;
+  /** Fingerprint of the trusted key whose signature verified. */
+  signer: string;
 }
 
 export type ChainDeps = ManifestStore & { witness?: WitnessConfig };
@@ -46,14 +52,49 @@ async function readSignedManifests(deps: ChainDeps, problems: ChainProblem[]): P
     const folder = o.key.slice(deps.archivePrefix.length, -'/manifest.json'.length);
     try {
       // The one signature path (size-capped reads); whether the folder is the manifest's own id is checked below.
-      const { manifest, ref } = await authenticateManifestIn(deps, folder);
-      found.push({ folder, manifest, sha256: ref.sha256 });
+      const { manifest, ref, signer } = await authenticateManifestIn(deps, folder);
+      found.push({ folder, manifest, sha256: ref.sha256, signer });
     } catch (err) {
       if (!(err instanceof ManifestNotAuthentic)) throw err;
       problems.push({ archiveId: folder, problem: `manifest is not authentic: ${err.message}` });
     }
   }
   return found;
+}
+
+/**
+ * When `current` is signed by another key than `previous`, the problem unless the old key handed the chain over:
+ * a rotation record from the old to the new key, signed by both, whose key and sha256 `current` names.
+ */
+async function signerChangeProblem(
+  deps: ChainDeps,
+  previous: SignedManifest,
+  current: SignedManifest,
+): Promise<string | undefined> {
+  const from = previous.signer;
+  const to = current.signer;
+  if (from === to) return undefined;
+  const { manifest } = current;
+  const takeover = `archive ${manifest.archiveId} (#${manifest.sequence}) is signed by ${to}, but ${from} signed #${previous.manifest.sequence}`;
+  const keyOf = (fpr: string) => deps.trustedKeys.find((k) => fingerprint(k) === fpr)!; // both verified a manifest
+  let proven: RotationRef;
+  try {
+    proven = await proveRotation(deps, keyOf(from), keyOf(to));
+  } catch (err) {
+    if (err instanceof RotationRecordMissing)
+      return `${takeover} and ${err.message}: an unendorsed key took over the chain`;
+    if (err instanceof KeyRotationError)
+      return `${takeover}, and the rotation record proves no handover (${err.message}): an unendorsed key took over the chain`;
+    throw err;
+  }
+  const named = manifest.rotation;
+  if (!named) {
+    return `${takeover} and names no rotation record (one from ${from} to ${to} is at ${proven.key}): the handover is not part of the chain`;
+  }
+  if (named.key !== proven.key || named.sha256 !== proven.sha256) {
+    return `${takeover} and names the rotation record ${named.key} with sha256 ${named.sha256}, but ${proven.key} has sha256 ${proven.sha256}: replaced after sealing`;
+  }
+  return undefined;
 }
 
 export async function verifyChain(deps: ChainDeps): Promise<ChainReport> {
@@ -108,6 +149,9 @@ export async function verifyChain(deps: ChainDeps): Promise<ChainReport> {
         ...where,
         problem: `the oldest archive links to ${manifest.previous.archiveId}, which is missing`,
       });
+    } else if (previous) {
+      const problem = await signerChangeProblem(deps, previous, current);
+      if (problem) problems.push({ ...where, problem });
     }
     previous = current;
   }

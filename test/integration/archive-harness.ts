@@ -23,8 +23,11 @@ export interface ArchiveHarness {
   temporal: Client;
   /** Index template unique to this harness, e.g. h-abc-logs-{DD}{MM}{YYYY} */
   template: string;
-  /** Run a fresh real worker (a Worker runs only once) until `work` settles. */
-  runWorker<T>(work: Promise<T>, options?: SnapsealWorkerOptions): Promise<T>;
+  /**
+   * Run a fresh real worker (a Worker runs only once) until `work` settles; `workerConfig` (default: the
+   * harness's) gives it other keys, e.g. another signing key.
+   */
+  runWorker<T>(work: Promise<T>, options?: SnapsealWorkerOptions, workerConfig?: Config): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -59,8 +62,8 @@ export async function createArchiveHarness(overrides: Record<string, string> = {
     search,
     temporal,
     template,
-    async runWorker(work, options) {
-      const { worker, close } = await createSnapsealWorker(config, options);
+    async runWorker(work, options, workerConfig = config) {
+      const { worker, close } = await createSnapsealWorker(workerConfig, options);
       try {
         return await worker.runUntil(work);
       } finally {

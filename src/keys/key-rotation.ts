@@ -1,0 +1,138 @@
+// A key rotation record: the statement that archiver key <from> hands the chain over to key <to>, in canonical
+// JSON, with two detached signatures: the old key's (the handover) and the new key's (whoever made the record
+// holds its private key). `gpg --verify` checks each by hand. Format, signing and checking live here; where the
+// record is stored, in src/archive/rotation-records.ts.
+import * as openpgp from 'openpgp';
+import type { PrivateKey, PublicKey } from 'openpgp';
+import { z } from 'zod';
+import { canonicalJson } from '../pipeline/canonical-json';
+import { ManifestError, signManifest, verifyManifestSignature } from '../pipeline/manifest';
+import { fingerprint } from '../pipeline/openpgp-keys';
+
+const keyFingerprint = z
+  .string()
+  .regex(/^[0-9A-F]{40}(?:[0-9A-F]{24})?$/, 'expected an upper-case hex key fingerprint');
+
+export const keyRotationSchema = z.object({
+  format: z.literal('snapseal-key-rotation/1'),
+  fromFingerprint: keyFingerprint,
+  toFingerprint: keyFingerprint,
+  /** The new key's armored public key, so the record alone shows which key took over. */
+  toPublicKey: z.string().min(1),
+  createdAt: z.string().min(1),
+  reason: z.string().optional(),
+});
+
+export type KeyRotation = z.infer<typeof keyRotationSchema>;
+
+/** A rotation record as it is stored: the exact bytes and both armored detached signatures over them. */
+export interface SignedKeyRotation {
+  bytes: Uint8Array;
+  /** By the old key: it hands the chain over. */
+  oldKeySignature: string;
+  /** By the new key: cross-certification. */
+  newKeySignature: string;
+}
+
+/** A rotation record that does not prove a handover from one key to the other, and why. */
+export class KeyRotationError extends Error {
+  override name = 'KeyRotationError';
+}
+
+const WHAT = 'key rotation record';
+
+export function serializeKeyRotation(rotation: KeyRotation): Buffer {
+  return Buffer.from(canonicalJson(keyRotationSchema.parse(rotation)), 'utf8');
+}
+
+export function parseKeyRotation(bytes: Uint8Array): KeyRotation {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (err) {
+    throw new KeyRotationError(`the ${WHAT} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = keyRotationSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new KeyRotationError(
+      `the ${WHAT} is malformed at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Both signatures over existing record bytes (a new record, or one whose signatures a crash left unwritten). */
+export async function signKeyRotationBytes(
+  bytes: Uint8Array,
+  oldKey: PrivateKey,
+  newKey: PrivateKey,
+): Promise<SignedKeyRotation> {
+  return {
+    bytes,
+    oldKeySignature: await signManifest(bytes, oldKey),
+    newKeySignature: await signManifest(bytes, newKey),
+  };
+}
+
+/** A new record handing the chain over from `oldKey` to `newKey`, signed by both. */
+export async function signKeyRotation(
+  oldKey: PrivateKey,
+  newKey: PrivateKey,
+  about: { createdAt: string; reason?: string },
+): Promise<{ rotation: KeyRotation; signed: SignedKeyRotation }> {
+  const from = fingerprint(oldKey);
+  const to = fingerprint(newKey);
+  if (from === to) {
+    throw new KeyRotationError(`the old and the new key are the same key (${from}): nothing to rotate`);
+  }
+  const rotation: KeyRotation = {
+    format: 'snapseal-key-rotation/1',
+    fromFingerprint: from,
+    toFingerprint: to,
+    toPublicKey: newKey.toPublic().armor(),
+    createdAt: about.createdAt,
+    ...(about.reason ? { reason: about.reason } : {}),
+  };
+  return { rotation, signed: await signKeyRotationBytes(serializeKeyRotation(rotation), oldKey, newKey) };
+}
+
+async function checkSignature(bytes: Uint8Array, signature: string, key: PublicKey, role: string) {
+  try {
+    await verifyManifestSignature(bytes, signature, [key], WHAT);
+  } catch (err) {
+    if (!(err instanceof ManifestError)) throw err;
+    throw new KeyRotationError(`it is not signed by the ${role} ${fingerprint(key)} (${err.message})`);
+  }
+}
+
+/**
+ * Proves that `signed` hands the chain over from `from` to `to`: the record names both fingerprints and
+ * carries the new public key, the old key signed it and the new key signed it. Returns the record.
+ */
+export async function checkKeyRotation(
+  signed: SignedKeyRotation,
+  from: PublicKey,
+  to: PublicKey,
+): Promise<KeyRotation> {
+  const rotation = parseKeyRotation(signed.bytes);
+  const expectedFrom = fingerprint(from);
+  const expectedTo = fingerprint(to);
+  if (rotation.fromFingerprint !== expectedFrom || rotation.toFingerprint !== expectedTo) {
+    throw new KeyRotationError(
+      `it records a rotation from ${rotation.fromFingerprint} to ${rotation.toFingerprint}, not from ${expectedFrom} to ${expectedTo}`,
+    );
+  }
+  let carried: string;
+  try {
+    carried = fingerprint(await openpgp.readKey({ armoredKey: rotation.toPublicKey }));
+  } catch {
+    throw new KeyRotationError('its toPublicKey is not an armored OpenPGP public key');
+  }
+  if (carried !== expectedTo) {
+    throw new KeyRotationError(`it names the new key ${expectedTo} but carries the public key ${carried}`);
+  }
+  await checkSignature(signed.bytes, signed.oldKeySignature, from, 'old key');
+  await checkSignature(signed.bytes, signed.newKeySignature, to, 'new key');
+  return rotation;
+}
