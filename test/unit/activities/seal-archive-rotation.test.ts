@@ -10,9 +10,10 @@ import { archiveLayout, runFolders, volumeRecordKey } from '../../../src/archive
 import { recordKeyRotation } from '../../../src/archive/rotation-records';
 import { loadConfig } from '../../../src/config';
 import { parseManifest } from '../../../src/pipeline/manifest';
-import { fingerprint, generateDemoKeys, readSigningKey } from '../../../src/pipeline/openpgp-keys';
+import { fingerprint } from '../../../src/pipeline/openpgp-keys';
 import { verifyChain } from '../../../src/verify/verify-chain';
 import { memoryBucket, type MemoryBucket } from '../s3/memory-bucket';
+import { signingKeys } from '../keys/signing-keys';
 
 const config = loadConfig({});
 const digest = (c: string) => c.repeat(64);
@@ -24,9 +25,7 @@ describe('sealArchive and key rotation', () => {
   let bucket: MemoryBucket;
 
   beforeAll(async () => {
-    const key = async (name: string) =>
-      readSigningKey((await generateDemoKeys({ name, email: `${name}@example.invalid` })).privateKey);
-    [a, b, c] = [await key('a'), await key('b'), await key('c')];
+    [a, b, c] = (await signingKeys('a', 'b', 'c')) as [PrivateKey, PrivateKey, PrivateKey];
     bucket = memoryBucket();
   });
 

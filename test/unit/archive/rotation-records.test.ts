@@ -8,8 +8,9 @@ import {
   RotationRecordMissing,
 } from '../../../src/archive/rotation-records';
 import { KeyRotationError } from '../../../src/keys/key-rotation';
-import { fingerprint, generateDemoKeys, readSigningKey } from '../../../src/pipeline/openpgp-keys';
+import { fingerprint } from '../../../src/pipeline/openpgp-keys';
 import { memoryBucket } from '../s3/memory-bucket';
+import { signingKeys } from '../keys/signing-keys';
 
 const PREFIX = 'archives/';
 const CREATED_AT = '2026-12-02T18:00:00.000Z';
@@ -21,9 +22,11 @@ describe('rotation records', () => {
   let otherKey: PrivateKey;
 
   beforeAll(async () => {
-    const key = async (name: string) =>
-      readSigningKey((await generateDemoKeys({ name, email: `${name}@example.invalid` })).privateKey);
-    [oldKey, newKey, otherKey] = [await key('old'), await key('new'), await key('other')];
+    [oldKey, newKey, otherKey] = (await signingKeys('old', 'new', 'other')) as [
+      PrivateKey,
+      PrivateKey,
+      PrivateKey,
+    ];
   });
 
   const store = (bucket: ReturnType<typeof memoryBucket>) => ({

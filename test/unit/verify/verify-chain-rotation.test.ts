@@ -7,9 +7,10 @@ import { archiveLayout, chainEntryKey } from '../../../src/archive/archive-layou
 import { recordKeyRotation, type RotationRef } from '../../../src/archive/rotation-records';
 import { signKeyRotation } from '../../../src/keys/key-rotation';
 import { serializeManifest, signManifest, type ArchiveManifest } from '../../../src/pipeline/manifest';
-import { fingerprint, generateDemoKeys, readSigningKey } from '../../../src/pipeline/openpgp-keys';
+import { fingerprint } from '../../../src/pipeline/openpgp-keys';
 import { verifyChain } from '../../../src/verify/verify-chain';
 import { memoryBucket, type MemoryBucket } from '../s3/memory-bucket';
+import { signingKeys } from '../keys/signing-keys';
 
 const PREFIX = 'archives/';
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -20,9 +21,7 @@ describe('verify --chain across key rotations', () => {
   let c: PrivateKey;
 
   beforeAll(async () => {
-    const key = async (name: string) =>
-      readSigningKey((await generateDemoKeys({ name, email: `${name}@example.invalid` })).privateKey);
-    [a, b, c] = [await key('a'), await key('b'), await key('c')];
+    [a, b, c] = (await signingKeys('a', 'b', 'c')) as [PrivateKey, PrivateKey, PrivateKey];
   });
 
   const deps = (bucket: MemoryBucket) => ({
