@@ -60,7 +60,7 @@ const RFC9580_ONLY_ALGORITHMS = new Set<number>([
 /**
  * Refuse a recipient whose messages GnuPG 2.2 could not decrypt: a v6 key (RFC 9580), or a key (primary or
  * any subkey) of an RFC 9580-only algorithm. A v4 key that merely advertises SEIPDv2 is fine: every volume is
- * encrypted with a session key of AES-256 without AEAD (SESSION_KEY), so openpgp.js writes PKESK v3 + SEIPD v1.
+ * encrypted with a session key of AES-256 without AEAD (SESSION_KEY): PKESK v3 + SEIPD v1.
  */
 export function assertGnupgCanDecrypt(key: PublicKey, what: string): void {
   const fpr = fingerprint(key);

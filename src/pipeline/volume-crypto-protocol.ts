@@ -7,8 +7,6 @@ export interface CryptoThreadInit {
   fileSizes: number[];
   recipientsArmored: string[];
   filename: string;
-  /** openpgp.encrypt config (plain values only). */
-  config: Record<string, unknown>;
   /**
    * The session key's algorithm and length (SESSION_KEY of src/pipeline/volume-encryption.ts); the thread makes
    * the key itself, so it never crosses the message port.

@@ -2,13 +2,13 @@
 // message out, and the digests (per-file sha256, plaintext and ciphertext sha256) once it has ended.
 // One thread per volume stream, so a worker process with N volumes in flight uses up to N cores while its
 // event loop stays free for S3 I/O and heartbeats. A thread that dies fails the stream with a clear error.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { PublicKey } from 'openpgp';
 import { COALESCED_CHUNK_BYTES } from './coalesce-chunks';
-import { ENCRYPTION_CONFIG, SESSION_KEY } from './volume-encryption';
+import { SESSION_KEY } from './volume-encryption';
 import type {
   CryptoThreadInit,
   CryptoThreadResult,
@@ -33,14 +33,16 @@ export interface VolumeCryptoOptions {
 function startThread(init: CryptoThreadInit): Worker {
   const built = join(__dirname, 'volume-crypto-thread.js');
   if (existsSync(built)) return new Worker(built, { workerData: init });
-  // Running from TypeScript sources (unit tests): transpile the thread's one file on the fly.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const ts = require('typescript') as typeof import('typescript');
-  const source = readFileSync(join(__dirname, 'volume-crypto-thread.ts'), 'utf8');
-  const js = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
-  return new Worker(js, { eval: true, workerData: init });
+  // Running from TypeScript sources (unit tests): the thread compiles its .ts modules as it loads them.
+  const loader = `
+    const ts = require('typescript');
+    const { readFileSync } = require('node:fs');
+    require.extensions['.ts'] = (module, filename) => {
+      const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 };
+      module._compile(ts.transpileModule(readFileSync(filename, 'utf8'), { compilerOptions: options }).outputText, filename);
+    };
+    require(${JSON.stringify(join(__dirname, 'volume-crypto-thread.ts'))});`;
+  return new Worker(loader, { eval: true, workerData: init });
 }
 
 export class VolumeCryptoStream extends Duplex {
@@ -70,7 +72,6 @@ export class VolumeCryptoStream extends Duplex {
       fileSizes: options.fileSizes,
       recipientsArmored: options.recipients.map((k) => k.armor()),
       filename: options.filename,
-      config: { ...ENCRYPTION_CONFIG },
       sessionKey: { ...SESSION_KEY },
     });
     this.#thread.on('message', (msg: FromCryptoThread) => this.#onMessage(msg));

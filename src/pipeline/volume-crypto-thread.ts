@@ -1,16 +1,18 @@
 // The body of the volume crypto thread: it takes a volume's tar bytes and gives back the OpenPGP message,
 // hashing on the way (each file's sha256 from the known tar layout, the plaintext sha256, the ciphertext
-// sha256), so none of the per-byte CPU work runs on the worker's event loop.
-// Runs inside a worker_threads Worker; imports packages only (no relative imports), so the same source can
-// also run transpiled on the fly where no build exists (unit tests from TypeScript sources).
+// sha256), so none of the per-byte CPU work runs on the worker's event loop. openpgp.js wraps the session key
+// for the recipients; the bulk (AES-256-CFB, the SHA-1 MDC) is SeipdV1Writer on node:crypto, every byte once.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as openpgp from 'openpgp';
 import type { CryptoThreadInit, ToCryptoThread } from './volume-crypto-protocol';
+import { SeipdV1Writer } from './seipd-v1-writer';
 
 /** Chunks each side may have sent but the other not yet consumed. */
 const CREDIT = 4;
 const BLOCK = 512;
+/** Ciphertext is handed to the parent in chunks of at least this size (the size of the chunks coming in). */
+const FLUSH_BYTES = 512 * 1024;
 
 /** Hashes the data of each tar entry from the tar bytes, knowing the entries' sizes in order. */
 class TarFileHasher {
@@ -87,54 +89,59 @@ async function run(init: CryptoThreadInit): Promise<void> {
     return inputs.shift()!;
   };
 
-  const plaintext = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const chunk = await nextInput();
-        if (chunk === null) {
-          controller.close();
-          return;
-        }
-        port.postMessage({ type: 'ack' });
-        files.update(chunk);
-        plaintextHash.update(chunk);
-        plaintextBytes += chunk.length;
-        controller.enqueue(chunk);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  const recipients = await Promise.all(
-    init.recipientsArmored.map((armoredKey) => openpgp.readKey({ armoredKey })),
-  );
-  const message = await openpgp.createMessage({
-    binary: plaintext,
-    filename: init.filename,
-    date: new Date(0),
-    format: 'binary',
-  });
-  const encrypted = (await openpgp.encrypt({
-    message,
-    encryptionKeys: recipients,
-    // Without it openpgp.js would write SEIPDv2 (AEAD) when every recipient advertises it.
-    sessionKey: { data: randomBytes(init.sessionKey.bytes), algorithm: init.sessionKey.algorithm },
-    format: 'binary',
-    config: init.config,
-  })) as unknown as ReadableStream<Uint8Array>;
-  const reader = encrypted.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    ciphertextHash.update(value);
-    ciphertextBytes += value.length;
+  // Ciphertext pieces are gathered into chunks of about the input's size, each moved to the parent.
+  let gathered: Uint8Array[] = [];
+  let gatheredBytes = 0;
+  const collect = (piece: Uint8Array): void => {
+    if (piece.length === 0) return;
+    ciphertextHash.update(piece);
+    ciphertextBytes += piece.length;
+    gathered.push(piece);
+    gatheredBytes += piece.length;
+  };
+  const flush = async (least: number): Promise<void> => {
+    if (gatheredBytes === 0 || gatheredBytes < least) return;
+    const chunk =
+      gathered.length === 1 ? new Uint8Array(gathered[0]!) : Buffer.concat(gathered, gatheredBytes);
+    gathered = [];
+    gatheredBytes = 0;
     while (outCredit === 0) await new Promise<void>((resolve) => (wakeOut = resolve));
     wakeOut = undefined;
     outCredit -= 1;
-    // Copy only when the chunk is a view into a larger buffer; otherwise hand its memory over.
+    // A chunk of its own buffer moves as it is; a view (small pooled Buffer) is copied first.
     const owned =
-      value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice();
+      chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength ? chunk : new Uint8Array(chunk);
     port.postMessage({ type: 'data', chunk: owned.buffer }, [owned.buffer as ArrayBuffer]);
+  };
+
+  const recipients = await Promise.all(
+    init.recipientsArmored.map((armoredKey) => openpgp.readKey({ armoredKey })),
+  );
+  // The session key is made here and never leaves this thread; openpgp.js wraps it for each recipient.
+  // Giving it without an AEAD algorithm pins PKESK v3 (openpgp.js would pick SEIPDv2 when every key allows it).
+  const sessionKey = randomBytes(init.sessionKey.bytes);
+  const keyPackets = await openpgp.encryptSessionKey({
+    data: sessionKey,
+    algorithm: init.sessionKey.algorithm,
+    encryptionKeys: recipients,
+    format: 'binary',
+  });
+  collect(keyPackets);
+  const writer = new SeipdV1Writer({ sessionKey, filename: init.filename, out: collect });
+  sessionKey.fill(0);
+
+  for (;;) {
+    const chunk = await nextInput();
+    if (chunk === null) break;
+    port.postMessage({ type: 'ack' });
+    files.update(chunk);
+    plaintextHash.update(chunk);
+    plaintextBytes += chunk.length;
+    writer.write(chunk);
+    await flush(FLUSH_BYTES);
   }
+  writer.end();
+  await flush(0);
   port.postMessage({
     type: 'done',
     fileSha256: files.digests,
