@@ -247,10 +247,12 @@ const ARCHIVE_SETTINGS = {
   },
   SNAPSEAL_ARCHIVE_PREFIX: { schema: keyPrefix, default: 'archives/', about: 'prefix of archives in it' },
   SNAPSEAL_PART_SIZE_MIB: {
-    schema: mebibytes,
-    default: '8',
+    schema: positiveInt
+      .refine((n) => n >= 5, { message: 'expected at least 5 (S3 refuses parts under 5 MiB but the last)' })
+      .transform((n) => n * MIB),
+    default: '5',
     about:
-      'multipart part size (S3 allows 10,000 parts: 8 MiB allows 78.1 GiB volumes); memory per volume stream is about (queue size + 1) parts',
+      'multipart part size, at least 5 (S3 allows 10,000 parts: 5 MiB allows 48.8 GiB volumes); memory per volume stream is about (queue size + 1) parts',
   },
   SNAPSEAL_UPLOAD_QUEUE_SIZE: {
     schema: positiveInt,

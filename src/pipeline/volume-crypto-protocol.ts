@@ -5,13 +5,15 @@
 export interface CryptoThreadInit {
   /** Sizes of the tar's entries in order: the thread finds each file's bytes from the tar layout. */
   fileSizes: number[];
-  recipientsArmored: string[];
   filename: string;
   /**
-   * The session key's algorithm and length (SESSION_KEY of src/pipeline/volume-encryption.ts); the thread makes
-   * the key itself, so it never crosses the message port.
+   * The volume's AES-256 session key, made on the main thread (SESSION_KEY of volume-encryption.ts) and wrapped
+   * there by openpgp.js for the recipients; it reaches the thread in its workerData (a copy within this
+   * process, never a message on the wire, never logged) and both copies are zeroed once used.
    */
-  sessionKey: { algorithm: 'aes256'; bytes: number };
+  sessionKey: Uint8Array;
+  /** The PKESK packets (one per recipient) that open the message, ahead of the SEIPD packet. */
+  keyPackets: Uint8Array;
 }
 
 export type ToCryptoThread = { type: 'data'; chunk: ArrayBuffer } | { type: 'end' } | { type: 'ack' };

@@ -2,11 +2,14 @@
 // message out, and the digests (per-file sha256, plaintext and ciphertext sha256) once it has ended.
 // One thread per volume stream, so a worker process with N volumes in flight uses up to N cores while its
 // event loop stays free for S3 I/O and heartbeats. A thread that dies fails the stream with a clear error.
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { Worker } from 'node:worker_threads';
+import * as openpgp from 'openpgp';
 import type { PublicKey } from 'openpgp';
+import { BufferGarbage } from './buffer-garbage';
 import { COALESCED_CHUNK_BYTES } from './coalesce-chunks';
 import { SESSION_KEY } from './volume-encryption';
 import type {
@@ -47,11 +50,11 @@ function startThread(init: CryptoThreadInit): Worker {
 
 export class VolumeCryptoStream extends Duplex {
   readonly result: Promise<CryptoThreadResult>;
-  #thread: Worker;
-  /** The thread doing the work (for diagnostics: its threadId, resource use). */
-  get thread(): Worker {
-    return this.#thread;
-  }
+  readonly #options: VolumeCryptoOptions;
+  #thread!: Worker;
+  #started!: (thread: Worker) => void;
+  readonly #threadStarted = new Promise<Worker>((resolve) => (this.#started = resolve));
+  readonly #garbage = new BufferGarbage();
   #credit = CREDIT;
   #blockedWrite: (() => void) | undefined;
   #pendingAcks = 0;
@@ -63,20 +66,39 @@ export class VolumeCryptoStream extends Duplex {
     super({ readableHighWaterMark: COALESCED_CHUNK_BYTES, writableHighWaterMark: COALESCED_CHUNK_BYTES });
     if (options.recipients.length === 0)
       throw new Error('No recipient keys: nothing could ever decrypt this archive');
+    this.#options = options;
     this.result = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
     });
     this.result.catch(() => undefined); // the stream reports the error too
-    this.#thread = startThread({
-      fileSizes: options.fileSizes,
-      recipientsArmored: options.recipients.map((k) => k.armor()),
-      filename: options.filename,
-      sessionKey: { ...SESSION_KEY },
-    });
-    this.#thread.on('message', (msg: FromCryptoThread) => this.#onMessage(msg));
-    this.#thread.on('error', (err) => this.#fail(`failed: ${err.message}`));
-    this.#thread.on('exit', (code) => this.#fail(`exited with code ${code} before the volume was done`));
+  }
+
+  /** The thread doing the work, once the stream has started it (for diagnostics and tests). */
+  threadStarted(): Promise<Worker> {
+    return this.#threadStarted;
+  }
+
+  // Writes wait until this is done: the session key wrapped for the recipients, the thread started.
+  override _construct(callback: (err?: Error | null) => void): void {
+    const { recipients, filename, fileSizes } = this.#options;
+    const sessionKey = randomBytes(SESSION_KEY.bytes);
+    openpgp
+      .encryptSessionKey({
+        data: sessionKey,
+        algorithm: SESSION_KEY.algorithm,
+        encryptionKeys: recipients,
+        format: 'binary',
+      })
+      .then((keyPackets) => {
+        this.#thread = startThread({ fileSizes, filename, sessionKey, keyPackets });
+        this.#thread.on('message', (msg: FromCryptoThread) => this.#onMessage(msg));
+        this.#thread.on('error', (err) => this.#fail(`failed: ${err.message}`));
+        this.#thread.on('exit', (code) => this.#fail(`exited with code ${code} before the volume was done`));
+        this.#started(this.#thread);
+        callback();
+      }, callback)
+      .finally(() => sessionKey.fill(0)); // the thread has its own copy (workerData is cloned)
   }
 
   #onMessage(msg: FromCryptoThread): void {
@@ -117,6 +139,8 @@ export class VolumeCryptoStream extends Duplex {
       const owned = whole ? chunk : new Uint8Array(chunk);
       const buffer = owned.buffer as ArrayBuffer;
       this.#thread.postMessage({ type: 'data', chunk: buffer } satisfies ToCryptoThread, [buffer]);
+      // The chunks this process read and uploaded around this one are garbage by now.
+      this.#garbage.released(chunk.length);
       callback();
     };
     if (this.#credit > 0) send();
@@ -137,6 +161,7 @@ export class VolumeCryptoStream extends Duplex {
       this.#finished = true;
       this.#reject(err ?? new CryptoThreadError('The encryption stream was closed before the end'));
     }
+    if (this.#thread === undefined) return callback(err);
     this.#thread.terminate().then(
       () => callback(err),
       () => callback(err),

@@ -36,8 +36,11 @@ export function startStreamUpload(
   contentType = 'application/pgp-encrypted',
 ): StreamUpload {
   const { bucket, key, partSizeBytes, queueSize } = target;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  // Part buffers are reused: at most queueSize in flight plus the one being filled, allocated once each, so
+  // a volume of any size leaves no dead part for the garbage collector to find late.
+  const spare: Buffer[] = [];
+  let filling: Buffer | undefined;
+  let filled = 0;
   let uploadId: Promise<string> | undefined;
   const parts: CompletedPart[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -54,21 +57,6 @@ export function startStreamUpload(
         }),
       )
       .then((r) => r.UploadId!));
-
-  const takePart = (bytes: number): Buffer => {
-    const out = Buffer.allocUnsafeSlow(bytes);
-    let at = 0;
-    while (at < bytes) {
-      const head = pending[0]!;
-      const n = Math.min(head.length, bytes - at);
-      head.copy(out, at, 0, n);
-      at += n;
-      if (n === head.length) pending.shift();
-      else pending[0] = head.subarray(n);
-    }
-    pendingBytes -= bytes;
-    return out;
-  };
 
   const sendPart = (partNumber: number, data: Buffer): void => {
     const checksum = crc32Base64(data);
@@ -90,6 +78,7 @@ export function startStreamUpload(
       )
       .then((r) => {
         parts[partNumber - 1] = { PartNumber: partNumber, ETag: r.ETag, ChecksumCRC32: checksum };
+        if (data.length === partSizeBytes) spare.push(data); // S3 has it all: the buffer is free again
       })
       .catch((err: unknown) => {
         failure ??= err;
@@ -112,19 +101,27 @@ export function startStreamUpload(
   const body = new Writable({
     highWaterMark: 1024 * 1024,
     write(chunk: Buffer, _encoding, callback) {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
       (async () => {
-        while (pendingBytes >= partSizeBytes) {
-          await whileFull();
-          sendPart(nextPart++, takePart(partSizeBytes));
+        // Copied into the part at once: the chunk is garbage from here on, while it is still young.
+        for (let at = 0; at < chunk.length;) {
+          filling ??= spare.pop() ?? Buffer.allocUnsafeSlow(partSizeBytes);
+          const n = chunk.copy(filling, filled, at);
+          at += n;
+          filled += n;
+          if (filled === partSizeBytes) {
+            await whileFull();
+            sendPart(nextPart++, filling);
+            filling = undefined;
+            filled = 0;
+          }
         }
       })().then(() => callback(), callback);
     },
     final(callback) {
       (async () => {
+        const rest = filling?.subarray(0, filled) ?? Buffer.alloc(0);
         if (uploadId === undefined) {
-          const data = takePart(pendingBytes);
+          const data = rest;
           await s3.send(
             unsignedPayload(
               new PutObjectCommand({
@@ -139,9 +136,9 @@ export function startStreamUpload(
           );
           return;
         }
-        if (pendingBytes > 0) {
+        if (rest.length > 0) {
           await whileFull();
-          sendPart(nextPart++, takePart(pendingBytes));
+          sendPart(nextPart++, rest);
         }
         await Promise.all(inFlight);
         if (failure) throw failure;
@@ -156,8 +153,8 @@ export function startStreamUpload(
       })().then(() => callback(), callback);
     },
     destroy(err, callback) {
-      pending = [];
-      pendingBytes = 0;
+      filling = undefined;
+      spare.length = 0;
       callback(err);
     },
   });

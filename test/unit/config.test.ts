@@ -10,7 +10,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.temporal.address).toBe('127.0.0.1:7233');
     expect(config.archive.maxVolumeBytes).toBe(1024 * 1024 * 1024);
-    expect(config.archive.partSizeBytes).toBe(8 * 1024 * 1024);
+    expect(config.archive.partSizeBytes).toBe(5 * 1024 * 1024);
     expect(config.s3.credentials).toBeUndefined();
   });
 
@@ -94,6 +94,11 @@ describe('configuration', () => {
       loadConfig({ SNAPSEAL_TSA_URL: 'http://127.0.0.1:3180/tsa', SNAPSEAL_TSA_CA_FILE: '/ca.pem' }).evidence,
     ).toEqual({ tsaUrl: 'http://127.0.0.1:3180/tsa', tsaCaFile: '/ca.pem', toleranceSeconds: 86400 });
     expect(loadConfig({}).evidence.tsaUrl).toBeUndefined();
+  });
+
+  it('refuses a part size S3 would refuse, naming the minimum', () => {
+    expect(() => loadConfig({ SNAPSEAL_PART_SIZE_MIB: '4' })).toThrow(/SNAPSEAL_PART_SIZE_MIB.*at least 5/);
+    expect(loadConfig({ SNAPSEAL_PART_SIZE_MIB: '5' }).archive.partSizeBytes).toBe(5 * 1024 * 1024);
   });
 
   it('refuses a volume size that cannot fit in 10,000 parts, saying which part size would', () => {

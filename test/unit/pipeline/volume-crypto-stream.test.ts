@@ -87,7 +87,7 @@ describe('VolumeCryptoStream (crypto on a thread of its own)', () => {
     const failed = new Promise<Error>((resolve) => crypto.once('error', resolve));
     crypto.write(Buffer.alloc(1024));
     // A dying thread: what an out-of-memory kill or a crash inside the thread looks like from outside.
-    await crypto.thread.terminate();
+    await (await crypto.threadStarted()).terminate();
     await expect(crypto.result).rejects.toThrow(CryptoThreadError);
     await expect(crypto.result).rejects.toThrow(/encryption thread of this volume exited/);
     expect(await failed).toBeInstanceOf(CryptoThreadError);

@@ -15,6 +15,9 @@ const MIB = 1024 * 1024;
 
 function recordingS3(options: { failPart?: number } = {}) {
   const sent: unknown[] = [];
+  /** Each part's bytes as they were when it was sent (the stream reuses its part buffers). */
+  const partBytes: Buffer[] = [];
+  const partBuffers = new Set<ArrayBufferLike>();
   let inFlight = 0;
   let maxInFlight = 0;
   const send = async (command: unknown): Promise<unknown> => {
@@ -23,14 +26,25 @@ function recordingS3(options: { failPart?: number } = {}) {
     if (command instanceof UploadPartCommand) {
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
+      const body = command.input.Body as Buffer;
+      const atSend = Buffer.from(body);
+      partBytes[command.input.PartNumber! - 1] = atSend;
+      partBuffers.add(body.buffer);
       await new Promise((resolve) => setImmediate(resolve));
       inFlight -= 1;
+      if (!body.equals(atSend)) throw new Error('the part buffer changed while the part was in flight');
       if (command.input.PartNumber === options.failPart) throw new Error('part refused');
       return { ETag: `"e${command.input.PartNumber}"` };
     }
     return {};
   };
-  return { client: { send } as unknown as S3Client, sent, maxInFlight: () => maxInFlight };
+  return {
+    client: { send } as unknown as S3Client,
+    sent,
+    partBytes,
+    partBuffers,
+    maxInFlight: () => maxInFlight,
+  };
 }
 
 const crcBase64 = (b: Buffer): string => {
@@ -52,17 +66,32 @@ describe('startStreamUpload', () => {
     upload.body.end();
     await upload.done;
     const parts = s3.sent.filter((c): c is UploadPartCommand => c instanceof UploadPartCommand);
-    expect(parts.map((p) => (p.input.Body as Buffer).length)).toEqual([MIB, MIB, MIB, MIB, MIB, 12345]);
-    expect(Buffer.concat(parts.map((p) => p.input.Body as Buffer)).equals(data)).toBe(true);
-    for (const p of parts) {
-      expect(p.input.ChecksumCRC32).toBe(crcBase64(p.input.Body as Buffer));
+    expect(s3.partBytes.map((b) => b.length)).toEqual([MIB, MIB, MIB, MIB, MIB, 12345]);
+    expect(Buffer.concat(s3.partBytes).equals(data)).toBe(true);
+    parts.forEach((p, i) => {
+      expect(p.input.ChecksumCRC32).toBe(crcBase64(s3.partBytes[i]!));
       expect(unsigned(p)).toBe(true);
-    }
+    });
     expect(s3.maxInFlight()).toBeLessThanOrEqual(2);
     const complete = s3.sent.find((c) => c instanceof CompleteMultipartUploadCommand);
     expect(complete!.input.MultipartUpload!.Parts!.map((p) => p.PartNumber)).toEqual([1, 2, 3, 4, 5, 6]);
     const create = s3.sent.find((c) => c instanceof CreateMultipartUploadCommand);
     expect(create!.input.ChecksumAlgorithm).toBe('CRC32');
+  });
+
+  it('reuses queueSize + 1 part buffers for any number of parts, none changed while in flight', async () => {
+    const s3 = recordingS3();
+    const upload = startStreamUpload(s3.client, { bucket: 'b', key: 'k', partSizeBytes: 1024, queueSize: 2 });
+    for (let i = 0; i < 40; i++) upload.body.write(Buffer.alloc(700, i));
+    upload.body.end();
+    await upload.done;
+    expect(s3.partBytes).toHaveLength(28); // 40 × 700 bytes in 1 KiB parts: 27 full, 1 of 352
+    expect(
+      Buffer.concat(s3.partBytes).equals(
+        Buffer.concat([...Array(40).keys()].map((i) => Buffer.alloc(700, i))),
+      ),
+    ).toBe(true);
+    expect(s3.partBuffers.size).toBeLessThanOrEqual(3);
   });
 
   it('writes an object smaller than one part (even an empty one) as one PutObject with its CRC32', async () => {
