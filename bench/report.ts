@@ -17,6 +17,8 @@ const CORES_FOR_TWO_WORKERS = 4;
 
 const mib = (bytes: number): string => `${Math.round(bytes / 2 ** 20)}`;
 const seconds = (s: number): string => s.toFixed(1);
+/** A table cell's text: a `|` inside it (a shell pipeline's name) would end the cell. */
+const cell = (text: string): string => text.replaceAll('|', '\\|');
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1e3) return `${bytes} B`;
@@ -80,7 +82,7 @@ export function resultsTable(results: BenchResults): string {
     const perGb = cpu === undefined ? undefined : cpuPerGb(m);
     const load = m.id.endsWith('-end-to-end') || m.loadAverage === undefined ? '' : m.loadAverage.toFixed(2);
     lines.push(
-      `| ${m.label} | ${seconds(m.seconds)} | ${mbPerSecond(m).toFixed(1)} | ${m.peakRssBytes === undefined ? '' : mib(m.peakRssBytes)} | ${disk} | ${cpu === undefined ? '' : seconds(cpu)} | ${perGb === undefined ? '' : perGb.toFixed(2)} | ${load} | ${ratio} |`,
+      `| ${cell(m.label)} | ${seconds(m.seconds)} | ${mbPerSecond(m).toFixed(1)} | ${m.peakRssBytes === undefined ? '' : mib(m.peakRssBytes)} | ${disk} | ${cpu === undefined ? '' : seconds(cpu)} | ${perGb === undefined ? '' : perGb.toFixed(2)} | ${load} | ${ratio} |`,
     );
   }
   return lines.join('\n');
@@ -191,7 +193,7 @@ function stagesSection(results: BenchResults): string[] {
     );
     for (const s of m.stages) {
       out.push(
-        `| ${s.name} | ${seconds(s.seconds)} | ${s.peakRssBytes === undefined ? '' : mib(s.peakRssBytes)} | ${s.cpuSeconds === undefined ? '' : seconds(s.cpuSeconds)} |`,
+        `| ${cell(s.name)} | ${seconds(s.seconds)} | ${s.peakRssBytes === undefined ? '' : mib(s.peakRssBytes)} | ${s.cpuSeconds === undefined ? '' : seconds(s.cpuSeconds)} |`,
       );
     }
     out.push('');
@@ -267,7 +269,7 @@ export function cpuSpreadSection(results: BenchResults): string[] {
     const workers = m.cpuSeconds ?? 0;
     const stack = n('streamingCpu MinIO') + n('streamingCpu OpenSearch') + n('streamingCpu Temporal');
     lines.push(
-      `| ${m.label.replace(' (streaming phase)', '')} | ${seconds(m.seconds)} | ${seconds(n('streamingMachineTotalSeconds'))} | ${seconds(busy)} | ` +
+      `| ${cell(m.label.replace(' (streaming phase)', ''))} | ${seconds(m.seconds)} | ${seconds(n('streamingMachineTotalSeconds'))} | ${seconds(busy)} | ` +
         `${seconds(workers)} | ${seconds(n('streamingMainThreadCpuSeconds'))} | ${seconds(n('streamingCpu MinIO'))} | ` +
         `${seconds(n('streamingCpu OpenSearch'))} | ${seconds(n('streamingCpu Temporal'))} | ${seconds(Math.max(0, busy - workers - stack))} |`,
     );
