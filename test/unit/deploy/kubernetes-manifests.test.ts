@@ -130,13 +130,26 @@ describe('deploy/kubernetes manifests', () => {
     }
     for (const d of deployments()) {
       const container = d.spec.template.spec.containers[0];
-      expect(container.resources.limits).toEqual({ cpu: '1', memory: '384Mi' });
+      expect(container.resources.limits).toEqual({
+        cpu: expect.any(String),
+        memory: expect.stringMatching(/^\d+Mi$/),
+      });
       expect(container.ports).toEqual([
         expect.objectContaining({ containerPort: Number(config.SNAPSEAL_METRICS_PORT) }),
       ]);
       expect(d.spec.template.metadata.annotations['prometheus.io/port']).toBe(config.SNAPSEAL_METRICS_PORT);
     }
     expect(config.SNAPSEAL_METRICS_HOST).toBe('0.0.0.0');
+  });
+
+  it('give the streaming worker one slot per core of its CPU limit and the memory its slots need', () => {
+    const deployment = manifests['worker-deployment.yaml'];
+    const worker = deployment.spec.template.spec.containers[0];
+    const slots = Number(env(deployment).SNAPSEAL_STREAM_SLOTS);
+    expect(slots).toBeGreaterThan(0);
+    expect(Number(worker.resources.limits.cpu)).toBe(slots);
+    // README "Performance notes": a stream-only worker is about 110 MiB plus about 50 MiB per stream.
+    expect(parseInt(worker.resources.limits.memory, 10)).toBeGreaterThanOrEqual(110 + 50 * slots);
   });
 
   it('probe freshness with snapseal status in a CronJob that fails when stale', () => {
