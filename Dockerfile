@@ -24,4 +24,5 @@ USER node
 # Prometheus /metrics when SNAPSEAL_METRICS_PORT=9464 and SNAPSEAL_METRICS_HOST=0.0.0.0 are set.
 EXPOSE 9464
 # SIGTERM from `docker stop` drains the worker (SNAPSEAL_WORKER_SHUTDOWN_GRACE_SECONDS).
-CMD ["node", "dist/worker.js"]
+# --single-threaded-gc: V8 takes it only on the command line (src/worker-node-flags.ts says why).
+CMD ["node", "--single-threaded-gc", "dist/worker.js"]

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from './bench-environment';
 import { procCpuSeconds, procStatusBytes, procWriteBytes, resetPeakRss } from './measure-process';
+import { WORKER_NODE_FLAGS } from '../src/worker-node-flags';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -64,7 +65,10 @@ export async function startWorkers(
       const logFile = `${logPrefix}worker-${i + 1}.log`;
       const fd = openSync(logFile, 'a');
       const spawnedAtMs = Date.now();
-      const child = spawn(process.execPath, [...nodeArgs, WORKER_SCRIPT], { env, stdio: ['ignore', fd, fd] });
+      const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...nodeArgs, WORKER_SCRIPT], {
+        env,
+        stdio: ['ignore', fd, fd],
+      });
       closeSync(fd);
       workers.push({
         child,

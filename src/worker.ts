@@ -7,12 +7,15 @@ import { loadConfig, withEnvFile } from './config';
 import { exitWithError } from './cli/exit-with-error';
 import { installWorkerRuntime } from './logging/install-runtime';
 import { createSnapsealWorker } from './worker-factory';
+import { workerNodeFlagsWarning } from './worker-node-flags';
 
 async function main(): Promise<void> {
   const settingsFile = process.env.SNAPSEAL_ENV_FILE;
   const config = loadConfig(settingsFile ? withEnvFile(settingsFile) : process.env);
   installWorkerRuntime(config);
   const { worker, close } = await createSnapsealWorker(config);
+  const flagsWarning = worker.roles.includes('stream') ? workerNodeFlagsWarning() : undefined;
+  if (flagsWarning) Runtime.instance().logger.warn(flagsWarning);
   const polled = worker.roles.map((role) => `${role}=${worker.queues[role]}`).join(', ');
   Runtime.instance().logger.info(
     `snapseal worker polling task queue(s) ${polled} on ${config.temporal.address} (namespace ${config.temporal.namespace})`,

@@ -1,10 +1,12 @@
 // Frees the chunk buffers a volume stream has finished with. A stream allocates its 512 KiB chunks outside the
 // JavaScript heap; V8 collects them only with the small objects that own them, and it collects those when the
 // heap grows (which chunk-sized allocations hardly do) or when outside memory has grown by about 64 MiB since
-// the last collection. Each isolate (the main thread, every crypto thread) would so keep up to about 64 MiB of
-// dead chunks resident. A young-generation collection every few MiB frees them at a cost of well under a
-// millisecond. (V8 offers no call for it but the `gc` function of --expose-gc; the flag is set just long
-// enough to obtain it, so no other context, such as the workflow sandbox, sees a `gc` global.)
+// the last collection. Each crypto thread would so keep up to about 64 MiB of dead chunks resident. A
+// young-generation collection every few MiB frees them at a cost of well under a millisecond. The crypto thread
+// calls it; the main thread does not: there (a bigger heap, chunks that live across several stages) the same
+// collections cost 1.5-4 CPU-s per GB more in the bench for about the same peak RSS (241-254 vs 246-253 MiB).
+// (V8 offers no call for it but the `gc` function of --expose-gc; the flag is set just long enough to obtain
+// it, so no other context, such as the workflow sandbox, sees a `gc` global.)
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 

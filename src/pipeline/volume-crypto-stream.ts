@@ -9,7 +9,6 @@ import { Duplex } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import * as openpgp from 'openpgp';
 import type { PublicKey } from 'openpgp';
-import { BufferGarbage } from './buffer-garbage';
 import { COALESCED_CHUNK_BYTES } from './coalesce-chunks';
 import { SESSION_KEY } from './volume-encryption';
 import type {
@@ -54,7 +53,6 @@ export class VolumeCryptoStream extends Duplex {
   #thread!: Worker;
   #started!: (thread: Worker) => void;
   readonly #threadStarted = new Promise<Worker>((resolve) => (this.#started = resolve));
-  readonly #garbage = new BufferGarbage();
   #credit = CREDIT;
   #blockedWrite: (() => void) | undefined;
   #pendingAcks = 0;
@@ -139,8 +137,6 @@ export class VolumeCryptoStream extends Duplex {
       const owned = whole ? chunk : new Uint8Array(chunk);
       const buffer = owned.buffer as ArrayBuffer;
       this.#thread.postMessage({ type: 'data', chunk: buffer } satisfies ToCryptoThread, [buffer]);
-      // The chunks this process read and uploaded around this one are garbage by now.
-      this.#garbage.released(chunk.length);
       callback();
     };
     if (this.#credit > 0) send();

@@ -7,12 +7,13 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { archiveLayout, retentionRecordKey } from '../../src/archive/archive-layout';
 import type { ArchiveResult, VolumePlanSummary } from '../../src/archive/archive-types';
 import { workerEnv, type ArchiveHarness } from '../integration/archive-harness';
+import { WORKER_NODE_FLAGS } from '../../src/worker-node-flags';
 
 const root = join(__dirname, '..', '..');
 
 /** SNAPSEAL_FAULT_WORKER_LOG=<file> keeps the workers' stderr for a post-mortem. */
 export function startWorkerProcess(h: ArchiveHarness, extraEnv: Record<string, string> = {}): ChildProcess {
-  return spawn('node', [join(root, 'dist', 'worker.js')], {
+  return spawn('node', [...WORKER_NODE_FLAGS, join(root, 'dist', 'worker.js')], {
     env: workerEnv(h, extraEnv),
     stdio: [
       'ignore',

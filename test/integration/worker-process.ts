@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { WORKER_NODE_FLAGS } from '../../src/worker-node-flags';
 
 const root = join(__dirname, '..', '..');
 
@@ -32,7 +33,7 @@ export interface WorkerProcess {
 }
 
 export function startWorkerProcess(env: NodeJS.ProcessEnv): WorkerProcess {
-  const child = spawn('node', [join(root, 'dist', 'worker.js')], { env });
+  const child = spawn('node', [...WORKER_NODE_FLAGS, join(root, 'dist', 'worker.js')], { env });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -7,6 +7,7 @@ import { loadSampleDay } from '../../src/demo/load-sample-data';
 import { taskQueuesFor } from '../../src/task-queues';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, workerEnv, type ArchiveHarness } from './archive-harness';
+import { WORKER_NODE_FLAGS } from '../../src/worker-node-flags';
 
 const root = join(__dirname, '..', '..');
 const DATE = '2026-11-22';
@@ -19,7 +20,7 @@ interface Proc {
 
 /** A worker process; resolves once it polls (or rejects with its output if it exits first). */
 async function startWorker(env: NodeJS.ProcessEnv): Promise<Proc> {
-  const child = spawn('node', [join(root, 'dist', 'worker.js')], { env });
+  const child = spawn('node', [...WORKER_NODE_FLAGS, join(root, 'dist', 'worker.js')], { env });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const polling = new Promise<void>((resolve, reject) => {
