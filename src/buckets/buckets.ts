@@ -1,0 +1,33 @@
+// The three buckets snapseal uses, each behind its own adapter, built once per process from the configuration.
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../config';
+import { Bucket } from './bucket';
+
+/** The archive bucket: volumes, manifests, signatures, time-stamp tokens, retention records, the chain. */
+export class ArchiveBucket extends Bucket {}
+
+/** The staging bucket: the cluster's snapshot repository and each run's work folder (plan, volume records). */
+export class StagingBucket extends Bucket {}
+
+/** The witness bucket: one written-once record per sealed sequence, under COMPLIANCE retention. */
+export class WitnessBucket extends Bucket {}
+
+export interface Buckets {
+  archive: ArchiveBucket;
+  staging: StagingBucket;
+  /** Undefined when no witness is configured. */
+  witness?: WitnessBucket;
+}
+
+export function createBuckets(
+  config: Pick<Config, 'archive' | 'staging' | 'witness'>,
+  s3: S3Client,
+): Buckets {
+  return {
+    archive: new ArchiveBucket(s3, config.archive.bucket, config.archive.prefix),
+    staging: new StagingBucket(s3, config.staging.bucket, config.staging.prefix),
+    ...(config.witness
+      ? { witness: new WitnessBucket(s3, config.witness.bucket, config.witness.prefix) }
+      : {}),
+  };
+}
