@@ -121,11 +121,10 @@ es_ca() {
   [[ -f "$ES_CA_DIR/ca.crt" && -f "$ES_CONF_DIR/certs/node.crt" ]] && return 0
   es_log "generating the stack's CA and the node certificate ($ES_CA_DIR)"
   mkdir -p "$ES_CA_DIR" "$ES_CONF_DIR/certs"
-  chmod 700 "$ES_CA_DIR"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=snapseal local stack CA" \
+  (umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=snapseal local stack CA" \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -keyout "$ES_CA_DIR/ca.key" -out "$ES_CA_DIR/ca.crt" 2>/dev/null
-  chmod 644 "$ES_CA_DIR/ca.crt"
+    -keyout "$ES_CA_DIR/ca.key" -out "$ES_CA_DIR/ca.crt" 2>/dev/null)
+  chmod 644 "$ES_CA_DIR/ca.crt" # public: anyone may trust it; the key stays root-only
   openssl req -newkey rsa:2048 -nodes -subj "/CN=snapseal-es-8" \
     -keyout "$ES_CONF_DIR/certs/node.key" -out "$ES_CA_DIR/node.csr" 2>/dev/null
   openssl x509 -req -days 825 -in "$ES_CA_DIR/node.csr" -CA "$ES_CA_DIR/ca.crt" -CAkey "$ES_CA_DIR/ca.key" \
@@ -143,9 +142,12 @@ es_tool() {
   ES_JAVA_HOME=$(es_java_home) ES_PATH_CONF="$ES_CONF_DIR" "$ES_HOME_DIR/bin/$name" "$@"
 }
 
-# es_credentials: the passwords of the two file-realm users, made once (root only).
+# es_credentials: the passwords of the two file-realm users, made once (root only); ES_CREDENTIALS_NEW=1 when
+# they were made now (the users file must then be written again).
 es_credentials() {
+  ES_CREDENTIALS_NEW=
   if [[ ! -f "$ES_CREDENTIALS" ]]; then
+    ES_CREDENTIALS_NEW=1
     (
       umask 077
       printf 'SNAPSEAL_PASSWORD=%s\nADMIN_PASSWORD=%s\n' "$(openssl rand -hex 16)" "$(openssl rand -hex 16)" \
@@ -220,10 +222,15 @@ es_configure() {
   es_credentials
   es_write_config
   if [[ ! -f "$ES_CONF_DIR/elasticsearch.keystore" ]]; then
-    es_log "writing the keystore (s3 client credentials) and the file-realm users"
+    es_log "writing the keystore (s3 client credentials)"
     es_tool elasticsearch-keystore create >/dev/null
     printf '%s' "$ES_S3_ACCESS_KEY" | es_tool elasticsearch-keystore add --stdin s3.client.default.access_key
     printf '%s' "$ES_S3_SECRET_KEY" | es_tool elasticsearch-keystore add --stdin s3.client.default.secret_key
+  fi
+  if [[ -n "$ES_CREDENTIALS_NEW" ]] || ! grep -q '^snapseal:' "$ES_CONF_DIR/users"; then
+    es_log "writing the file-realm users snapseal and snapseal-admin"
+    : >"$ES_CONF_DIR/users"
+    : >"$ES_CONF_DIR/users_roles"
     es_tool elasticsearch-users useradd snapseal -p "$ES_SNAPSEAL_PASSWORD" -r snapseal
     es_tool elasticsearch-users useradd snapseal-admin -p "$ES_ADMIN_PASSWORD" -r superuser
   fi

@@ -304,9 +304,12 @@ cmd_es() {
       local t0=$SECONDS
       mkdir -p "$STACK_DIR/logs" "$STACK_DIR/run"
       minio_healthy || die "MinIO is not answering on 127.0.0.1:$MINIO_PORT: start the stack first ('npm run stack -- up')"
-      elasticsearch_install || die "installing the Elasticsearch node failed (see above)"
-      elasticsearch_cmd >/dev/null
-      start "$ES_SERVICE" "${ELASTICSEARCH_CMD[@]}"
+      # A running node keeps its files: installing again would replace them under it.
+      if ! running "$ES_SERVICE"; then
+        elasticsearch_install || die "installing the Elasticsearch node failed (see above)"
+        elasticsearch_cmd >/dev/null
+        start "$ES_SERVICE" "${ELASTICSEARCH_CMD[@]}"
+      fi
       wait_until "$ES_SERVICE" 240 elasticsearch_healthy
       write_env "$env_file" "https://127.0.0.1:$ES_PORT" "$ES_STACK_DIR/repo"
       es_credentials
