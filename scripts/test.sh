@@ -24,8 +24,9 @@ npm run --silent build # the CLI tests run the built bin/snapseal.js
 results=.stack/jest-results.json
 rm -f "$results"
 status=0
-# The elasticsearch project needs its own node and settings file: it runs last, below.
-npx jest --ci --runInBand --selectProjects unit integration faults --json --outputFile "$results" "$@" || status=$?
+# The elasticsearch project needs its own node and settings file: it runs last, below. (Test paths in "$@" go
+# before --selectProjects, which would take them for project names.)
+npx jest --ci --runInBand --json --outputFile "$results" "$@" --selectProjects unit integration faults || status=$?
 if [ -f "$results" ]; then
   node -e '
     const r = require(process.argv[1]);
