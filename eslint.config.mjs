@@ -10,6 +10,7 @@ export default tseslint.config(
       '.stack',
       'coverage',
       'stack/opensearch/target',
+      'stack/elasticsearch/target',
       '*.js',
       'bin',
     ],

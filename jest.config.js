@@ -20,6 +20,15 @@ module.exports = {
       setupFiles: ['<rootDir>/test/integration/load-stack-env.ts'],
     },
     {
+      // The Elasticsearch target: a node of its own (scripts/stack.sh es up), run with
+      // SNAPSEAL_STACK_ENV=.stack/env.elasticsearch-8 (scripts/test.sh does, after the other projects).
+      displayName: 'elasticsearch',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/elasticsearch'],
+      transform: { '^.+\\.ts$': tsJest },
+      setupFiles: ['<rootDir>/test/integration/load-stack-env.ts'],
+    },
+    {
       // Fault tests break real processes of the local stack (kill -9 a worker, restart MinIO or Temporal).
       displayName: 'faults',
       testEnvironment: 'node',

@@ -13,6 +13,9 @@ command -v gpgv >/dev/null || need_apt+=(gpgv)
 command -v jq >/dev/null || need_apt+=(jq)
 command -v aws >/dev/null || need_apt+=(awscli)
 command -v mvn >/dev/null || need_apt+=(maven)
+# The Elasticsearch node (scripts/elasticsearch.sh): its distribution is a zip, its CA and certificates openssl's.
+command -v unzip >/dev/null || need_apt+=(unzip)
+command -v openssl >/dev/null || need_apt+=(openssl)
 # A JDK for each OpenSearch target (3.x: 21+, 2.19: 17+), found where scripts/opensearch.sh looks, else from apt.
 for target in 3 2.19; do
   SNAPSEAL_STACK_OPENSEARCH=$target bash scripts/opensearch.sh java >/dev/null 2>&1 && continue

@@ -12,12 +12,17 @@
 #                             only the OpenSearch node of SNAPSEAL_STACK_OPENSEARCH, next to a running stack
 #                             (the target the stack's node does not run goes on 9201/9301; its settings go
 #                             to .stack/env.opensearch-2 or .stack/env.opensearch-3)
+#   scripts/stack.sh es up|down|status
+#                             an Elasticsearch 8.19 node next to a running stack (scripts/elasticsearch.sh):
+#                             HTTPS on 9210, transport 9310, security on; its settings go to
+#                             .stack/env.elasticsearch-8 (snapseal's limited user, the CA, the admin for tests)
 #
 # Settings (environment): SNAPSEAL_STACK_DIR (.stack), SNAPSEAL_CACHE_DIR (~/.cache/snapseal),
 # SNAPSEAL_STACK_TEMPORAL_PORT (7233), SNAPSEAL_STACK_TEMPORAL_UI_PORT (8233),
 # SNAPSEAL_STACK_MINIO_PORT (9000), SNAPSEAL_STACK_MINIO_CONSOLE_PORT (9001),
 # SNAPSEAL_STACK_OPENSEARCH_PORT (9200), SNAPSEAL_STACK_OPENSEARCH_TRANSPORT_PORT (9300),
-# SNAPSEAL_STACK_OPENSEARCH (3 | 2.19: which OpenSearch; see scripts/opensearch.sh).
+# SNAPSEAL_STACK_OPENSEARCH (3 | 2.19: which OpenSearch; see scripts/opensearch.sh),
+# SNAPSEAL_STACK_ES_PORT (9210), SNAPSEAL_STACK_ES_TRANSPORT_PORT (9310).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -219,7 +224,7 @@ start_opensearch() {
   echo "$OPENSEARCH_TARGET_MAJOR" >"$STACK_DIR/run/$OPENSEARCH_SERVICE.target"
 }
 
-# write_env [FILE]: the connection settings (default $STACK_DIR/env).
+# write_env [FILE [CLUSTER_URL FS_REPO_PATH]]: the connection settings (default $STACK_DIR/env, the OpenSearch node).
 write_env() {
   cat >"${1:-$STACK_DIR/env}" <<EOF
 # Connection settings of the embedded local stack (written by scripts/stack.sh; local-only credentials).
@@ -231,8 +236,8 @@ SNAPSEAL_S3_REGION=us-east-1
 SNAPSEAL_S3_FORCE_PATH_STYLE=true
 SNAPSEAL_S3_ACCESS_KEY_ID=$MINIO_USER
 SNAPSEAL_S3_SECRET_ACCESS_KEY=$MINIO_PASSWORD
-SNAPSEAL_OPENSEARCH_URL=http://127.0.0.1:$OPENSEARCH_PORT
-SNAPSEAL_OPENSEARCH_FS_REPO_PATH=$STACK_DIR/$OPENSEARCH_HOME_NAME/repo
+SNAPSEAL_OPENSEARCH_URL=${2:-http://127.0.0.1:$OPENSEARCH_PORT}
+SNAPSEAL_OPENSEARCH_FS_REPO_PATH=${3:-$STACK_DIR/$OPENSEARCH_HOME_NAME/repo}
 SNAPSEAL_STACK_BIN=$STACK_DIR/bin
 EOF
 }
@@ -253,7 +258,7 @@ cmd_up() {
 
 # stop_services NAME...: stop the named services `up` started (by pid); `up` starts them again.
 cmd_down() {
-  stop_services opensearch-2 opensearch-3 opensearch temporal minio
+  stop_services elasticsearch-8 opensearch-2 opensearch-3 opensearch temporal minio
 }
 
 # node up|down|status: the OpenSearch node of the selected target alone, using the running MinIO.
@@ -281,6 +286,55 @@ cmd_node() {
       fi
       ;;
     *) die "usage: scripts/stack.sh node up|down|status (target: SNAPSEAL_STACK_OPENSEARCH=3|2.19)" ;;
+  esac
+}
+
+# es up|down|status: the Elasticsearch node alone (scripts/elasticsearch.sh), using the running MinIO.
+ES_SERVICE=elasticsearch-8
+elasticsearch_healthy() {
+  elasticsearch_curl -f "https://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" |
+    grep -qv '"timed_out":true'
+}
+cmd_es() {
+  # shellcheck source=scripts/elasticsearch.sh
+  source "$ROOT/scripts/elasticsearch.sh"
+  local env_file=$STACK_DIR/env.$ES_SERVICE
+  case "${1:-}" in
+    up)
+      local t0=$SECONDS
+      mkdir -p "$STACK_DIR/logs" "$STACK_DIR/run"
+      minio_healthy || die "MinIO is not answering on 127.0.0.1:$MINIO_PORT: start the stack first ('npm run stack -- up')"
+      # A running node keeps its files: installing again would replace them under it.
+      if ! running "$ES_SERVICE"; then
+        elasticsearch_install || die "installing the Elasticsearch node failed (see above)"
+        elasticsearch_cmd >/dev/null
+        start "$ES_SERVICE" "${ELASTICSEARCH_CMD[@]}"
+      fi
+      wait_until "$ES_SERVICE" 240 elasticsearch_healthy
+      write_env "$env_file" "https://127.0.0.1:$ES_PORT" "$ES_STACK_DIR/repo"
+      es_credentials
+      cat >>"$env_file" <<EOF
+# Elasticsearch $ES_VERSION, security on: snapseal's own user (role "snapseal", README), the stack's CA.
+SNAPSEAL_OPENSEARCH_USERNAME=snapseal
+SNAPSEAL_OPENSEARCH_PASSWORD=$ES_SNAPSEAL_PASSWORD
+SNAPSEAL_OPENSEARCH_TLS_CA_FILE=$ES_CA_DIR/ca.crt
+# A superuser for the tests' own set-up (sample indices, fs repositories); never given to snapseal.
+SNAPSEAL_STACK_ADMIN_USERNAME=snapseal-admin
+SNAPSEAL_STACK_ADMIN_PASSWORD=$ES_ADMIN_PASSWORD
+EOF
+      chmod 600 "$env_file"
+      log "$ES_SERVICE (Elasticsearch $ES_VERSION) up in $((SECONDS - t0))s on https://127.0.0.1:$ES_PORT; settings in $env_file"
+      ;;
+    down) stop_services "$ES_SERVICE" ;;
+    status)
+      if running "$ES_SERVICE" && elasticsearch_healthy; then
+        echo "$ES_SERVICE: healthy (pid $(pid_of "$ES_SERVICE"), https://127.0.0.1:$ES_PORT)"
+      else
+        echo "$ES_SERVICE: not healthy"
+        return 1
+      fi
+      ;;
+    *) die "usage: scripts/stack.sh es up|down|status" ;;
   esac
 }
 
@@ -330,5 +384,9 @@ case "${1:-}" in
     shift
     cmd_node "$@"
     ;;
-  *) die "usage: scripts/stack.sh up|down|stop SERVICE|status|target|env|install|node up|down|status" ;;
+  es)
+    shift
+    cmd_es "$@"
+    ;;
+  *) die "usage: scripts/stack.sh up|down|stop SERVICE|status|target|env|install|node up|down|status|es up|down|status" ;;
 esac

@@ -63,6 +63,26 @@ const secretFile = text.transform((path, ctx) => {
   }
 });
 
+/** PEM CA certificates named by a file setting: the PEM text, read here so a missing file is listed with the rest. */
+const caCertificatesFile = text.transform((path, ctx) => {
+  if (path === '') return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `cannot read it (${fileErrorCode(err)})` });
+    return z.NEVER;
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${path} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----, e.g. /etc/snapseal/cluster-ca.pem)`,
+    });
+    return z.NEVER;
+  }
+  return pem;
+});
+
 function fileErrorCode(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? 'unreadable';
 }
@@ -545,6 +565,11 @@ const OPENSEARCH_SETTINGS = {
   },
   SNAPSEAL_OPENSEARCH_USERNAME: { schema: text, default: '', about: 'basic-auth user; empty for none' },
   SNAPSEAL_OPENSEARCH_PASSWORD: { schema: text, default: '', about: 'basic-auth password', secret: true },
+  SNAPSEAL_OPENSEARCH_TLS_CA_FILE: {
+    schema: caCertificatesFile,
+    default: '',
+    about: "PEM file of the CA(s) that signed the cluster's HTTPS certificate; empty: the system CAs",
+  },
   SNAPSEAL_OPENSEARCH_AWS_SIGV4: {
     schema: z.enum(['', 'es', 'aoss']),
     default: '',
@@ -585,6 +610,8 @@ export const opensearchSchema = settingsObject(OPENSEARCH_SETTINGS)
       url: fromUrl.url,
       username: fromUrl.username ?? orUndefined(s.SNAPSEAL_OPENSEARCH_USERNAME),
       password: secretOrUndefined(fromUrl.password ?? s.SNAPSEAL_OPENSEARCH_PASSWORD),
+      /** PEM text of the CA certificates the cluster's certificate must chain to (HTTPS). */
+      tlsCa: s.SNAPSEAL_OPENSEARCH_TLS_CA_FILE,
       awsSigv4Service: s.SNAPSEAL_OPENSEARCH_AWS_SIGV4 === '' ? undefined : s.SNAPSEAL_OPENSEARCH_AWS_SIGV4,
       repositoryClient: s.SNAPSEAL_REPOSITORY_S3_CLIENT,
       repositoryRoleArn: orUndefined(s.SNAPSEAL_REPOSITORY_ROLE_ARN),

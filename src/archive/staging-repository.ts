@@ -25,6 +25,9 @@ export function stagingRepositorySettings(
     ...(sse === 'true' || (sse === 'auto' && opensearch && versionAtLeast(cluster.version, 3, 0))
       ? { server_side_encryption_type: 'bucket_default' as const }
       : {}),
+    // Elasticsearch compresses snapshot metadata by default; the shard snapshots (snap-*.dat) must stay plain
+    // SMILE for the document count to name the Lucene commit they copied (count-snapshot-documents.ts).
+    ...(opensearch ? {} : { compress: false }),
     ...managedServiceSettings(config),
   };
 }

@@ -48,6 +48,7 @@ export interface S3RepositorySettings {
   server_side_encryption_type?: 'bucket_default';
   role_arn?: string;
   region?: string;
+  compress?: boolean;
 }
 
 /** A problem that retrying will not solve (missing index, rejected settings, denied access). */
@@ -300,9 +301,30 @@ export async function primaryShardCommits(client: Client, index: string): Promis
     .sort((a, b) => a.shard - b.shard);
 }
 
+/**
+ * Deletes indices by their names. Patterns (`drill-abc-*`) are first resolved to the names they match:
+ * Elasticsearch 8+ refuses wildcard deletes by default (`action.destructive_requires_name: true`).
+ */
 export async function deleteIndices(client: Client, indices: string[]): Promise<void> {
-  if (indices.length === 0) return;
-  await call(`Deleting ${indices.join(', ')}`, () =>
-    client.indices.delete({ index: indices.join(',') }, { ignore: [404] }),
+  const names: string[] = [];
+  for (const index of indices) {
+    if (!index.includes('*')) names.push(index);
+    else names.push(...(await matchingIndexNames(client, index)));
+  }
+  if (names.length === 0) return;
+  await call(`Deleting ${names.join(', ')}`, () =>
+    client.indices.delete({ index: names.join(',') }, { ignore: [404] }),
   );
+}
+
+/** Every index a pattern matches, open or closed. */
+async function matchingIndexNames(client: Client, pattern: string): Promise<string[]> {
+  const response = await client.cat
+    .indices({ index: pattern, format: 'json', h: ['index'], expand_wildcards: 'all' })
+    .catch((err: unknown) => {
+      const e = err as ResponseErrorLike;
+      if (e.meta?.statusCode === 404) return { body: [] as unknown[] };
+      throw explain(`Looking up indices "${pattern}"`, err);
+    });
+  return (response.body as { index: string }[]).map((r) => r.index);
 }

@@ -9,6 +9,7 @@ import type { Client as OpenSearch } from '@opensearch-project/opensearch';
 import { loadConfig, type Config } from '../../src/config';
 import { ensureDemoKeys, type DemoKeyFiles } from '../../src/demo/demo-keys';
 import { createOpenSearchClient } from '../../src/opensearch/create-opensearch-client';
+import { deleteIndices } from '../../src/opensearch/snapshot-api';
 import { createS3Client } from '../../src/s3/create-s3-client';
 import { ensureBuckets } from '../../src/setup/ensure-buckets';
 import { createSnapsealWorker, type SnapsealWorkerOptions } from '../../src/worker-factory';
@@ -72,7 +73,8 @@ export async function createArchiveHarness(overrides: Record<string, string> = {
     },
     async close() {
       await connection.close();
-      await search.indices.delete({ index: `${id}-*` }, { ignore: [404] });
+      // By name: Elasticsearch 8+ refuses wildcard deletes (action.destructive_requires_name).
+      await deleteIndices(search, [`${id}-*`]);
       await search.close();
       for (const bucket of [config.staging.bucket, config.archive.bucket]) {
         await removeBucket(s3, bucket).catch((err: { name?: string }) => {

@@ -29,6 +29,18 @@ describe('staging repository settings', () => {
     });
   });
 
+  // Elasticsearch compresses snapshot metadata unless told not to; the document count reads snap-*.dat plain.
+  it('keeps snapshot metadata uncompressed on Elasticsearch (7.x to 9.x), and sends nothing for it to OpenSearch', () => {
+    for (const version of ['7.17.29', '8.19.21', '9.5.3']) {
+      expect(
+        stagingRepositorySettings(loadConfig({}), target, cluster('elasticsearch', version)).compress,
+      ).toBe(false);
+    }
+    expect(
+      stagingRepositorySettings(loadConfig({}), target, cluster('opensearch', '3.8.0')),
+    ).not.toHaveProperty('compress');
+  });
+
   it('asks for bucket-default encryption on OpenSearch 3.x, and leaves OpenSearch-only settings off Elasticsearch', () => {
     expect(
       stagingRepositorySettings(loadConfig({}), target, cluster('opensearch', '3.1.0'))
@@ -37,6 +49,7 @@ describe('staging repository settings', () => {
     const es = stagingRepositorySettings(loadConfig({}), target, cluster('elasticsearch', '8.15.0'));
     expect(es.shard_path_type).toBeUndefined();
     expect(es.server_side_encryption_type).toBeUndefined();
+    expect(es.compress).toBe(false);
     expect(
       stagingRepositorySettings(loadConfig({}), target, cluster('opensearch', '2.11.0')).shard_path_type,
     ).toBeUndefined();

@@ -9,6 +9,7 @@ import { managedServiceSettings } from '../../../src/archive/staging-repository'
 import { loadConfig } from '../../../src/config';
 import { createOpenSearchClient } from '../../../src/opensearch/create-opensearch-client';
 import {
+  deleteIndices,
   deleteRepository,
   deleteSnapshot,
   getSnapshotStatus,
@@ -61,20 +62,22 @@ describe('cluster adapter requests', () => {
   let client: Client;
   beforeAll(async () => {
     server = await captureServer((req) =>
-      req.method === 'GET' && req.path === '/_snapshot/staging/snap-1'
-        ? {
-            snapshots: [
-              {
-                snapshot: 'snap-1',
-                uuid: 'u-1',
-                state: 'SUCCESS',
-                indices: ['logdata-21112026'],
-                shards: { total: 1, failed: 0, successful: 1 },
-                failures: [],
-              },
-            ],
-          }
-        : { acknowledged: true },
+      req.method === 'GET' && req.path === '/_cat/indices/drill-abc-*'
+        ? [{ index: 'drill-abc-logs-1' }, { index: 'drill-abc-logs-2' }]
+        : req.method === 'GET' && req.path === '/_snapshot/staging/snap-1'
+          ? {
+              snapshots: [
+                {
+                  snapshot: 'snap-1',
+                  uuid: 'u-1',
+                  state: 'SUCCESS',
+                  indices: ['logdata-21112026'],
+                  shards: { total: 1, failed: 0, successful: 1 },
+                  failures: [],
+                },
+              ],
+            }
+          : { acknowledged: true },
     );
     client = new Client({ node: server.url });
   });
@@ -191,6 +194,16 @@ describe('cluster adapter requests', () => {
     expect(server.requests.map((r) => [r.method, r.path, r.body])).toEqual([
       ['DELETE', '/_snapshot/staging/snap-1', undefined],
       ['DELETE', '/_snapshot/staging', undefined],
+    ]);
+  });
+
+  // Elasticsearch 8+ refuses DELETE /<pattern> unless action.destructive_requires_name is turned off.
+  it('deletes indices by name: a pattern is resolved to the indices it matches (open or closed) first', async () => {
+    await deleteIndices(client, ['restored-logs-1', 'drill-abc-*']);
+    const sent = server.requests.map((r) => [r.method, decodeURIComponent(r.path), r.query.expand_wildcards]);
+    expect(sent).toEqual([
+      ['GET', '/_cat/indices/drill-abc-*', 'all'],
+      ['DELETE', '/restored-logs-1,drill-abc-logs-1,drill-abc-logs-2', undefined],
     ]);
   });
 });
