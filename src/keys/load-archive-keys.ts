@@ -101,7 +101,13 @@ export async function loadArchiveKeys(
 /** The sealing key: the private key file, or the AWS KMS key (which must sign once, now, or the worker stops). */
 async function loadSigner(keys: Config['keys']): Promise<Signer | undefined> {
   const kmsKey = configuredKmsKey(keys);
-  if (kmsKey) return createKmsSigner(kmsKey, keys.kms, createKmsClient(keys.kms));
+  if (kmsKey) {
+    const client = createKmsClient(keys.kms);
+    return createKmsSigner(kmsKey, keys.kms, client).catch((err: unknown) => {
+      client.destroy();
+      throw err;
+    });
+  }
   if (!keys.signingKeyFile) return undefined;
   const armored = await readKeyFile(keys.signingKeyFile, 'SNAPSEAL_SIGNING_KEY_FILE');
   return fileSigner(await readSigningKey(armored, keys.signingKeyPassphrase?.reveal()));
