@@ -31,7 +31,12 @@ describe('key rotation record', () => {
     otherKey = await readSigningKey(
       (await generateDemoKeys({ name: 'Other', email: 'other@example.invalid' })).privateKey,
     );
-    signed = (await signKeyRotation(fileSigner(oldKey), fileSigner(newKey), { createdAt: CREATED_AT, reason: 'yearly' })).signed;
+    signed = (
+      await signKeyRotation(fileSigner(oldKey), fileSigner(newKey), {
+        createdAt: CREATED_AT,
+        reason: 'yearly',
+      })
+    ).signed;
   });
 
   it('round trip: names both keys, carries the new public key, and checks with both public keys', async () => {
@@ -108,7 +113,8 @@ describe('key rotation record', () => {
   });
 
   it('is refused for another pair of keys than the record names, even when both signatures are good', async () => {
-    const other = (await signKeyRotation(fileSigner(oldKey), fileSigner(otherKey), { createdAt: CREATED_AT })).signed;
+    const other = (await signKeyRotation(fileSigner(oldKey), fileSigner(otherKey), { createdAt: CREATED_AT }))
+      .signed;
     await expect(checkKeyRotation(other, oldKey.toPublic(), newKey.toPublic())).rejects.toThrow(
       `it records a rotation from ${oldPair.fingerprint} to ${fingerprint(otherKey)}, not from ${oldPair.fingerprint} to ${newPair.fingerprint}`,
     );
@@ -124,9 +130,9 @@ describe('key rotation record', () => {
   });
 
   it('refuses to rotate a key to itself, and says where a malformed record is wrong', async () => {
-    await expect(signKeyRotation(fileSigner(oldKey), fileSigner(oldKey), { createdAt: CREATED_AT })).rejects.toThrow(
-      'the old and the new key are the same key',
-    );
+    await expect(
+      signKeyRotation(fileSigner(oldKey), fileSigner(oldKey), { createdAt: CREATED_AT }),
+    ).rejects.toThrow('the old and the new key are the same key');
     expect(() => parseKeyRotation(Buffer.from('{"format":"snapseal-key-rotation/1"}'))).toThrow(
       'the key rotation record is malformed at fromFingerprint',
     );

@@ -129,7 +129,9 @@ describe('verify --chain across key rotations', () => {
     const bucket = memoryBucket();
     const ab = await rotate(bucket, a, b);
     await sealChain(bucket, [a, b], [undefined, ab]);
-    const { signed } = await signKeyRotation(fileSigner(a), fileSigner(b), { createdAt: '2026-10-01T00:00:00.000Z' });
+    const { signed } = await signKeyRotation(fileSigner(a), fileSigner(b), {
+      createdAt: '2026-10-01T00:00:00.000Z',
+    });
     bucket.objects.set(ab.key, Buffer.from(signed.bytes));
     bucket.objects.set(`${ab.key}.old-key.asc`, Buffer.from(signed.oldKeySignature));
     bucket.objects.set(`${ab.key}.new-key.asc`, Buffer.from(signed.newKeySignature));
