@@ -369,8 +369,8 @@ cmd_status() {
 }
 
 case "${1:-}" in
-  up) cmd_up ;;
-  down) cmd_down ;;
+  up) cmd_up && bash "$ROOT/scripts/kms.sh" up ;;
+  down) bash "$ROOT/scripts/kms.sh" down; cmd_down ;;
   stop)
     shift
     [ $# -gt 0 ] || die "usage: scripts/stack.sh stop temporal|minio|opensearch..."

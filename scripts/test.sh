@@ -14,6 +14,7 @@ cd "$ROOT"
 
 bash scripts/bootstrap.sh
 bash scripts/stack.sh status >/dev/null 2>&1 || bash scripts/stack.sh up
+bash scripts/kms.sh up # the KMS-compatible server the KMS signing tests use
 
 echo "[test] typecheck and lint" >&2
 npx tsc -p tsconfig.json --noEmit

@@ -8,6 +8,7 @@ import { registerDrillCommand } from './cli/drill-command';
 import { exitCodeHelp } from './cli/exit-codes';
 import { exitWithError } from './cli/exit-with-error';
 import { registerIamPolicyCommand } from './cli/iam-policy-command';
+import { registerKmsPublicKeyCommand } from './cli/kms-public-key-command';
 import { registerListCommand } from './cli/list-command';
 import { registerRestoreCommand } from './cli/restore-command';
 import { registerRotateKeyCommand } from './cli/rotate-key-command';
@@ -41,6 +42,7 @@ for (const register of [
   registerDrillCommand,
   registerRotateKeyCommand,
   registerIamPolicyCommand,
+  registerKmsPublicKeyCommand,
   registerDemoCommand,
   registerWorkerCommand,
 ]) {

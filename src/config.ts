@@ -622,7 +622,70 @@ export type OpenSearchConfig = z.infer<typeof opensearchSchema>;
 
 // ---- Keys
 
+// ---- Signing through AWS KMS (instead of SNAPSEAL_SIGNING_KEY_FILE): src/keys/kms-signer.ts
+
+const isoSecond = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+const SIGNING_KMS_SETTINGS = {
+  SNAPSEAL_SIGNING_KMS_KEY_ID: {
+    schema: text,
+    default: '',
+    about:
+      'AWS KMS asymmetric key (key id, ARN or alias/NAME) that signs manifests and rotation records instead of SNAPSEAL_SIGNING_KEY_FILE: key usage SIGN_VERIFY, RSA_2048 or larger, ECC_NIST_P256 or ECC_NIST_P384',
+  },
+  SNAPSEAL_SIGNING_KMS_KEY_CREATED_AT: {
+    schema: z.union([
+      z.literal(''),
+      text
+        .regex(isoSecond, 'expected a UTC time to the second such as 2026-12-01T00:00:00Z')
+        .refine((v) => !Number.isNaN(Date.parse(v)), 'not a valid date'),
+    ]),
+    default: '',
+    about:
+      "the OpenPGP creation time of the KMS key's public key, part of its fingerprint: fixed once (e.g. the KMS key's CreationDate), the same on every host, never changed",
+  },
+  SNAPSEAL_KMS_REGION: {
+    schema: text,
+    default: '',
+    about: "region of the KMS client; empty: the AWS SDK's default (AWS_REGION, the profile)",
+  },
+  SNAPSEAL_KMS_ENDPOINT: {
+    schema: url,
+    default: '',
+    about: 'KMS endpoint URL; empty for AWS KMS (the local stack: http://127.0.0.1:4599)',
+  },
+} as const satisfies Record<string, Setting>;
+
+type SigningKmsValues = SettingValues<typeof SIGNING_KMS_SETTINGS> & { SNAPSEAL_SIGNING_KEY_FILE: string };
+
+/** The one signing key is a file or a KMS key; a KMS key needs its fixed creation time. */
+const signingKmsCheck = crossCheck<SigningKmsValues>(
+  ['SNAPSEAL_SIGNING_KMS_KEY_ID', 'SNAPSEAL_SIGNING_KMS_KEY_CREATED_AT', 'SNAPSEAL_SIGNING_KEY_FILE'],
+  (s) =>
+    s.SNAPSEAL_SIGNING_KMS_KEY_ID !== '' && s.SNAPSEAL_SIGNING_KEY_FILE !== ''
+      ? 'SNAPSEAL_SIGNING_KEY_FILE and SNAPSEAL_SIGNING_KMS_KEY_ID are both set: the archiver key is a file or a KMS key, set one of them'
+      : s.SNAPSEAL_SIGNING_KMS_KEY_ID !== '' && s.SNAPSEAL_SIGNING_KMS_KEY_CREATED_AT === ''
+        ? 'SNAPSEAL_SIGNING_KMS_KEY_ID is set but SNAPSEAL_SIGNING_KMS_KEY_CREATED_AT is empty: fix the OpenPGP creation time of the key once (e.g. its KMS CreationDate, 2026-12-01T00:00:00Z) and give the same value on every host, or its fingerprint changes'
+        : undefined,
+);
+
+function signingKmsOf(s: SigningKmsValues) {
+  return {
+    /** Where KMS keys are reached (the sealing key, and keys rotate-key names). */
+    kms: { region: orUndefined(s.SNAPSEAL_KMS_REGION), endpoint: orUndefined(s.SNAPSEAL_KMS_ENDPOINT) },
+    /** The archiver key in AWS KMS, when it signs instead of signingKeyFile. */
+    signingKms:
+      s.SNAPSEAL_SIGNING_KMS_KEY_ID === ''
+        ? undefined
+        : {
+            keyId: s.SNAPSEAL_SIGNING_KMS_KEY_ID,
+            createdAt: new Date(s.SNAPSEAL_SIGNING_KMS_KEY_CREATED_AT),
+          },
+  };
+}
+
 const KEY_SETTINGS = {
+  ...SIGNING_KMS_SETTINGS,
   SNAPSEAL_RECIPIENT_KEY_FILES: {
     schema: fileList,
     default: '',
@@ -687,6 +750,7 @@ const KEY_SETTINGS = {
 } as const satisfies Record<string, Setting>;
 
 export const keysSchema = settingsObject(KEY_SETTINGS)
+  .superRefine(...signingKmsCheck)
   .superRefine(
     ...crossCheck<SettingValues<typeof KEY_SETTINGS>>(
       ['SNAPSEAL_SIGNING_KEY_PASSPHRASE', 'SNAPSEAL_SIGNING_KEY_PASSPHRASE_FILE'],
@@ -722,6 +786,7 @@ export const keysSchema = settingsObject(KEY_SETTINGS)
   )
   .transform((s) => ({
     recipientKeyFiles: s.SNAPSEAL_RECIPIENT_KEY_FILES,
+    ...signingKmsOf(s),
     signingKeyFile: orUndefined(s.SNAPSEAL_SIGNING_KEY_FILE),
     signingKeyPassphrase: secretOrUndefined(
       s.SNAPSEAL_SIGNING_KEY_PASSPHRASE_FILE ?? s.SNAPSEAL_SIGNING_KEY_PASSPHRASE,

@@ -22,7 +22,7 @@ import type { ArchiveTarget, SealResult } from '../archive/archive-types';
 import type { VolumeRecord } from '../archive/stream-volume';
 import type { ClusterInfo, IndexInfo } from '../opensearch/snapshot-api';
 import { KeyRotationError } from '../keys/key-rotation';
-import { serializeManifest, signManifest, type ArchiveManifest } from '../pipeline/manifest';
+import { serializeManifest, type ArchiveManifest } from '../pipeline/manifest';
 import { fingerprint } from '../pipeline/openpgp-keys';
 import { readJson, writeObject } from '../s3/s3-objects';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version';
@@ -79,7 +79,7 @@ async function requiredRotation(
   const to = keys.signingFingerprint!;
   const newest = `#${predecessor.manifest.sequence} (${predecessor.manifest.archiveId})`;
   try {
-    return await proveRotation(manifestStore(config, s3, keys.verify), oldKey, keys.signing!.toPublic());
+    return await proveRotation(manifestStore(config, s3, keys.verify), oldKey, keys.signing!.publicKey);
   } catch (err) {
     if (err instanceof RotationRecordMissing) {
       throw permanentFailure(
@@ -186,7 +186,7 @@ export function createSealArchive(deps: ActivityDeps) {
       );
 
     await assertSequenceUnwitnessed(deps, { ...sealed.manifest, manifestSha256: sealed.sha256 });
-    const signature = await signManifest(sealed.bytes, signing);
+    const signature = await signing.sign(sealed.bytes);
     const retention = promisedRetention(config.archive, input.createdAt);
     for (const r of records) {
       if (retention) {

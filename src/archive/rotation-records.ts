@@ -2,7 +2,7 @@
 // under the sealed objects' Object Lock retention, and proven before a new key may sign the chain. The record
 // is written first and its two signatures after it, so an interrupted rotate-key is completed by running it again.
 import { createHash } from 'node:crypto';
-import type { PrivateKey, PublicKey } from 'openpgp';
+import type { PublicKey } from 'openpgp';
 import type { Config } from '../config';
 import { readObjectBytes } from '../evidence/read-object-bytes';
 import { promisedRetention } from '../evidence/retention-promise';
@@ -15,6 +15,7 @@ import {
   type KeyRotation,
   type SignedKeyRotation,
 } from '../keys/key-rotation';
+import type { Signer } from '../keys/signer';
 import { fingerprint } from '../pipeline/openpgp-keys';
 import { isPreconditionFailed } from '../s3/s3-errors';
 import { readText, writeObject } from '../s3/s3-objects';
@@ -89,12 +90,12 @@ export interface RecordedRotation extends RotationRef {
  */
 export async function recordKeyRotation(
   store: RecordStore & { objectLock: Pick<Config['archive'], 'objectLockDays' | 'objectLockMode'> },
-  oldKey: PrivateKey,
-  newKey: PrivateKey,
+  oldKey: Signer,
+  newKey: Signer,
   about: { createdAt: string; reason?: string },
 ): Promise<RecordedRotation> {
   const { s3, bucket } = store;
-  const layout = rotationRecordLayout(store.archivePrefix, fingerprint(oldKey), fingerprint(newKey));
+  const layout = rotationRecordLayout(store.archivePrefix, oldKey.fingerprint, newKey.fingerprint);
   let created = false;
   let signed: SignedKeyRotation | undefined;
   let bytes: Uint8Array | undefined = await readObjectBytes(s3, bucket, layout.recordKey);
@@ -109,7 +110,7 @@ export async function recordKeyRotation(
   const createdAt = parseKeyRotation(bytes).createdAt;
   await writeSignatureIfMissing(store, layout.oldKeySignatureKey, signed.oldKeySignature, createdAt);
   await writeSignatureIfMissing(store, layout.newKeySignatureKey, signed.newKeySignature, createdAt);
-  const proven = await proveRotation(store, oldKey.toPublic(), newKey.toPublic());
+  const proven = await proveRotation(store, oldKey.publicKey, newKey.publicKey);
   return { ...proven, rotation: parseKeyRotation(bytes), created };
 }
 

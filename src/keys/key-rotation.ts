@@ -3,11 +3,12 @@
 // holds its private key). `gpg --verify` checks each by hand. Format, signing and checking live here; where the
 // record is stored, in src/archive/rotation-records.ts.
 import * as openpgp from 'openpgp';
-import type { PrivateKey, PublicKey } from 'openpgp';
+import type { PublicKey } from 'openpgp';
 import { z } from 'zod';
 import { canonicalJson } from '../pipeline/canonical-json';
-import { ManifestError, signManifest, verifyManifestSignature } from '../pipeline/manifest';
+import { ManifestError, verifyManifestSignature } from '../pipeline/manifest';
 import { fingerprint } from '../pipeline/openpgp-keys';
+import type { Signer } from './signer';
 
 const keyFingerprint = z
   .string()
@@ -65,24 +66,24 @@ export function parseKeyRotation(bytes: Uint8Array): KeyRotation {
 /** Both signatures over existing record bytes (a new record, or one whose signatures a crash left unwritten). */
 export async function signKeyRotationBytes(
   bytes: Uint8Array,
-  oldKey: PrivateKey,
-  newKey: PrivateKey,
+  oldKey: Signer,
+  newKey: Signer,
 ): Promise<SignedKeyRotation> {
   return {
     bytes,
-    oldKeySignature: await signManifest(bytes, oldKey),
-    newKeySignature: await signManifest(bytes, newKey),
+    oldKeySignature: await oldKey.sign(bytes),
+    newKeySignature: await newKey.sign(bytes),
   };
 }
 
 /** A new record handing the chain over from `oldKey` to `newKey`, signed by both. */
 export async function signKeyRotation(
-  oldKey: PrivateKey,
-  newKey: PrivateKey,
+  oldKey: Signer,
+  newKey: Signer,
   about: { createdAt: string; reason?: string },
 ): Promise<{ rotation: KeyRotation; signed: SignedKeyRotation }> {
-  const from = fingerprint(oldKey);
-  const to = fingerprint(newKey);
+  const from = oldKey.fingerprint;
+  const to = newKey.fingerprint;
   if (from === to) {
     throw new KeyRotationError(`the old and the new key are the same key (${from}): nothing to rotate`);
   }
@@ -90,7 +91,7 @@ export async function signKeyRotation(
     format: 'snapseal-key-rotation/1',
     fromFingerprint: from,
     toFingerprint: to,
-    toPublicKey: newKey.toPublic().armor(),
+    toPublicKey: newKey.publicKey.armor(),
     createdAt: about.createdAt,
     ...(about.reason ? { reason: about.reason } : {}),
   };

@@ -27,6 +27,7 @@ import { verifyChainWithConfig } from '../../src/verify/verify-with-config';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, workerEnv, type ArchiveHarness } from './archive-harness';
 import { snapsealJson } from './snapseal-cli';
+import { fileSigner } from '../../src/keys/signer';
 
 const DAYS = ['2026-09-01', '2026-09-02', '2026-09-03', '2026-09-04'] as const;
 
@@ -210,7 +211,7 @@ describe('key rotation as a signed chain entry (real stack)', () => {
 
   it('names a rotation record replaced after sealing, even one both keys signed again', async () => {
     const layout = rotationRecordLayout(h.config.archive.prefix, fingerprint(keyA), fingerprint(keyB));
-    const { signed } = await signKeyRotation(keyA, keyB, {
+    const { signed } = await signKeyRotation(fileSigner(keyA), fileSigner(keyB), {
       createdAt: new Date().toISOString(),
       reason: 'rewritten',
     });

@@ -15,6 +15,7 @@ import { fingerprint } from '../../../src/pipeline/openpgp-keys';
 import { verifyChain } from '../../../src/verify/verify-chain';
 import { memoryBucket, type MemoryBucket } from '../s3/memory-bucket';
 import { signingKeys } from '../keys/signing-keys';
+import { fileSigner } from '../../../src/keys/signer';
 
 const config = loadConfig({});
 const digest = (c: string) => c.repeat(64);
@@ -58,7 +59,7 @@ describe('sealArchive and key rotation', () => {
       keys: {
         recipients: [],
         recipientFingerprints: [],
-        signing,
+        signing: fileSigner(signing),
         signingFingerprint: fingerprint(signing),
         verify: trusted(),
       },
@@ -113,8 +114,8 @@ describe('sealArchive and key rotation', () => {
         archivePrefix: config.archive.prefix,
         objectLock: config.archive,
       },
-      a,
-      b,
+      fileSigner(a),
+      fileSigner(b),
       { createdAt: '2026-09-02T00:00:00.000Z' },
     );
     const second = await seal(2, b);

@@ -11,6 +11,7 @@ import { KeyRotationError } from '../../../src/keys/key-rotation';
 import { fingerprint } from '../../../src/pipeline/openpgp-keys';
 import { memoryBucket } from '../s3/memory-bucket';
 import { signingKeys } from '../keys/signing-keys';
+import { fileSigner } from '../../../src/keys/signer';
 
 const PREFIX = 'archives/';
 const CREATED_AT = '2026-12-02T18:00:00.000Z';
@@ -39,7 +40,9 @@ describe('rotation records', () => {
 
   it('writes the record and both signatures once, under the promised retention, and proves them', async () => {
     const bucket = memoryBucket();
-    const recorded = await recordKeyRotation(store(bucket), oldKey, newKey, { createdAt: CREATED_AT });
+    const recorded = await recordKeyRotation(store(bucket), fileSigner(oldKey), fileSigner(newKey), {
+      createdAt: CREATED_AT,
+    });
     const { recordKey, oldKeySignatureKey, newKeySignatureKey } = layout();
     expect(recorded).toMatchObject({ key: recordKey, created: true });
     expect(bucket.puts.map((p) => p.Key)).toEqual([recordKey, oldKeySignatureKey, newKeySignatureKey]);
@@ -58,8 +61,10 @@ describe('rotation records', () => {
 
   it('keeps an existing record when run again, and completes one whose signatures are missing', async () => {
     const bucket = memoryBucket();
-    const first = await recordKeyRotation(store(bucket), oldKey, newKey, { createdAt: CREATED_AT });
-    const again = await recordKeyRotation(store(bucket), oldKey, newKey, {
+    const first = await recordKeyRotation(store(bucket), fileSigner(oldKey), fileSigner(newKey), {
+      createdAt: CREATED_AT,
+    });
+    const again = await recordKeyRotation(store(bucket), fileSigner(oldKey), fileSigner(newKey), {
       createdAt: '2027-01-01T00:00:00.000Z',
     });
     expect(again).toMatchObject({
@@ -75,14 +80,16 @@ describe('rotation records', () => {
         `the rotation record from ${fingerprint(oldKey)} to ${fingerprint(newKey)} (s3://archive/${layout().recordKey}) lacks its new key's signature: rotate-key was interrupted; run it again`,
       ),
     );
-    const completed = await recordKeyRotation(store(bucket), oldKey, newKey, { createdAt: CREATED_AT });
+    const completed = await recordKeyRotation(store(bucket), fileSigner(oldKey), fileSigner(newKey), {
+      createdAt: CREATED_AT,
+    });
     expect(completed).toMatchObject({ created: false, sha256: first.sha256 });
     expect(bucket.puts.map((p) => p.Key).slice(3)).toEqual([layout().newKeySignatureKey]);
   });
 
   it('says no record exists for a pair of keys never rotated', async () => {
     const bucket = memoryBucket();
-    await recordKeyRotation(store(bucket), oldKey, newKey, { createdAt: CREATED_AT });
+    await recordKeyRotation(store(bucket), fileSigner(oldKey), fileSigner(newKey), { createdAt: CREATED_AT });
     const err = await proveRotation(store(bucket), newKey.toPublic(), otherKey.toPublic()).catch((e) => e);
     expect(err).toBeInstanceOf(RotationRecordMissing);
     expect((err as Error).message).toBe(
@@ -92,9 +99,11 @@ describe('rotation records', () => {
 
   it('refuses a record whose handover signature was replaced by another key’s', async () => {
     const bucket = memoryBucket();
-    await recordKeyRotation(store(bucket), oldKey, newKey, { createdAt: CREATED_AT });
+    await recordKeyRotation(store(bucket), fileSigner(oldKey), fileSigner(newKey), { createdAt: CREATED_AT });
     const forged = memoryBucket();
-    await recordKeyRotation(store(forged), otherKey, newKey, { createdAt: CREATED_AT });
+    await recordKeyRotation(store(forged), fileSigner(otherKey), fileSigner(newKey), {
+      createdAt: CREATED_AT,
+    });
     // The other key's signature over other bytes, put where the old key's belongs.
     const otherLayout = rotationRecordLayout(PREFIX, fingerprint(otherKey), fingerprint(newKey));
     bucket.objects.set(layout().oldKeySignatureKey, forged.objects.get(otherLayout.oldKeySignatureKey)!);

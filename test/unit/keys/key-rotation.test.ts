@@ -11,6 +11,7 @@ import {
 } from '../../../src/keys/key-rotation';
 import { fingerprint, generateDemoKeys, readSigningKey } from '../../../src/pipeline/openpgp-keys';
 import { withGnupg } from '../pipeline/gnupg-home';
+import { fileSigner } from '../../../src/keys/signer';
 
 const CREATED_AT = '2026-12-02T18:00:00.000Z';
 
@@ -30,7 +31,12 @@ describe('key rotation record', () => {
     otherKey = await readSigningKey(
       (await generateDemoKeys({ name: 'Other', email: 'other@example.invalid' })).privateKey,
     );
-    signed = (await signKeyRotation(oldKey, newKey, { createdAt: CREATED_AT, reason: 'yearly' })).signed;
+    signed = (
+      await signKeyRotation(fileSigner(oldKey), fileSigner(newKey), {
+        createdAt: CREATED_AT,
+        reason: 'yearly',
+      })
+    ).signed;
   });
 
   it('round trip: names both keys, carries the new public key, and checks with both public keys', async () => {
@@ -66,7 +72,7 @@ describe('key rotation record', () => {
   });
 
   it('is refused when the handover is not signed by the old key', async () => {
-    const byOther = await signKeyRotationBytes(signed.bytes, otherKey, newKey);
+    const byOther = await signKeyRotationBytes(signed.bytes, fileSigner(otherKey), fileSigner(newKey));
     await expect(
       checkKeyRotation(
         { ...signed, oldKeySignature: byOther.oldKeySignature },
@@ -85,7 +91,7 @@ describe('key rotation record', () => {
   });
 
   it('is refused when the new key did not sign it (no cross-certification)', async () => {
-    const byOther = await signKeyRotationBytes(signed.bytes, oldKey, otherKey);
+    const byOther = await signKeyRotationBytes(signed.bytes, fileSigner(oldKey), fileSigner(otherKey));
     await expect(
       checkKeyRotation(
         { ...signed, newKeySignature: byOther.newKeySignature },
@@ -107,7 +113,8 @@ describe('key rotation record', () => {
   });
 
   it('is refused for another pair of keys than the record names, even when both signatures are good', async () => {
-    const other = (await signKeyRotation(oldKey, otherKey, { createdAt: CREATED_AT })).signed;
+    const other = (await signKeyRotation(fileSigner(oldKey), fileSigner(otherKey), { createdAt: CREATED_AT }))
+      .signed;
     await expect(checkKeyRotation(other, oldKey.toPublic(), newKey.toPublic())).rejects.toThrow(
       `it records a rotation from ${oldPair.fingerprint} to ${fingerprint(otherKey)}, not from ${oldPair.fingerprint} to ${newPair.fingerprint}`,
     );
@@ -116,16 +123,16 @@ describe('key rotation record', () => {
   it('is refused when it carries another public key than the fingerprint it names', async () => {
     const rotation = parseKeyRotation(signed.bytes);
     const bytes = serializeKeyRotation({ ...rotation, toPublicKey: otherKey.toPublic().armor() });
-    const resigned = await signKeyRotationBytes(bytes, oldKey, newKey);
+    const resigned = await signKeyRotationBytes(bytes, fileSigner(oldKey), fileSigner(newKey));
     await expect(checkKeyRotation(resigned, oldKey.toPublic(), newKey.toPublic())).rejects.toThrow(
       `it names the new key ${newPair.fingerprint} but carries the public key ${fingerprint(otherKey)}`,
     );
   });
 
   it('refuses to rotate a key to itself, and says where a malformed record is wrong', async () => {
-    await expect(signKeyRotation(oldKey, oldKey, { createdAt: CREATED_AT })).rejects.toThrow(
-      'the old and the new key are the same key',
-    );
+    await expect(
+      signKeyRotation(fileSigner(oldKey), fileSigner(oldKey), { createdAt: CREATED_AT }),
+    ).rejects.toThrow('the old and the new key are the same key');
     expect(() => parseKeyRotation(Buffer.from('{"format":"snapseal-key-rotation/1"}'))).toThrow(
       'the key rotation record is malformed at fromFingerprint',
     );

@@ -11,6 +11,7 @@ import { fingerprint } from '../../../src/pipeline/openpgp-keys';
 import { verifyChain } from '../../../src/verify/verify-chain';
 import { memoryBucket, type MemoryBucket } from '../s3/memory-bucket';
 import { signingKeys } from '../keys/signing-keys';
+import { fileSigner } from '../../../src/keys/signer';
 
 const PREFIX = 'archives/';
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -82,8 +83,8 @@ describe('verify --chain across key rotations', () => {
         archivePrefix: PREFIX,
         objectLock: { objectLockDays: 0, objectLockMode: 'GOVERNANCE' },
       },
-      from,
-      to,
+      fileSigner(from),
+      fileSigner(to),
       { createdAt: '2026-09-02T12:00:00.000Z' },
     );
 
@@ -128,7 +129,9 @@ describe('verify --chain across key rotations', () => {
     const bucket = memoryBucket();
     const ab = await rotate(bucket, a, b);
     await sealChain(bucket, [a, b], [undefined, ab]);
-    const { signed } = await signKeyRotation(a, b, { createdAt: '2026-10-01T00:00:00.000Z' });
+    const { signed } = await signKeyRotation(fileSigner(a), fileSigner(b), {
+      createdAt: '2026-10-01T00:00:00.000Z',
+    });
     bucket.objects.set(ab.key, Buffer.from(signed.bytes));
     bucket.objects.set(`${ab.key}.old-key.asc`, Buffer.from(signed.oldKeySignature));
     bucket.objects.set(`${ab.key}.new-key.asc`, Buffer.from(signed.newKeySignature));
