@@ -1,7 +1,13 @@
 // `snapseal iam-policy <role>`: the S3 policy of one role (deploy/iam), filled in with this deployment's buckets
 // and prefixes, ready for `aws iam put-role-policy` (with --account-id, the data perimeter comes with it).
 import type { Command } from 'commander';
-import { POLICY_ROLES, PolicyRenderError, renderRolePolicy, type PolicyRole } from '../setup/role-policies';
+import {
+  kmsKeyArn,
+  POLICY_ROLES,
+  PolicyRenderError,
+  renderRolePolicy,
+  type PolicyRole,
+} from '../setup/role-policies';
 import { configFrom, type GlobalOptions } from './cli-context';
 import { UsageError } from './usage-error';
 
@@ -22,12 +28,13 @@ export function registerIamPolicyCommand(program: Command): void {
       const config = configFrom(program.opts<GlobalOptions>());
       const render = (): ReturnType<typeof renderRolePolicy> => {
         try {
-          return renderRolePolicy(role as PolicyRole, places);
+          return renderRolePolicy(role as PolicyRole, withKms());
         } catch (err) {
           if (err instanceof PolicyRenderError) throw new UsageError(err.message);
           throw err;
         }
       };
+      const kms = config.keys.signingKms;
       const places = {
         archiveBucket: config.archive.bucket,
         archivePrefix: config.archive.prefix,
@@ -37,6 +44,10 @@ export function registerIamPolicyCommand(program: Command): void {
         witnessPrefix: config.witness?.prefix ?? '',
         accountId: opts.accountId,
       };
+      const withKms = (): typeof places & { kmsKeyArn?: string } =>
+        kms && role === 'seal-worker'
+          ? { ...places, kmsKeyArn: kmsKeyArn(kms.keyId, config.keys.kms.region, opts.accountId) }
+          : places;
       const policy = render();
       // JSON either way: the policy document is the output.
       process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);

@@ -74,7 +74,7 @@ export function describeKmsFailure(err: unknown, location: KmsLocation): string 
   const said = `${e.name ?? 'Error'}: ${e.message ?? String(err)}`;
   switch (e.name) {
     case 'AccessDeniedException':
-      return `this host's AWS credentials may not use the key (${said}): allow kms:GetPublicKey and kms:Sign on this key in the sealing role's policy (deploy/iam/sealing-role-kms.json)`;
+      return `this host's AWS credentials may not use the key (${said}): allow kms:GetPublicKey and kms:Sign on this key in the sealing role's policy (deploy/iam/seal-worker-kms.json, or snapseal iam-policy seal-worker)`;
     case 'NotFoundException':
       return `no such key at ${where} (${said}): check the key id, ARN or alias and SNAPSEAL_KMS_REGION`;
     case 'DisabledException':

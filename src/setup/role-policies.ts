@@ -26,6 +26,8 @@ export interface PolicyPlaces {
   witnessPrefix: string;
   /** The AWS account owning the buckets; with it the data perimeter is added. */
   accountId?: string;
+  /** The archiver key's ARN when it lives in AWS KMS: the seal worker may sign with it (deploy/iam/seal-worker-kms.json). */
+  kmsKeyArn?: string;
 }
 
 interface Statement {
@@ -43,6 +45,23 @@ export interface PolicyDocument {
 
 export class PolicyRenderError extends Error {
   override name = 'PolicyRenderError';
+}
+
+/**
+ * The ARN of the archiver's KMS key from SNAPSEAL_SIGNING_KMS_KEY_ID: an ARN as it is, a key id with the account
+ * and region. Never an alias: it can be pointed at another key, so a policy names the key itself.
+ */
+export function kmsKeyArn(keyId: string, region: string | undefined, accountId: string | undefined): string {
+  if (/^arn:aws[a-z-]*:kms:[^:]+:\d{12}:key\/[\w-]+$/.test(keyId)) return keyId;
+  if (keyId.startsWith('alias/') || keyId.includes(':alias/'))
+    throw new PolicyRenderError(
+      `SNAPSEAL_SIGNING_KMS_KEY_ID is an alias (${keyId}): a policy must name the key itself; give the key's ARN or id`,
+    );
+  if (accountId === undefined || region === undefined)
+    throw new PolicyRenderError(
+      `SNAPSEAL_SIGNING_KMS_KEY_ID is a key id (${keyId}): give --account-id and SNAPSEAL_KMS_REGION (or the key's ARN) for its ARN`,
+    );
+  return `arn:aws:kms:${region}:${accountId}:key/${keyId}`;
 }
 
 const IAM_DIR = join(__dirname, '..', '..', 'deploy', 'iam');
@@ -74,6 +93,9 @@ export function renderRolePolicy(role: PolicyRole, places: PolicyPlaces): Policy
   const usesWitness = (s: Statement): boolean => JSON.stringify(s.Resource).includes('{{WITNESS_BUCKET}}');
   const statements = [
     ...doc.Statement.filter((s) => places.witnessBucket !== undefined || !usesWitness(s)),
+    ...(role === 'seal-worker' && places.kmsKeyArn !== undefined
+      ? template('seal-worker-kms').Statement
+      : []),
     ...(places.accountId !== undefined ? template('data-perimeter').Statement : []),
   ];
   const values = {
@@ -84,6 +106,7 @@ export function renderRolePolicy(role: PolicyRole, places: PolicyPlaces): Policy
     WITNESS_BUCKET: places.witnessBucket,
     WITNESS_PREFIX: places.witnessPrefix,
     ACCOUNT_ID: places.accountId,
+    KMS_KEY_ARN: places.kmsKeyArn,
   };
   return JSON.parse(fill(JSON.stringify({ ...doc, Statement: statements }), values)) as PolicyDocument;
 }

@@ -18,7 +18,7 @@ describe('describeKmsFailure', () => {
         location,
       ),
     ).toBe(
-      "this host's AWS credentials may not use the key (AccessDeniedException: User: arn:aws:sts::1:assumed-role/seal/i-1 is not authorized to perform: kms:Sign): allow kms:GetPublicKey and kms:Sign on this key in the sealing role's policy (deploy/iam/sealing-role-kms.json)",
+      "this host's AWS credentials may not use the key (AccessDeniedException: User: arn:aws:sts::1:assumed-role/seal/i-1 is not authorized to perform: kms:Sign): allow kms:GetPublicKey and kms:Sign on this key in the sealing role's policy (deploy/iam/seal-worker-kms.json, or snapseal iam-policy seal-worker)",
     );
   });
 
