@@ -160,7 +160,7 @@ export async function checkVolume(
       source.destroy();
       problem({
         volume: volume.index,
-        problem: `encrypted volume is ${got.ContentLength} bytes, not the ${volume.ciphertextBytes} of its manifest entry; not decrypted`,
+        problem: `${UNREADABLE}: it is ${got.ContentLength} bytes, not the ${volume.ciphertextBytes} of its manifest entry (not decrypted)`,
       });
       return { problems, files: 0, plaintextBytes: 0, readable: false };
     }

@@ -177,7 +177,7 @@ describe('checkVolume', () => {
     expect(result.problems).toEqual([
       {
         volume: 1,
-        problem: `encrypted volume is ${crafted.volume.ciphertextBytes + 10} bytes, not the ${crafted.volume.ciphertextBytes} of its manifest entry; not decrypted`,
+        problem: `volume cannot be read or decrypted: it is ${crafted.volume.ciphertextBytes + 10} bytes, not the ${crafted.volume.ciphertextBytes} of its manifest entry (not decrypted)`,
       },
     ]);
   });
