@@ -28,7 +28,7 @@ import { resolveIndices } from '../../src/opensearch/snapshot-api';
 import { decryptStream } from '../../src/pipeline/openpgp-decrypt';
 import { readDecryptionKey, readRecipientKeys } from '../../src/pipeline/openpgp-keys';
 import type { ArchiveManifest } from '../../src/pipeline/manifest';
-import type { RestorePlan } from '../../src/restore/restore-types';
+import type { RestorePlan, RestoreResult } from '../../src/restore/restore-types';
 import type { DrillOutcome } from '../../src/workflows/restore-drill';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, workerEnv, type ArchiveHarness } from './archive-harness';
@@ -134,6 +134,29 @@ describe('restore against a staging writer (real stack)', () => {
     expect(failure.message).toContain('the restored indices');
     expect(await resolveIndices(h.search, `${prefix}*`)).toEqual([]);
     expect(await stagingVersions(restoreFolder())).toEqual([]); // every version removed, the rewritten one too
+  });
+
+  it("restores after a staging attempt was retried: the earlier attempt's versions are gone first", async () => {
+    const prefix = `${uniqueName('a')}-`;
+    let retried = false;
+    const result = (await restore(newer.archiveId, prefix, (ctx) => ({
+      inbound: {
+        async execute(input, next) {
+          const out = await next(input);
+          if (ctx.info.activityType === 'stageRestoreVolume' && ctx.info.attempt === 1 && !retried) {
+            retried = true; // as if the worker were lost after staging, before reporting
+            throw new Error('worker lost after staging');
+          }
+          return out;
+        },
+      },
+    }))) as RestoreResult;
+    expect(retried).toBe(true);
+    expect(result.indices).toEqual([
+      expect.objectContaining({ restoredAs: `${prefix}${indicesForDate(h.template, NEWER)}` }),
+    ]);
+    expect(result.indices[0]!.actual).toBe(result.indices[0]!.expected);
+    await h.search.indices.delete({ index: `${prefix}*` });
   });
 
   it('`snapseal restore` exits 4 naming an index-N planted before the cluster read the repository', async () => {
