@@ -42,6 +42,7 @@ export const ROLE_ACTIVITIES: Record<WorkerRole, readonly ActivityName[]> = {
     'stageRestoreVolume',
     'startRestoreFromArchive',
     'checkRestore',
+    'checkStagedRestore',
     'compareRestoredCounts',
     'deleteRestoredIndices',
     'cleanUpRestore',

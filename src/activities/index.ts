@@ -2,6 +2,7 @@
 import type { ActivityDeps } from './activity-deps';
 import { createArchiveVolume } from './archive-volume';
 import { createCheckSnapshot } from './check-snapshot';
+import { createCheckStagedRestore } from './check-staged-restore';
 import { createCleanUpRun } from './clean-up-run';
 import { createCountSnapshotDocuments } from './count-snapshot-documents';
 import { createDescribeSealedArchive } from './describe-sealed-archive';
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     thawArchive: createThawArchive(deps),
     ...createVerifyActivities(deps),
     stageRestoreVolume: createStageRestoreVolume(deps),
+    checkStagedRestore: createCheckStagedRestore(deps),
     ...restore,
     cleanUpRestore: heartbeatWhileRunning(restore.cleanUpRestore),
   });

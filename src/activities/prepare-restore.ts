@@ -1,5 +1,6 @@
 // Checks a restore before any side effect: the manifest is authentic, the chosen indices are in it, the
-// target cluster can read the snapshot, and no index would be overwritten.
+// target cluster can read the snapshot, no index would be overwritten, and the staging bucket keeps versions
+// (what proves, after the restore, that the cluster read only what was verified).
 import { authenticateManifest, manifestStore, ManifestNotAuthentic } from '../archive/authenticated-manifest';
 import { getClusterInfo, resolveIndices } from '../opensearch/snapshot-api';
 import type { ArchiveManifest } from '../pipeline/manifest';
@@ -22,7 +23,7 @@ export function snapshotReadable(
   return false;
 }
 
-export function createPrepareRestore({ config, s3, opensearch, keys }: ActivityDeps) {
+export function createPrepareRestore({ config, s3, opensearch, keys, buckets }: ActivityDeps) {
   return async function prepareRestore(request: RestoreRequest, runTag: string): Promise<RestorePlan> {
     try {
       checkRestoreInput(request);
@@ -73,6 +74,13 @@ export function createPrepareRestore({ config, s3, opensearch, keys }: ActivityD
           `Index ${restoredAs} exists already; choose another --rename-prefix or delete it`,
         );
       }
+    }
+    const versioning = await buckets.staging.versioning();
+    if (versioning !== 'Enabled') {
+      throw permanentFailure(
+        FailureType.BucketUnusable,
+        `The staging bucket "${buckets.staging.name}" (SNAPSEAL_STAGING_BUCKET) has versioning ${versioning}: a restore needs it Enabled, to prove afterwards that the cluster read only the objects it verified. Run \`snapseal setup\` (it enables versioning on the staging bucket); nothing was restored`,
+      );
     }
     return {
       archiveId: request.archiveId,

@@ -12,11 +12,10 @@ import {
 } from '../opensearch/snapshot-api';
 import { managedServiceSettings } from '../archive/staging-repository';
 import type { RestorePlan, RestoreProgress, RestoreResult } from '../restore/restore-types';
-import { deletePrefix } from '../s3/s3-objects';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
-export function createRestoreActivities({ config, s3, opensearch }: ActivityDeps) {
+export function createRestoreActivities({ config, opensearch, buckets }: ActivityDeps) {
   /**
    * The restored index measured as the manifest measured it: a 'snapshot-commit' count is compared with the
    * restored primaries' commit.num_docs (the same Lucene commits), any other with a refreshed `_count`.
@@ -75,8 +74,9 @@ export function createRestoreActivities({ config, s3, opensearch }: ActivityDeps
 
     async cleanUpRestore(plan: RestorePlan): Promise<{ stagedObjectsDeleted: number }> {
       await deleteRepository(opensearch, plan.repository);
+      // Every version: the staging bucket is versioned, and a plain delete would leave the plaintext behind.
       return {
-        stagedObjectsDeleted: await deletePrefix(s3, config.staging.bucket, `${plan.repositoryBasePath}/`),
+        stagedObjectsDeleted: await buckets.staging.deleteEveryVersion(`${plan.repositoryBasePath}/`),
       };
     },
   };

@@ -1,18 +1,25 @@
 // Unpacks one verified volume into the restore repository's folder in the staging bucket, streaming:
 // S3 → OpenPGP → tar → each file (sha256-checked) → S3. Any mismatch discards what was staged and fails.
+// Each file is written as one new version; the versions written go to history as one digest, which the check
+// after the cluster's restore (check-staged-restore.ts) holds the staged folder to.
 import { Context } from '@temporalio/activity';
+import {
+  describeStagedVolume,
+  stagedKey,
+  type StagedObject,
+  type StagedVolume,
+} from '../restore/staged-objects';
 import type { RestorePlan } from '../restore/restore-types';
-import { startStreamUpload } from '../s3/upload-stream';
 import { checkVolume } from '../verify/verify-archive';
 import type { ActivityDeps } from './activity-deps';
 import { authenticatedManifest } from './authenticated-manifest-read';
 import { FailureType, permanentFailure } from './failure-types';
 
-export function createStageRestoreVolume({ config, s3, keys }: ActivityDeps) {
+export function createStageRestoreVolume({ config, s3, keys, buckets }: ActivityDeps) {
   return async function stageRestoreVolume(
     plan: RestorePlan,
     index: number,
-  ): Promise<{ files: number; bytes: number }> {
+  ): Promise<{ files: number; bytes: number; staged: StagedVolume }> {
     const ctx = Context.current();
     if (!keys.decryption) {
       throw permanentFailure(
@@ -24,26 +31,28 @@ export function createStageRestoreVolume({ config, s3, keys }: ActivityDeps) {
     const volume = manifest.volumes.find((v) => v.index === index);
     if (!volume)
       throw permanentFailure(FailureType.InvalidInput, `Archive ${plan.archiveId} has no volume ${index}`);
-    let files = 0;
+    if (ctx.info.attempt > 1) {
+      // An earlier attempt's versions would stand beside this one's as "written over": start from nothing.
+      const mine = new Set(volume.files.map((f) => stagedKey(plan, f.path)));
+      await buckets.staging.deleteEveryVersion(`${plan.repositoryBasePath}/`, (key) => mine.has(key));
+    }
+    const staged: StagedObject[] = [];
+    let unversioned: string | undefined;
     const result = await checkVolume(
       { s3, bucket: config.archive.bucket, decryptionKeys: [keys.decryption] },
       volume,
       async (path, content) => {
-        const upload = startStreamUpload(
-          s3,
-          {
-            bucket: config.staging.bucket,
-            key: `${plan.repositoryBasePath}/${path}`,
-            partSizeBytes: config.archive.partSizeBytes,
-            queueSize: config.archive.uploadQueueSize,
-          },
-          'application/octet-stream',
-        );
+        const key = stagedKey(plan, path);
+        const upload = buckets.staging.startStagedUpload(key, {
+          partSizeBytes: config.archive.partSizeBytes,
+          queueSize: config.archive.uploadQueueSize,
+        });
         content.pipe(upload.body);
         content.on('error', (err) => upload.body.destroy(err));
-        await upload.done;
-        files += 1;
-        ctx.heartbeat({ volume: index, files });
+        const { versionId = 'null' } = await upload.done;
+        if (versionId === 'null') unversioned ??= key;
+        staged.push({ key, versionId });
+        ctx.heartbeat({ volume: index, files: staged.length });
       },
     );
     if (result.problems.length > 0) {
@@ -53,6 +62,12 @@ export function createStageRestoreVolume({ config, s3, keys }: ActivityDeps) {
         `Volume ${index} of ${plan.archiveId} failed verification (${result.problems.map((p) => `${p.file ?? ''} ${p.problem}`.trim()).join('; ')}); nothing was restored`,
       );
     }
-    return { files: result.files, bytes: result.plaintextBytes };
+    if (unversioned) {
+      throw permanentFailure(
+        FailureType.BucketUnusable,
+        `${buckets.staging.url(unversioned)} was written without a version: a restore needs versioning on the staging bucket (SNAPSEAL_STAGING_BUCKET) to prove the cluster read only what was verified; run \`snapseal setup\``,
+      );
+    }
+    return { files: result.files, bytes: result.plaintextBytes, staged: describeStagedVolume(index, staged) };
   };
 }

@@ -1,6 +1,5 @@
 // Verification as activities, so a large archive is checked volume by volume by any worker, with progress.
 import { Context } from '@temporalio/activity';
-import { readChainHead } from '../archive/archive-chain';
 import {
   authenticateManifest,
   manifestStore,
@@ -9,13 +8,14 @@ import {
 } from '../archive/authenticated-manifest';
 import { timeEvidencePolicy } from '../evidence/check-time-evidence';
 import { deleteIndices } from '../opensearch/snapshot-api';
+import { newestAuthenticArchive } from '../restore/newest-authentic-archive';
 import { checkManifestEvidence } from '../verify/check-manifest-evidence';
 import { checkVolume, type VerifyProblem } from '../verify/verify-archive';
 import type { ActivityDeps } from './activity-deps';
 import { authenticatedManifest } from './authenticated-manifest-read';
 import { FailureType, permanentFailure } from './failure-types';
 
-export function createVerifyActivities({ config, s3, opensearch, keys }: ActivityDeps) {
+export function createVerifyActivities({ config, s3, opensearch, keys, buckets }: ActivityDeps) {
   return {
     /**
      * Authenticates the manifest once; returns the exact bytes' reference (later steps re-read only those) and
@@ -92,9 +92,12 @@ export function createVerifyActivities({ config, s3, opensearch, keys }: Activit
       };
     },
 
-    /** The newest sealed archive, for the restore drill. */
+    /** The newest sealed archive a signed manifest vouches for, for the restore drill (never the bare chain head). */
     async latestArchiveId(): Promise<string | undefined> {
-      return (await readChainHead(s3, config.archive.bucket, config.archive.prefix))?.archiveId;
+      const { log } = Context.current();
+      return newestAuthenticArchive(buckets.archive, manifestStore(config, s3, keys.verify), (entry) =>
+        log.warn('Chain entry passed over: no signed manifest vouches for it', { ...entry }),
+      );
     },
 
     async deleteRestoredIndices(indices: string[]): Promise<void> {

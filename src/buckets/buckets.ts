@@ -2,13 +2,32 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config';
 import { createS3Client } from '../s3/create-s3-client';
+import type { StreamUpload } from '../s3/upload-stream';
 import { Bucket } from './bucket';
+import { deleteEveryVersion, startStagedUpload, versioningOf } from './restore-staging';
 
 /** The archive bucket: volumes, manifests, signatures, time-stamp tokens, retention records, the chain. */
 export class ArchiveBucket extends Bucket {}
 
 /** The staging bucket: the cluster's snapshot repository and each run's work folder (plan, volume records). */
-export class StagingBucket extends Bucket {}
+export class StagingBucket extends Bucket {
+  // --- Restore staging (./restore-staging.ts): what the cluster reads must be the versions snapseal wrote. ---
+
+  /** 'Enabled', 'Suspended' or 'off': a restore needs 'Enabled' to see any write after its own. */
+  versioning(): Promise<string> {
+    return versioningOf(this);
+  }
+
+  /** Streams one verified file to `key`; `done` gives the version written. */
+  startStagedUpload(key: string, sizes: { partSizeBytes: number; queueSize: number }): StreamUpload {
+    return startStagedUpload(this, key, sizes);
+  }
+
+  /** Every version and delete marker under `prefix` (narrowed by `which`) removed; returns the keys removed. */
+  deleteEveryVersion(prefix: string, which?: (key: string) => boolean): Promise<number> {
+    return deleteEveryVersion(this, prefix, which);
+  }
+}
 
 /** The witness bucket: one written-once record per sealed sequence, under COMPLIANCE retention. */
 export class WitnessBucket extends Bucket {}

@@ -9,7 +9,8 @@ const MEANING: Record<ExitCodeName, string> = {
   Failure: 'the command failed (a service unreachable, a run that failed); the message says what and where',
   Usage: 'invalid input: an unknown command or option, a bad date, archive id, cron or time zone',
   Config: 'configuration or key problem: a setting, the settings file or a key file',
-  Verification: 'verification failed: `verify`, `verify --chain` or `drill run` found a problem',
+  Verification:
+    'verification failed: `verify`, `verify --chain` or `drill run` found a problem, or `restore` found tampering',
   Stale: '`status`: the newest archive is older than `--max-age-hours` (default 26), or there is none',
 };
 

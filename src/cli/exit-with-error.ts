@@ -13,6 +13,17 @@ const USAGE_ERRORS = new Set([
   'RestoreInputError',
 ]);
 
+/** A run's failure of these types means the archive or its staged copy failed a check: exit code 4. */
+const VERIFICATION_FAILURES = new Set(['ArchiveTampered']);
+
+/** Whether a failure type down Temporal's cause chain says tampering. */
+function failedVerification(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    if (VERIFICATION_FAILURES.has((e as { type?: string }).type ?? '')) return true;
+  }
+  return false;
+}
+
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   let message = err.message;
@@ -34,7 +45,9 @@ export function exitWithError(err: unknown): never {
       ? ExitCode.Config
       : USAGE_ERRORS.has(name)
         ? ExitCode.Usage
-        : ExitCode.Failure;
+        : failedVerification(err)
+          ? ExitCode.Verification
+          : ExitCode.Failure;
   console.error(`snapseal: ${describe(err)}`);
   if (process.env.SNAPSEAL_DEBUG === '1' && err instanceof Error) console.error(err.stack);
   process.exit(code);

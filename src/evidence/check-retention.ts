@@ -8,7 +8,12 @@ import { readText } from '../s3/s3-objects';
 import { readWitnessRecord, type WitnessConfig } from './chain-witness';
 import { readObjectRetention } from './object-retention';
 import { promisedRetention, type ObjectLockMode } from './retention-promise';
-import { sha256Hex, type RetentionRecord } from './retention-record';
+import {
+  parseRetentionRecord,
+  RetentionRecordError,
+  sha256Hex,
+  type RetentionRecord,
+} from './retention-record';
 
 export interface RetentionCheckDeps {
   s3: S3Client;
@@ -48,9 +53,17 @@ export async function checkRetention(
   const layout = archiveLayout(deps.archivePrefix, manifest.archiveId);
   const recordKey = retentionRecordKey(layout);
   const recordText = await readText(deps.s3, deps.bucket, recordKey);
-  let record: RetentionRecord | undefined = recordText
-    ? (JSON.parse(recordText) as RetentionRecord)
-    : undefined;
+  let record: RetentionRecord | undefined;
+  try {
+    record = recordText === undefined ? undefined : parseRetentionRecord(recordText);
+  } catch (err) {
+    if (!(err instanceof RetentionRecordError)) throw err;
+    // Reported, and only the configured promise is left to hold the objects to.
+    problems.push({
+      file: recordKey,
+      problem: `the retention record is ${err.message}: damaged or rewritten after sealing`,
+    });
+  }
   if (deps.witness && recordText !== undefined) {
     const witnessed = await readWitnessRecord(deps.s3, deps.witness, manifest.sequence);
     if (witnessed && witnessed.archiveId === manifest.archiveId) {

@@ -2,6 +2,7 @@
 // of its objects carried right after sealing, read back from the store. Its sha256 is in the chain witness, so
 // it cannot be rewritten unseen; verify holds the objects to it.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { ObjectRetention } from './object-retention';
 import type { ObjectLockMode } from './retention-promise';
 
@@ -21,4 +22,36 @@ export function serializeRetentionRecord(record: RetentionRecord): Buffer {
 
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A retention record that cannot be what sealing wrote: not JSON, or not of its form. */
+export class RetentionRecordError extends Error {
+  override name = 'RetentionRecordError';
+}
+
+const lockMode = z.enum(['GOVERNANCE', 'COMPLIANCE']);
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
+const retentionRecordSchema = z.object({
+  format: z.literal('snapseal-retention/1'),
+  archiveId: z.string(),
+  promised: z.object({ mode: lockMode, retainUntil: isoDate }).nullable(),
+  objects: z.array(z.object({ key: z.string(), mode: lockMode.nullable(), retainUntil: isoDate.nullable() })),
+});
+
+/** The record in `text`, checked against its form; a RetentionRecordError says what is wrong. */
+export function parseRetentionRecord(text: string): RetentionRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new RetentionRecordError(`not JSON (${(err as Error).message})`);
+  }
+  const parsed = retentionRecordSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RetentionRecordError(
+      `not a snapseal-retention/1 record (${issue?.path.join('.') || 'record'}: ${issue?.message ?? 'invalid'})`,
+    );
+  }
+  return parsed.data;
 }

@@ -1,4 +1,5 @@
 // Creates the staging and archive buckets idempotently: versioning and Object Lock on the archive bucket,
+// versioning on the staging bucket (restores prove with it that the cluster read what they verified),
 // and snapseal's own lifecycle rule on each (archive: to Glacier after N days, expire after the retention;
 // staging: expire leftovers), merged by rule ID with rules it did not write, and the chain witness bucket with
 // Object Lock when SNAPSEAL_WITNESS_BUCKET is set. Reports what is in force, read back.
@@ -144,15 +145,22 @@ export async function ensureBuckets(s3: S3Client, config: Config): Promise<Bucke
 
   const staging = config.staging.bucket;
   const stagingCreated = await create(s3, staging, false, config.s3.region);
-  // Staging is scratch space: a run cleans up after itself; this catches what a lost run left behind.
+  // Versioned, so that a restore can prove the cluster read only the versions it staged (any later write shows).
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: staging, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+  // Staging is scratch space: a run cleans up after itself; this catches what a lost run left behind,
+  // versions written over or deleted included.
   const stagingRule: LifecycleRule = {
     ID: 'snapseal-staging-leftovers',
     Status: 'Enabled',
     Filter: { Prefix: config.staging.prefix },
     Expiration: { Days: 14 },
+    NoncurrentVersionExpiration: { NoncurrentDays: 1 },
     AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 },
   };
   const stagingOthers = await mergeLifecycleRule(s3, staging, stagingRule);
+  const stagingVersioning = await versioningStatus(s3, staging);
   const witness = config.witness ? [await ensureWitnessBucket(s3, config)] : [];
   return [
     {
@@ -168,10 +176,17 @@ export async function ensureBuckets(s3: S3Client, config: Config): Promise<Bucke
       bucket: staging,
       created: stagingCreated,
       objectLock: await objectLockEnabled(s3, staging),
-      versioning: await versioningStatus(s3, staging),
-      lifecycle: ['expire leftovers after 14 days', ...describeRule(stagingRule).slice(1)],
+      versioning: stagingVersioning,
+      lifecycle: [
+        'expire leftovers after 14 days',
+        'expire noncurrent versions after 1 day',
+        ...describeRule(stagingRule).slice(1),
+      ],
       otherLifecycleRules: stagingOthers,
-      warnings: [],
+      warnings:
+        stagingVersioning === 'Enabled'
+          ? []
+          : [`Versioning of "${staging}" is ${stagingVersioning}, not Enabled: restores will refuse to run`],
     },
     ...witness,
   ];

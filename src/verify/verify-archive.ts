@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import { authenticateManifest, ManifestNotAuthentic } from '../archive/authenticated-manifest';
+import { ByteLimitExceeded, createByteLimit } from '../pipeline/byte-limit';
 import { decryptStream } from '../pipeline/openpgp-decrypt';
 import { assertSafeTarEntry, UnsafeTarEntry } from '../pipeline/safe-tar-entry';
 import type { ArchiveManifest } from '../pipeline/manifest';
@@ -119,6 +120,20 @@ export async function checkVolume(
       return;
     }
     const want = expected.get(header.name);
+    if (!want || header.size !== want.size) {
+      // Never handed to the sink: a file the manifest does not list, or of another size, is not written anywhere.
+      seen.add(header.name);
+      problem({
+        volume: volume.index,
+        file: header.name,
+        problem: want
+          ? `file is ${header.size ?? 0} bytes, not the ${want.size} of its manifest entry`
+          : 'file is not in the manifest',
+      });
+      stream.on('end', () => next());
+      stream.resume();
+      return;
+    }
     const hashed = new Sha256PassThrough();
     const source = Readable.from(stream as AsyncIterable<Buffer>);
     source.on('error', (err) => hashed.destroy(err));
@@ -126,9 +141,7 @@ export async function checkVolume(
     sink(header.name, content).then(
       () => {
         seen.add(header.name);
-        if (!want)
-          problem({ volume: volume.index, file: header.name, problem: 'file is not in the manifest' });
-        else if (want.size !== hashed.bytes || want.sha256 !== hashed.digestHex()) {
+        if (want.size !== hashed.bytes || want.sha256 !== hashed.digestHex()) {
           problem({
             volume: volume.index,
             file: header.name,
@@ -143,10 +156,25 @@ export async function checkVolume(
   try {
     const got = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: volume.key }));
     const source = got.Body as Readable;
+    if (got.ContentLength !== undefined && got.ContentLength !== volume.ciphertextBytes) {
+      source.destroy();
+      problem({
+        volume: volume.index,
+        problem: `${UNREADABLE}: it is ${got.ContentLength} bytes, not the ${volume.ciphertextBytes} of its manifest entry (not decrypted)`,
+      });
+      return { problems, files: 0, plaintextBytes: 0, readable: false };
+    }
     const decrypted = await decryptStream(source.pipe(ciphertext), deps.decryptionKeys);
-    await pipeline(decrypted, plaintext, unpack);
+    // Capped at the manifest's size: a longer plaintext fails as it passes it, before the digest at the end.
+    const capped = createByteLimit(volume.plaintextBytes, 'decrypted tar');
+    await pipeline(decrypted, capped, plaintext, unpack);
   } catch (err) {
-    if (err instanceof UnsafeTarEntry) {
+    if (err instanceof ByteLimitExceeded) {
+      problem({
+        volume: volume.index,
+        problem: `decrypted tar is longer than the ${err.limit} bytes of its manifest entry: unpacking stopped there`,
+      });
+    } else if (err instanceof UnsafeTarEntry) {
       problem({
         volume: volume.index,
         file: err.entry,

@@ -1,7 +1,8 @@
 // The restore workflow: check the archive → unpack every volume, verified, into a fresh staging folder →
 // register it read-only (only once every volume passed) → restore under new names → wait (at most
-// RESTORE_WAIT_LIMIT_MS) → compare document counts with the manifest → clean up the staging repository
-// (retried visibly, within CLEANUP_LIMIT_MS). Restored indices stay.
+// RESTORE_WAIT_LIMIT_MS) → check that the staged folder still holds exactly the versions written (else the
+// restored indices are deleted) → compare document counts with the manifest → clean up the staging
+// repository (retried visibly, within CLEANUP_LIMIT_MS). Restored indices stay.
 import {
   ApplicationFailure,
   CancellationScope,
@@ -20,6 +21,7 @@ import {
 } from './activity-options';
 import { FailureType } from '../failure-types';
 import type { RestoreBounds, RestorePlan, RestoreRequest, RestoreResult } from '../restore/restore-types';
+import type { StagedVolume } from '../restore/staged-objects';
 import { awaitThaw } from './await-thaw';
 import { cleanUpUntilDone } from './clean-up-until-done';
 import { ARCHIVE_ID, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from './search-attributes';
@@ -50,13 +52,18 @@ export async function restoreArchive(request: RestoreRequest): Promise<RestoreRe
   try {
     stage('restore-unpacking');
     let done = 0;
+    // Each volume's staged versions, as written: what the cluster must have read (one digest per volume).
+    const staged: StagedVolume[] = [];
     for (const index of plan.volumes) {
-      await streaming.stageRestoreVolume(plan, index);
+      const volume = await streaming.stageRestoreVolume(plan, index);
+      if (volume.staged) staged.push(volume.staged);
       upsertSearchAttributes([{ key: VOLUMES_DONE, value: (done += 1) }]);
     }
     stage('restore-restoring');
     await quick.startRestoreFromArchive(plan);
     await waitForRestore(plan, quick, request.bounds);
+    // Runs from before this check replay without it.
+    if (patched('restore-checks-staged-versions')) await quick.checkStagedRestore(plan, staged);
     stage('restore-comparing');
     result = await quick.compareRestoredCounts(plan);
     return result;

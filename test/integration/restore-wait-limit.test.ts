@@ -51,7 +51,9 @@ describe('restoreArchive wait limit (real Temporal, fake activities)', () => {
       async prepareRestore(): Promise<RestorePlan> {
         return plan;
       },
-      async stageRestoreVolume(): Promise<void> {},
+      async stageRestoreVolume() {
+        return { files: 1, bytes: 1, staged: { volume: 1, objects: 1, versionsSha256: '00'.repeat(32) } };
+      },
       async startRestoreFromArchive(): Promise<void> {},
       async checkRestore(): Promise<RestoreProgress> {
         checks += 1;

@@ -61,8 +61,10 @@ describe('checkVolume', () => {
     return { volume, s3 };
   }
 
-  const check = async (entries: [TarHeader, string?][]) => {
-    const { volume, s3 } = await craftedVolume(entries);
+  const check = async (entries: [TarHeader, string?][], edit: (volume: Volume) => Volume = (v) => v) => {
+    const crafted = await craftedVolume(entries);
+    const { s3 } = crafted;
+    const volume = edit(crafted.volume);
     const sunk: string[] = [];
     const result = await checkVolume(
       { s3, bucket: 'b', decryptionKeys: [decryptionKey] },
@@ -110,4 +112,73 @@ describe('checkVolume', () => {
       ]);
     },
   );
+
+  it('stops a plaintext longer than the manifest says as it passes that size, before the sink sees more', async () => {
+    let sunkBytes = 0;
+    const big = 'x'.repeat(64 * 1024);
+    const crafted = await craftedVolume([
+      [{ name: 'index-0' }, 'zero'],
+      [{ name: 'indices/u/0/__a' }, big],
+    ]);
+    // The manifest promises less than the volume holds: only the first file and its header fit.
+    const volume = { ...crafted.volume, plaintextBytes: 2048 };
+    const result = await checkVolume(
+      { s3: crafted.s3, bucket: 'b', decryptionKeys: [decryptionKey] },
+      volume,
+      async (_path, content) => {
+        for await (const chunk of content as AsyncIterable<Buffer>) sunkBytes += chunk.length;
+      },
+    );
+    expect(result.readable).toBe(false);
+    expect(result.problems).toContainEqual({
+      volume: 1,
+      problem: 'decrypted tar is longer than the 2048 bytes of its manifest entry: unpacking stopped there',
+    });
+    expect(result.plaintextBytes).toBeLessThanOrEqual(2048);
+    expect(sunkBytes).toBeLessThanOrEqual(2048);
+  });
+
+  it('never hands the sink a file the manifest does not list, or one of another size', async () => {
+    const { result, sunk } = await check(
+      [
+        [{ name: 'index-0' }, 'zero'],
+        [{ name: 'indices/u/0/__a' }, 'blob'],
+        [{ name: 'indices/u/0/__planted' }, 'evil'],
+      ],
+      (v) => ({
+        ...v,
+        files: v.files
+          .filter((f) => f.path !== 'indices/u/0/__planted')
+          .map((f) => (f.path === 'index-0' ? { ...f, size: 3 } : f)),
+      }),
+    );
+    expect(sunk).toEqual(['indices/u/0/__a']);
+    expect(result.problems).toEqual([
+      { volume: 1, file: 'index-0', problem: 'file is 4 bytes, not the 3 of its manifest entry' },
+      { volume: 1, file: 'indices/u/0/__planted', problem: 'file is not in the manifest' },
+    ]);
+  });
+
+  it("does not decrypt a volume whose stored size is not the manifest's", async () => {
+    const crafted = await craftedVolume([[{ name: 'index-0' }, 'zero']]);
+    let read = false;
+    const s3 = {
+      send: async () => {
+        read = true;
+        return {
+          ContentLength: crafted.volume.ciphertextBytes + 10,
+          Body: Readable.from([Buffer.alloc(10)]),
+        };
+      },
+    } as unknown as S3Client;
+    const result = await checkVolume({ s3, bucket: 'b', decryptionKeys: [decryptionKey] }, crafted.volume);
+    expect(read).toBe(true);
+    expect(result).toMatchObject({ readable: false, files: 0 });
+    expect(result.problems).toEqual([
+      {
+        volume: 1,
+        problem: `volume cannot be read or decrypted: it is ${crafted.volume.ciphertextBytes + 10} bytes, not the ${crafted.volume.ciphertextBytes} of its manifest entry (not decrypted)`,
+      },
+    ]);
+  });
 });
