@@ -3,7 +3,7 @@
 import { archiveLayout } from '../archive/archive-layout';
 import type { ArchiveTarget } from '../archive/archive-types';
 import { deleteRepository, deleteSnapshot, getSnapshotStatus } from '../opensearch/snapshot-api';
-import { abortUploads, deletePrefix, readText } from '../s3/s3-objects';
+import { abortUploads, deletePrefix } from '../s3/s3-objects';
 import type { ActivityDeps } from './activity-deps';
 
 export interface CleanUpReport {
@@ -11,7 +11,7 @@ export interface CleanUpReport {
   unsealedVolumesDeleted: number;
 }
 
-export function createCleanUpRun({ config, s3, opensearch }: ActivityDeps) {
+export function createCleanUpRun({ config, s3, opensearch, buckets }: ActivityDeps) {
   return async function cleanUpRun(target: ArchiveTarget, sealed: boolean): Promise<CleanUpReport> {
     // The snapshot can only be deleted through its repository, so the repository goes last.
     // An unreachable cluster fails this attempt; cleanup is retried until the cluster answers.
@@ -19,13 +19,14 @@ export function createCleanUpRun({ config, s3, opensearch }: ActivityDeps) {
     if (status.state !== 'MISSING') await deleteSnapshot(opensearch, target.repository, target.snapshot);
     await deleteRepository(opensearch, target.repository);
 
-    const stagingObjectsDeleted = await deletePrefix(s3, config.staging.bucket, target.folders.runFolder);
+    // Every version: staging is versioned (restores need it), and a run's copy of the snapshot must not linger.
+    const stagingObjectsDeleted = await buckets.staging.deleteEveryVersion(target.folders.runFolder);
 
     let unsealedVolumesDeleted = 0;
     const layout = archiveLayout(config.archive.prefix, target.archiveId);
     // A concurrent run of the same archive may have sealed it meanwhile: never touch a sealed archive.
-    const sealedByAnyRun =
-      sealed || (await readText(s3, config.archive.bucket, layout.manifestKey)) !== undefined;
+    // Existence only (nothing read is trusted): a manifest there, authentic or not, keeps the volumes.
+    const sealedByAnyRun = sealed || (await buckets.archive.head(layout.manifestKey)) !== undefined;
     if (!sealedByAnyRun) {
       unsealedVolumesDeleted = await deletePrefix(s3, config.archive.bucket, layout.folder);
     } else {

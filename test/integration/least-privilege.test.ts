@@ -254,6 +254,7 @@ describe('least privilege per role (real stack, one MinIO user per role)', () =>
     const archive = h.config.archive.bucket;
     const staging = h.config.staging.bucket;
     const witnessKey = witnessRecordKey(h.config.witness!.prefix, 2);
+    const restoreKey = `${h.config.staging.prefix}restore/${sealed.archiveId}/run/repository/index-9`;
     const put = (Bucket: string, Key: string) => new PutObjectCommand({ Bucket, Key, Body: 'forged' });
     const del = (Bucket: string, Key: string) => new DeleteObjectCommand({ Bucket, Key });
     const unlock = (Key: string) =>
@@ -302,6 +303,9 @@ describe('least privilege per role (real stack, one MinIO user per role)', () =>
       ],
       ['cluster-repository', 'write into the archive bucket', put(archive, layout.manifestKey)],
       ['cluster-repository', 'write a witness record', put(witnessBucket, witnessKey)],
+      ['cluster-repository', 'write a staged restore file', put(staging, restoreKey)],
+      ['archive-worker', 'write a staged restore file', put(staging, restoreKey)],
+      ['stream-worker', 'write a staged restore file', put(staging, restoreKey)],
     ];
     const allowed: string[] = [];
     for (const [role, what, command] of forbidden) {

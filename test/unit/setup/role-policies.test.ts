@@ -38,13 +38,26 @@ describe('role policies (deploy/iam)', () => {
 
   it('streaming workers write volumes and their records only', () => {
     const doc = renderRolePolicy('stream-worker', places);
-    const writable = doc.Statement.filter((s) => [s.Action].flat().includes('s3:PutObject')).flatMap((s) =>
-      [s.Resource].flat(),
-    );
+    const writable = doc.Statement.filter(
+      (s) => s.Effect === 'Allow' && [s.Action].flat().includes('s3:PutObject'),
+    ).flatMap((s) => [s.Resource].flat());
     expect(writable.sort()).toEqual([
       'arn:aws:s3:::team-archive/archives/*/volume-*.tar.gpg',
       'arn:aws:s3:::team-staging/staging/*/work/volume-*.tar.gpg.json',
     ]);
+  });
+
+  it('keeps every role but restore out of the restore staging folder', () => {
+    for (const role of ['archive-worker', 'stream-worker', 'cluster-repository'] as const) {
+      const denied = renderRolePolicy(role, places).Statement.filter(
+        (s) =>
+          s.Effect === 'Deny' && [s.Resource].flat().includes('arn:aws:s3:::team-staging/staging/restore/*'),
+      );
+      expect([role, denied.flatMap((s) => [s.Action].flat()).sort()]).toEqual([
+        role,
+        ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject'],
+      ]);
+    }
   });
 
   it('adds the data perimeter with an account id', () => {
