@@ -34,6 +34,7 @@ import type {
   VolumePlanSummary,
 } from '../archive/archive-types';
 import { archiveVolumeBatch } from './archive-volume-batch';
+import { snapshotPollDelayMs } from './snapshot-poll-delay';
 import {
   ARCHIVE_DATE,
   ARCHIVE_ID,
@@ -210,7 +211,8 @@ async function archiveBatches(request: ArchiveRequest, progress: ArchiveContinua
 }
 
 /**
- * Polls the snapshot with durable timers (1 s doubling to 1 min) until it ends or the limit passes. A cluster that
+ * Polls the snapshot with durable timers (a tenth of the time it has run, 1 s to 1 min: snapshot-poll-delay.ts)
+ * until it ends or the limit passes. A cluster that
  * does not answer is waited out like a slow snapshot: the snapshot goes on without us, and one limit
  * (SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES) bounds the whole wait, whatever the reason.
  */
@@ -220,7 +222,6 @@ async function waitForSnapshot(
   timeoutMs: number,
 ): Promise<string> {
   const started = Date.now();
-  let delayMs = 1000;
   let unreachable: { since: number; error: string } | undefined;
   for (;;) {
     const status = await poll.checkSnapshot(target).catch((err: unknown) => {
@@ -254,8 +255,8 @@ async function waitForSnapshot(
         'SnapshotFailed',
       );
     }
-    await sleep(delayMs);
-    delayMs = Math.min(delayMs * 2, 60_000);
+    // Timer durations are not part of replay's check: runs recorded with the old doubling wait replay alike.
+    await sleep(snapshotPollDelayMs(Date.now() - started));
   }
 }
 
