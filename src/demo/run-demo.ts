@@ -28,7 +28,7 @@ export interface DemoOptions {
 const STACK_DIR = join(__dirname, '..', '..', '.stack');
 
 /** The local stack's settings (services, demo keys, lifecycle: scripts/stack.sh writes them all), small volumes. */
-function demoConfig(options: GlobalOptions): Config {
+function demoConfig(options: GlobalOptions, archiving: boolean): Config {
   const settingsFile = options.settingsFile ?? process.env.SNAPSEAL_ENV_FILE ?? join(STACK_DIR, 'env');
   if (!existsSync(settingsFile)) {
     throw new Error(
@@ -36,7 +36,7 @@ function demoConfig(options: GlobalOptions): Config {
     );
   }
   const env = withEnvFile(settingsFile);
-  if (!env.SNAPSEAL_RECIPIENT_KEY_FILES || !env.SNAPSEAL_SIGNING_KEY_FILE) {
+  if (archiving && (!env.SNAPSEAL_RECIPIENT_KEY_FILES || !env.SNAPSEAL_SIGNING_KEY_FILE)) {
     throw new Error(
       `The demo archives with the local stack's demo keys, and ${settingsFile} names none (SNAPSEAL_RECIPIENT_KEY_FILES, SNAPSEAL_SIGNING_KEY_FILE): it was written by an older scripts/stack.sh; run 'npm run stack -- up' again to rewrite it.`,
     );
@@ -48,7 +48,7 @@ function demoConfig(options: GlobalOptions): Config {
 export async function runDemo(options: GlobalOptions, demo: DemoOptions): Promise<void> {
   const say = (line: string): void => void (options.json ? undefined : process.stderr.write(`${line}\n`));
   const started = Date.now();
-  const config = demoConfig(options);
+  const config = demoConfig(options, !demo.loadOnly);
   const date = demo.date ?? calendarDateIn(new Date(), config.schedule.timeZone, 1);
   parseArchiveDate(date);
   const s3 = createS3Client(config.s3);
