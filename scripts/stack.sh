@@ -6,7 +6,7 @@
 #   scripts/stack.sh down     stop exactly the processes `up` started
 #   scripts/stack.sh stop S   stop one service (fault tests); `up` starts it again
 #   scripts/stack.sh status   one line per service
-#   scripts/stack.sh env      print the connection settings (also written to .stack/env)
+#   scripts/stack.sh env      print the settings: connection, demo keys, lifecycle (also written to .stack/env)
 #   scripts/stack.sh target   the OpenSearch target of the stack's own node (the running one, else the one `up` picks)
 #   scripts/stack.sh node up|down|status
 #                             only the OpenSearch node of SNAPSEAL_STACK_OPENSEARCH, next to a running stack
