@@ -20,6 +20,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
+# The per-role S3 policies that `snapseal iam-policy` fills in.
+COPY deploy/iam ./deploy/iam
 USER node
 # Prometheus /metrics when SNAPSEAL_METRICS_PORT=9464 and SNAPSEAL_METRICS_HOST=0.0.0.0 are set.
 EXPOSE 9464

@@ -53,6 +53,9 @@ if [ ! -f "$swagger" ]; then
   cp "$module_dir/api/openapi-spec/swagger.json" "$swagger"
 fi
 
+# mc, for the per-role MinIO users of the least-privilege test.
+bash scripts/minio-client.sh >/dev/null
+
 # Sequoia keys of RFC 9580 (a v4 key advertising SEIPDv2, a v6 key) for test/integration/recipient-keys.test.ts:
 # Debian 12's sq 0.27 makes neither; pysequoia (PyPI, built on sequoia-openpgp 2) does.
 PYSEQUOIA_VERSION=0.1.35

@@ -7,6 +7,7 @@ import { registerDemoCommand } from './cli/demo-command';
 import { registerDrillCommand } from './cli/drill-command';
 import { exitCodeHelp } from './cli/exit-codes';
 import { exitWithError } from './cli/exit-with-error';
+import { registerIamPolicyCommand } from './cli/iam-policy-command';
 import { registerListCommand } from './cli/list-command';
 import { registerRestoreCommand } from './cli/restore-command';
 import { registerRotateKeyCommand } from './cli/rotate-key-command';
@@ -39,6 +40,7 @@ for (const register of [
   registerRestoreCommand,
   registerDrillCommand,
   registerRotateKeyCommand,
+  registerIamPolicyCommand,
   registerDemoCommand,
   registerWorkerCommand,
 ]) {

@@ -415,6 +415,23 @@ const WITNESS_SETTINGS = {
     default: '2557d',
     about: 'COMPLIANCE retention of each witness record (2557d is 7 years)',
   },
+  SNAPSEAL_WITNESS_S3_ACCESS_KEY_ID: {
+    schema: text,
+    default: '',
+    about:
+      'access key id of the witness writer, whose policy may only add witness records (empty: the SNAPSEAL_S3_* credentials)',
+  },
+  SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY: {
+    schema: text,
+    default: '',
+    about: "the witness writer's secret access key",
+    secret: true,
+  },
+  SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY_FILE: {
+    schema: secretFile,
+    default: '',
+    about: "file holding the witness writer's secret access key",
+  },
 } as const satisfies Record<string, Setting>;
 
 /** The witness reads the archive bucket too (without owning it): it must be another bucket. */
@@ -432,6 +449,31 @@ export const witnessSchema = settingsObject({
         : undefined,
     ),
   )
+  .superRefine(
+    ...crossCheck<SettingValues<typeof WITNESS_SETTINGS>>(
+      ['SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY', 'SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY_FILE'],
+      (s) =>
+        oneSource(
+          'SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY',
+          s.SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY,
+          s.SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY_FILE,
+        ),
+    ),
+  )
+  .superRefine(
+    ...crossCheck<SettingValues<typeof WITNESS_SETTINGS>>(
+      [
+        'SNAPSEAL_WITNESS_S3_ACCESS_KEY_ID',
+        'SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY',
+        'SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY_FILE',
+      ],
+      (s) =>
+        (s.SNAPSEAL_WITNESS_S3_ACCESS_KEY_ID === '') !==
+        ((s.SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY_FILE ?? s.SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY) === '')
+          ? 'SNAPSEAL_WITNESS_S3_ACCESS_KEY_ID and SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY go together: set both for a witness writer of its own, or neither'
+          : undefined,
+    ),
+  )
   .transform((s) =>
     s.SNAPSEAL_WITNESS_BUCKET === ''
       ? undefined
@@ -439,6 +481,16 @@ export const witnessSchema = settingsObject({
           bucket: s.SNAPSEAL_WITNESS_BUCKET,
           prefix: s.SNAPSEAL_WITNESS_PREFIX,
           retentionSeconds: s.SNAPSEAL_WITNESS_RETENTION,
+          // The witness writer's own credentials: whoever writes volumes or manifests cannot write the witness.
+          credentials:
+            s.SNAPSEAL_WITNESS_S3_ACCESS_KEY_ID === ''
+              ? undefined
+              : {
+                  accessKeyId: s.SNAPSEAL_WITNESS_S3_ACCESS_KEY_ID,
+                  secretAccessKey: new Secret(
+                    s.SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY_FILE ?? s.SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY,
+                  ),
+                },
         },
   );
 export type WitnessConfig = z.infer<typeof witnessSchema>;

@@ -10,6 +10,7 @@ import { loadArchiveKeys, rolesForKeys } from './keys/load-archive-keys';
 import { startWorkerObservability } from './metrics/worker-observability';
 import { createOpenSearchClient } from './opensearch/create-opensearch-client';
 import { createS3Client } from './s3/create-s3-client';
+import { createBuckets } from './buckets/buckets';
 import { taskQueuesFor, type WorkerRole } from './task-queues';
 import { temporalConnectionOptions } from './temporal-connection';
 import { temporalTlsFailure } from './temporal-tls-probe';
@@ -103,7 +104,7 @@ export async function createSnapsealWorker(
       throw err;
     },
   );
-  const activities = createActivities({ config, s3, opensearch, keys });
+  const activities = createActivities({ config, s3, opensearch, keys, buckets: createBuckets(config, s3) });
   const queues = taskQueuesFor(config.temporal.taskQueue);
   const interceptors = {
     ...observability.interceptors,

@@ -33,7 +33,7 @@ function sealedOverCut(sealing: Sealing, err: WitnessConflict): Error {
 export async function assertSequenceUnwitnessed(deps: ActivityDeps, sealing: Sealing): Promise<void> {
   const witness = deps.config.witness;
   if (!witness) return;
-  const existing = await readWitnessRecord(deps.s3, witness, sealing.sequence);
+  const existing = await readWitnessRecord(deps.buckets.witness?.s3 ?? deps.s3, witness, sealing.sequence);
   if (existing && !sameWitnessedArchive(existing, sealing)) {
     throw sealedOverCut(
       sealing,
@@ -96,7 +96,7 @@ export async function recordSealEvidence(
     retentionRecordSha256: sha256Hex(recordBytes),
   };
   try {
-    await writeWitnessRecord(s3, config.witness, head);
+    await writeWitnessRecord(deps.buckets.witness?.s3 ?? s3, config.witness, head);
   } catch (err) {
     if (err instanceof WitnessConflict) throw sealedOverCut(head, err);
     throw err;

@@ -6,6 +6,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
+import { createBuckets } from '../../src/buckets/buckets';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
 import { loadArchiveKeys } from '../../src/keys/load-archive-keys';
 import { recordFailedOperation } from '../../src/s3/create-s3-client';
@@ -74,6 +75,7 @@ describe('S3 access denied (real stack)', () => {
       s3: denied,
       opensearch: h.search,
       keys: await loadArchiveKeys(h.config.keys),
+      buckets: createBuckets(h.config, denied),
     });
     const queues = taskQueuesFor(h.config.temporal.taskQueue);
     const workers = await Promise.all(

@@ -2,6 +2,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@opensearch-project/opensearch';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityDeps } from '../../../src/activities/activity-deps';
+import { createBuckets } from '../../../src/buckets/buckets';
 import { failPermanentS3Errors } from '../../../src/activities/fail-permanent-s3-errors';
 import { createPrepareRestore } from '../../../src/activities/prepare-restore';
 import { loadConfig } from '../../../src/config';
@@ -38,17 +39,22 @@ describe('the activity boundary for S3 errors', () => {
 });
 
 describe('prepareRestore reading the manifest', () => {
-  const deps = (s3Error: unknown): ActivityDeps => ({
-    config: loadConfig({}),
-    s3: {
+  const deps = (s3Error: unknown): ActivityDeps => {
+    const config = loadConfig({});
+    const s3 = {
       send: async (command: unknown) => {
         if (command instanceof GetObjectCommand) throw s3Error;
         throw new Error('unexpected command');
       },
-    } as unknown as S3Client,
-    opensearch: {} as Client,
-    keys: { verify: [{}] } as unknown as ArchiveKeys, // never reached: the manifest read fails first
-  });
+    } as unknown as S3Client;
+    return {
+      config,
+      s3,
+      opensearch: {} as Client,
+      keys: { verify: [{}] } as unknown as ArchiveKeys, // never reached: the manifest read fails first
+      buckets: createBuckets(config, s3),
+    };
+  };
   const request = { archiveId: '2026-11-21_logs', renamePrefix: 'r-' };
 
   it('retries a read that timed out (not InvalidInput)', async () => {

@@ -5,6 +5,7 @@ import type { Client } from '@opensearch-project/opensearch';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PrivateKey } from 'openpgp';
 import { createSealArchive, type SealInput } from '../../../src/activities/seal-archive';
+import { createBuckets } from '../../../src/buckets/buckets';
 import { readChainHead } from '../../../src/archive/archive-chain';
 import { archiveLayout, runFolders, volumeRecordKey } from '../../../src/archive/archive-layout';
 import { recordKeyRotation } from '../../../src/archive/rotation-records';
@@ -52,6 +53,7 @@ describe('sealArchive and key rotation', () => {
     const sealArchive = createSealArchive({
       config,
       s3: bucket.client,
+      buckets: createBuckets(config, bucket.client),
       opensearch: undefined as unknown as Client,
       keys: {
         recipients: [],
