@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import { withEnvFile } from '../../src/config';
 import { opensearch, removeBucket, s3, uniqueName } from './stack';
 
@@ -87,6 +88,15 @@ describe('README "Using snapseal"', () => {
   });
 
   afterAll(async () => {
+    // The block deletes its Schedule as its last step; a run that stopped before leaves it to this.
+    const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+    await new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE }).schedule
+      .getHandle(isolation.SNAPSEAL_SCHEDULE_ID)
+      .delete()
+      .catch((err: unknown) => {
+        if (!(err instanceof ScheduleNotFoundError)) throw err;
+      });
+    await connection.close();
     const client = s3();
     for (const bucket of [isolation.SNAPSEAL_STAGING_BUCKET, isolation.SNAPSEAL_ARCHIVE_BUCKET]) {
       await removeBucket(client, bucket).catch((err: { name?: string }) => {
