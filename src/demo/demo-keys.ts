@@ -1,5 +1,6 @@
 // Throwaway key files (a recipient and an archiver, no passphrase) generated with openpgp.js into a directory,
-// once: the tests' own keys. The local stack's demo keys come from scripts/stack.sh (GnuPG).
+// once: the tests' own keys, and the bench's (in .stack/demo-keys, where scripts/stack.sh makes the local stack's
+// demo keys with GnuPG first: existing files are used as they are).
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
