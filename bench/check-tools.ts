@@ -57,7 +57,7 @@ export function checkTools(parts: BenchPart[]): Record<string, string> {
     const packages = [...new Set(missing.map((t) => t.aptPackage))].join(' ');
     throw new Error(
       `The bench needs tools that are not installed: ${list}. Install them with 'apt-get install -y ${packages}' ` +
-        `(scripts/bench.sh runs scripts/bootstrap.sh, which does so when run as root), or leave the comparison out with --only.`,
+        `(scripts/bench.sh does so when run as root), or leave the comparison out with --only.`,
     );
   }
   return versions;

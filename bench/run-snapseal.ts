@@ -141,6 +141,7 @@ export async function runSnapseal(input: SnapsealRunInput): Promise<SnapsealRunR
       ],
       extra: {
         endToEndSeconds,
+        snapshotSeconds: phases.snapshot?.seconds ?? 0,
         workflowSeconds: phases.workflow.seconds,
         volumes: result.volumes,
         files: phases.plan.fileCount,

@@ -1,4 +1,4 @@
-# Sourced by bootstrap.sh and bench.sh: install_missing TAG PACKAGE... installs the Debian packages named
+# Sourced by bootstrap.sh, bootstrap-tests.sh and bench.sh: install_missing TAG PACKAGE... installs the Debian packages named
 # (those whose tools are missing) when running as root with apt, or stops with the list to install by hand.
 install_missing() {
   local tag=$1

@@ -4,12 +4,16 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=scripts/node.sh
+. scripts/node.sh
+use_node
 bash scripts/bootstrap.sh
 # The tools compared against (only the bench needs them, so the tests never depend on them).
 bench_apt=()
 command -v rclone >/dev/null || bench_apt+=(rclone)
 command -v restic >/dev/null || bench_apt+=(restic)
 [ -x /usr/bin/time ] || bench_apt+=(time)
+command -v gpg >/dev/null || bench_apt+=(gnupg)
 # shellcheck source=scripts/apt-missing.sh
 . scripts/apt-missing.sh
 install_missing bench ${bench_apt[@]+"${bench_apt[@]}"}

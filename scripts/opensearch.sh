@@ -108,10 +108,19 @@ opensearch_build() {
   opensearch_java >/dev/null || return 1
   echo "building OpenSearch $OPENSEARCH_VERSION launcher ($OPENSEARCH_BUILD_DIR)" >&2
   rm -rf "$OPENSEARCH_BUILD_DIR/lib" "$OPENSEARCH_STAMP" # no stale jars on the classpath
-  # Maven compiles with the JDK that will run the node (release 21 needs a JDK 21+).
-  JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$OPENSEARCH_JAVA_BIN")")")" \
+  # Maven compiles with the JDK that will run the node (release 21 needs a JDK 21+). Its output is shown only
+  # when the build fails: on a newer JDK a successful build still prints warnings about Maven's own libraries
+  # (sun.misc.Unsafe) and colour codes.
+  local log
+  log=$(mktemp)
+  if ! JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$OPENSEARCH_JAVA_BIN")")")" \
     mvn -B -q -Dstyle.color=never -Dmaven.repo.local="$OPENSEARCH_MAVEN_REPO" -f "$OPENSEARCH_DIR/pom.xml" \
-    -P"$OPENSEARCH_PROFILE" package >&2 || return 1
+    -P"$OPENSEARCH_PROFILE" package >"$log" 2>&1; then
+    sed 's/\x1b\[[0-9;]*m//g' "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
   echo "$hash" >"$OPENSEARCH_STAMP"
 }
 

@@ -6,7 +6,7 @@
 #   scripts/stack.sh down     stop exactly the processes `up` started
 #   scripts/stack.sh stop S   stop one service (fault tests); `up` starts it again
 #   scripts/stack.sh status   one line per service
-#   scripts/stack.sh env      print the connection settings (also written to .stack/env)
+#   scripts/stack.sh env      print the settings: connection, demo keys, lifecycle (also written to .stack/env)
 #   scripts/stack.sh target   the OpenSearch target of the stack's own node (the running one, else the one `up` picks)
 #   scripts/stack.sh node up|down|status
 #                             only the OpenSearch node of SNAPSEAL_STACK_OPENSEARCH, next to a running stack
@@ -139,9 +139,15 @@ install_opensearch() {
 
 install_all() {
   mkdir -p "$STACK_DIR/bin" "$STACK_DIR/logs" "$STACK_DIR/run" "$CACHE_DIR"
-  install_temporal
+  # At once: from empty caches Maven and pip wait on downloads while Go compiles MinIO.
+  local temporal opensearch
+  install_temporal &
+  temporal=$!
+  install_opensearch &
+  opensearch=$!
   install_minio
-  install_opensearch
+  wait "$temporal" || die "installing the Temporal CLI failed (see above)"
+  wait "$opensearch" || die "building the OpenSearch launcher failed (see above)"
 }
 
 # --- processes ---------------------------------------------------------------------------------------------
@@ -239,7 +245,36 @@ SNAPSEAL_S3_SECRET_ACCESS_KEY=$MINIO_PASSWORD
 SNAPSEAL_OPENSEARCH_URL=${2:-http://127.0.0.1:$OPENSEARCH_PORT}
 SNAPSEAL_OPENSEARCH_FS_REPO_PATH=${3:-$STACK_DIR/$OPENSEARCH_HOME_NAME/repo}
 SNAPSEAL_STACK_BIN=$STACK_DIR/bin
+# MinIO has no Glacier tier: the archive bucket's lifecycle rule expires, it does not transition.
+SNAPSEAL_LIFECYCLE_TRANSITIONS=false
+# The stack's demo keys (make_demo_keys; local-only, no passphrase): every worker role and verify/restore work.
+SNAPSEAL_RECIPIENT_KEY_FILES=$STACK_DIR/demo-keys/security-team.pub.asc
+SNAPSEAL_SIGNING_KEY_FILE=$STACK_DIR/demo-keys/archiver.sec.asc
+SNAPSEAL_DECRYPTION_KEY_FILE=$STACK_DIR/demo-keys/security-team.sec.asc
 EOF
+}
+
+# make_demo_keys: the stack's OpenPGP keys, made once with GnuPG into $STACK_DIR/demo-keys: the security team's
+# (an encryption subkey; the recipient) and the archiver's (signs manifests). Never used outside this machine.
+make_demo_keys() {
+  local dir=$STACK_DIR/demo-keys home fpr
+  [ -f "$dir/security-team.pub.asc" ] && [ -f "$dir/security-team.sec.asc" ] && [ -f "$dir/archiver.pub.asc" ] &&
+    [ -f "$dir/archiver.sec.asc" ] && return 0
+  command -v gpg >/dev/null || die "gpg makes the stack's demo keys: install GnuPG (apt-get install gnupg)"
+  log "making the demo keys in $dir (GnuPG)"
+  mkdir -p "$dir" && chmod 700 "$dir"
+  home=$(mktemp -d)
+  gpg_demo() { gpg --homedir "$home" --batch --quiet --pinentry-mode loopback --passphrase '' "$@"; }
+  gpg_demo --quick-gen-key 'Demo Security Team <security-team@snapseal.invalid>' ed25519 cert never
+  fpr=$(gpg_demo --with-colons --list-keys security-team@snapseal.invalid | awk -F: '$1 == "fpr" { print $10; exit }')
+  gpg_demo --quick-add-key "$fpr" cv25519 encr never
+  gpg_demo --armor --export "$fpr" >"$dir/security-team.pub.asc"
+  (umask 077 && gpg_demo --armor --export-secret-keys "$fpr" >"$dir/security-team.sec.asc")
+  gpg_demo --quick-gen-key 'Demo Archiver <archiver@snapseal.invalid>' ed25519 sign never
+  gpg_demo --armor --export archiver@snapseal.invalid >"$dir/archiver.pub.asc"
+  (umask 077 && gpg_demo --armor --export-secret-keys archiver@snapseal.invalid >"$dir/archiver.sec.asc")
+  gpgconf --homedir "$home" --kill all 2>/dev/null || true
+  rm -rf "$home"
 }
 
 cmd_up() {
@@ -252,6 +287,7 @@ cmd_up() {
   start_opensearch
   wait_until temporal 120 temporal_healthy
   wait_until "$OPENSEARCH_SERVICE" 240 opensearch_healthy
+  make_demo_keys
   write_env
   log "stack up in $((SECONDS - t0))s; settings in $STACK_DIR/env; Temporal UI http://127.0.0.1:$TEMPORAL_UI_PORT"
 }
@@ -273,6 +309,7 @@ cmd_node() {
       start_opensearch
       wait_until "$OPENSEARCH_SERVICE" 240 opensearch_healthy
       [ "$OPENSEARCH_SERVICE" = opensearch ] && env_file=$STACK_DIR/env
+      make_demo_keys
       write_env "$env_file"
       log "$OPENSEARCH_SERVICE (OpenSearch $SNAPSEAL_STACK_OPENSEARCH) up in $((SECONDS - t0))s on port $OPENSEARCH_PORT; settings in $env_file"
       ;;

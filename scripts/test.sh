@@ -12,7 +12,12 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
+# shellcheck source=scripts/node.sh
+. scripts/node.sh
+use_node
+echo "[test] Node.js $(node --version)" >&2
 bash scripts/bootstrap.sh
+bash scripts/bootstrap-tests.sh
 bash scripts/stack.sh status >/dev/null 2>&1 || bash scripts/stack.sh up
 bash scripts/kms.sh up # the KMS-compatible server the KMS signing tests use
 

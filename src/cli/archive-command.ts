@@ -5,6 +5,7 @@ import type { ArchiveResult } from '../archive/archive-types';
 import type { Config } from '../config';
 import { archiveSnapshot } from '../workflows';
 import { archiveIdentity } from '../workflows/workflow-ids';
+import { archiveRunSummary } from '../workflows/run-details';
 import { BYTES_DONE, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from '../workflows/search-attributes';
 import type { Command } from 'commander';
 import { configFrom, output, withTemporal, workflowUrl, type GlobalOptions } from './cli-context';
@@ -31,7 +32,7 @@ export async function startArchive(
   const date = options.date ?? calendarDateIn(new Date(), config.schedule.timeZone, 1);
   parseArchiveDate(date);
   // Named by the archive it makes: the default selection is the configured template filled with the date.
-  const { workflowId } = archiveIdentity(
+  const { workflowId, indexPattern } = archiveIdentity(
     config.temporal.taskQueue,
     { date, indices: options.indices },
     config.archive.indexTemplate,
@@ -41,6 +42,7 @@ export async function startArchive(
       taskQueue: config.temporal.taskQueue,
       workflowId,
       args: [{ date, indices: options.indices }],
+      staticSummary: archiveRunSummary(date, indexPattern, 'snapseal archive'),
       // A failed or cancelled archive may be run again; a running or completed one is joined, not duplicated.
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     });

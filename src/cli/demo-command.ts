@@ -11,10 +11,19 @@ export function registerDemoCommand(program: Command): void {
     )
     .addOption(new Option('--days <n>', 'days of sample data').default('3'))
     .addOption(new Option('--docs <n>', 'documents per day').default('12000'))
-    .action(async (opts: { days: string; docs: string }) => {
+    .addOption(
+      new Option(
+        '--date <YYYY-MM-DD>',
+        'the day archived and the last day of sample logs (default: yesterday)',
+      ),
+    )
+    .addOption(new Option('--load-only', 'load the sample audit logs only; archive nothing'))
+    .action(async (opts: { days: string; docs: string; date?: string; loadOnly?: boolean }) => {
       await runDemo(program.opts<GlobalOptions>(), {
         days: Number(opts.days),
         docsPerDay: Number(opts.docs),
+        date: opts.date,
+        loadOnly: opts.loadOnly === true,
       });
     });
 }

@@ -1,5 +1,6 @@
-// Demo keys for the local stack: generated once into .stack/demo-keys/ when no keys are configured.
-// Real deployments configure their own keys; these never leave the machine.
+// Throwaway key files (a recipient and an archiver, no passphrase) generated with openpgp.js into a directory,
+// once: the tests' own keys, and the bench's (in .stack/demo-keys, where scripts/stack.sh makes the local stack's
+// demo keys with GnuPG first: existing files are used as they are).
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,9 +1,9 @@
 // `snapseal demo`: the main job on the embedded local stack. Sample audit logs in, one day archived by a real
 // worker through Temporal, the archive verified, and a summary of what was written.
 import { existsSync } from 'node:fs';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { join } from 'node:path';
-import { calendarDateIn } from '../archive/archive-date';
+import { Runtime } from '@temporalio/worker';
+import { dirname, join } from 'node:path';
+import { calendarDateIn, parseArchiveDate } from '../archive/archive-date';
 import { startArchive, waitForArchive } from '../cli/archive-command';
 import { output, withTemporal, workflowUrl, type GlobalOptions } from '../cli/cli-context';
 import { formatBytes } from '../cli/format';
@@ -13,18 +13,22 @@ import { createS3Client } from '../s3/create-s3-client';
 import { ensureBuckets } from '../setup/ensure-buckets';
 import { verifyWithConfig } from '../verify/verify-with-config';
 import { createSnapsealWorker } from '../worker-factory';
-import { ensureDemoKeys } from './demo-keys';
+import { demoLogger } from './demo-logger';
 import { loadSampleDay } from './load-sample-data';
 
 export interface DemoOptions {
   days: number;
   docsPerDay: number;
+  /** The day archived, and the last day of sample logs (default: yesterday in SNAPSEAL_SCHEDULE_TIMEZONE). */
+  date?: string;
+  /** Load the sample logs only; archive nothing. */
+  loadOnly?: boolean;
 }
 
 const STACK_DIR = join(__dirname, '..', '..', '.stack');
 
-/** The local stack's settings plus demo keys and MinIO-friendly lifecycle, unless the user set their own. */
-async function demoConfig(options: GlobalOptions): Promise<Config> {
+/** The local stack's settings (services, demo keys, lifecycle: scripts/stack.sh writes them all), small volumes. */
+function demoConfig(options: GlobalOptions, archiving: boolean): Config {
   const settingsFile = options.settingsFile ?? process.env.SNAPSEAL_ENV_FILE ?? join(STACK_DIR, 'env');
   if (!existsSync(settingsFile)) {
     throw new Error(
@@ -32,13 +36,11 @@ async function demoConfig(options: GlobalOptions): Promise<Config> {
     );
   }
   const env = withEnvFile(settingsFile);
-  if (!env.SNAPSEAL_RECIPIENT_KEY_FILES) {
-    const keys = await ensureDemoKeys(join(STACK_DIR, 'demo-keys'));
-    env.SNAPSEAL_RECIPIENT_KEY_FILES = keys.recipientPublic;
-    env.SNAPSEAL_SIGNING_KEY_FILE = keys.archiverPrivate;
-    env.SNAPSEAL_DECRYPTION_KEY_FILE ??= keys.recipientPrivate;
+  if (archiving && (!env.SNAPSEAL_RECIPIENT_KEY_FILES || !env.SNAPSEAL_SIGNING_KEY_FILE)) {
+    throw new Error(
+      `The demo archives with the local stack's demo keys, and ${settingsFile} names none (SNAPSEAL_RECIPIENT_KEY_FILES, SNAPSEAL_SIGNING_KEY_FILE): it was written by an older scripts/stack.sh; run 'npm run stack -- up' again to rewrite it.`,
+    );
   }
-  env.SNAPSEAL_LIFECYCLE_TRANSITIONS ??= 'false'; // MinIO has no Glacier tier unless one is configured
   env.SNAPSEAL_MAX_VOLUME_MIB ??= '1'; // small, so the demo shows several volumes
   return loadConfig(env);
 }
@@ -46,26 +48,31 @@ async function demoConfig(options: GlobalOptions): Promise<Config> {
 export async function runDemo(options: GlobalOptions, demo: DemoOptions): Promise<void> {
   const say = (line: string): void => void (options.json ? undefined : process.stderr.write(`${line}\n`));
   const started = Date.now();
-  const config = await demoConfig(options);
+  const config = demoConfig(options, !demo.loadOnly);
+  const date = demo.date ?? calendarDateIn(new Date(), config.schedule.timeZone, 1);
+  parseArchiveDate(date);
   const s3 = createS3Client(config.s3);
   const search = createOpenSearchClient(config.opensearch, config.s3.region);
   try {
-    say('1/4 buckets');
-    await ensureBuckets(s3, config);
-
-    const date = calendarDateIn(new Date(), config.schedule.timeZone, 1);
-    say(`2/4 sample audit logs (${demo.days} days × ${demo.docsPerDay} documents)`);
-    const loaded = [];
+    if (!demo.loadOnly) {
+      say('1/4 buckets');
+      await ensureBuckets(s3, config);
+    }
+    say(`${demo.loadOnly ? '' : '2/4 '}sample audit logs (${demo.days} days × ${demo.docsPerDay} documents)`);
+    const loaded: Awaited<ReturnType<typeof loadSampleDay>>[] = [];
     for (let back = 0; back < demo.days; back++) {
       const day = calendarDateIn(new Date(Date.parse(`${date}T12:00:00Z`)), 'UTC', back);
       const result = await loadSampleDay(search, config.archive.indexTemplate, day, demo.docsPerDay);
       say(`    ${result.index}: ${result.docs} documents${result.created ? '' : ' (already loaded)'}`);
       loaded.push(result);
     }
+    if (demo.loadOnly) {
+      output(options, { loaded }, () => `loaded ${loaded.map((l) => l.index).join(', ')}`);
+      return;
+    }
 
     say(`3/4 archiving ${date} through Temporal`);
-    // The demo's in-process worker logs warnings only; its INFO lines would bury the progress display.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: demoLogger() });
     const { worker, close } = await createSnapsealWorker(config);
     let result;
     let workflowId = '';
@@ -105,7 +112,7 @@ export async function runDemo(options: GlobalOptions, demo: DemoOptions): Promis
             ? ''
             : `\n  problems:\n${report.problems.map((p) => `    ${JSON.stringify(p)}`).join('\n')}`),
         `  Temporal UI: ${summary.temporalUi}`,
-        `  keys:      ${join(STACK_DIR, 'demo-keys')} (demo only)`,
+        `  keys:      ${dirname(config.keys.recipientKeyFiles[0] ?? '')} (the local stack's demo keys)`,
       ].join('\n'),
     );
     if (!report.ok) process.exitCode = 4;

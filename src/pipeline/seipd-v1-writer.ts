@@ -4,7 +4,7 @@
 // no copy of the plaintext: the packets are framed as partial bodies of 512 KiB around the caller's chunks.
 // The key packets in front of it (PKESK, one per recipient) come from openpgp.js, which also reads the whole
 // message back (and so does GnuPG 2.2): this writer only frames and encrypts the bulk.
-import { createCipheriv, createHash, randomBytes, type Cipher, type Hash } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes, type Cipheriv, type Hash } from 'node:crypto';
 
 const TAG_LITERAL = 11;
 const TAG_SEIPD = 18;
@@ -96,7 +96,7 @@ export interface SeipdV1WriterOptions {
  * The literal packet is framed before encryption, the SEIPD packet after it, both as partial bodies.
  */
 export class SeipdV1Writer {
-  readonly #cipher: Cipher;
+  readonly #cipher: Cipheriv;
   readonly #mdc: Hash = createHash('sha1');
   readonly #literal: PartialBodyFramer;
   readonly #seipd: PartialBodyFramer;

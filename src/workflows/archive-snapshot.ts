@@ -12,6 +12,7 @@ import {
   log,
   makeContinueAsNewFunc,
   patched,
+  setCurrentDetails,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
@@ -34,6 +35,8 @@ import type {
   VolumePlanSummary,
 } from '../archive/archive-types';
 import { archiveVolumeBatch } from './archive-volume-batch';
+import { archiveRunDetails, type ArchiveRunState } from './run-details';
+import { snapshotPollDelayMs } from './snapshot-poll-delay';
 import {
   ARCHIVE_DATE,
   ARCHIVE_ID,
@@ -63,8 +66,33 @@ export interface ArchiveContinuation {
   bytesDone: number;
 }
 
-function stage(name: string): void {
-  upsertSearchAttributes([{ key: STAGE, value: name }]);
+/** The run's progress for the Temporal UI: search attributes, and the details shown with the run (run-details.ts). */
+class RunProgress {
+  readonly #state: ArchiveRunState;
+
+  constructor(date: string, continued?: ArchiveContinuation) {
+    this.#state = continued
+      ? {
+          date,
+          stage: 'streaming',
+          archiveId: continued.prepared.target.archiveId,
+          indices: continued.prepared.indices,
+          volumesTotal: continued.plan.volumeCount,
+          volumesDone: continued.volumesDone,
+          bytesDone: continued.bytesDone,
+        }
+      : { date, stage: 'preparing' };
+  }
+
+  stage(name: string, facts: Partial<ArchiveRunState> = {}): void {
+    upsertSearchAttributes([{ key: STAGE, value: name }]);
+    this.show({ ...facts, stage: name });
+  }
+
+  show(facts: Partial<ArchiveRunState>): void {
+    Object.assign(this.#state, facts);
+    setCurrentDetails(archiveRunDetails(this.#state));
+  }
 }
 
 export async function archiveSnapshot(
@@ -78,23 +106,32 @@ export async function archiveSnapshot(
   const cleanup = cleanupActivities(queues.archive);
   const sealing = sealingActivities(queues.seal);
   const poll = pollActivities(queues.archive);
+  const run = new RunProgress(request.date, continued);
   let prepared: PreparedArchive;
   if (continued) {
     prepared = continued.prepared;
+    run.show({});
   } else {
     upsertSearchAttributes([{ key: ARCHIVE_DATE, value: request.date }]);
-    stage('preparing');
+    run.stage('preparing');
     // The run tag makes this run's staging folder and repository name unique (two runs never share a snapshot).
     prepared = await preflight.prepareArchive(request, runTag());
     upsertSearchAttributes([{ key: ARCHIVE_ID, value: prepared.target.archiveId }]);
+    run.show({ archiveId: prepared.target.archiveId, indices: prepared.indices });
     if (prepared.existingManifestKey) {
-      stage('already-sealed');
+      run.stage('already-sealed', { manifestKey: prepared.existingManifestKey });
       log.info('Archive already sealed; nothing to do', {
         archiveId: prepared.target.archiveId,
         manifest: prepared.existingManifestKey,
       });
       // Checked on the seal queue: its workers hold the trusted archiver keys.
       const existing = await sealing.describeSealedArchive(prepared.target);
+      run.show({
+        sequence: existing.sequence,
+        volumesDone: existing.volumes,
+        volumesTotal: existing.volumes,
+        bytesDone: existing.plaintextBytes,
+      });
       return { ...existing, status: 'ALREADY_SEALED', snapshot: prepared.target.snapshot };
     }
   }
@@ -108,7 +145,7 @@ export async function archiveSnapshot(
     if (continued) {
       progress = continued;
     } else {
-      stage('snapshotting');
+      run.stage('snapshotting');
       await quick.takeSnapshot(
         target,
         prepared.cluster,
@@ -120,9 +157,10 @@ export async function archiveSnapshot(
         ? await quick.countSnapshotDocuments(target, snapshotUuid, prepared.indices)
         : prepared.indices;
 
-      stage('planning');
+      run.stage('planning', { indices });
       const plan = await quick.planArchiveVolumes(target, settings.maxVolumeBytes);
       upsertSearchAttributes([{ key: VOLUMES_TOTAL, value: plan.volumeCount }]);
+      run.show({ volumesTotal: plan.volumeCount, volumesDone: 0, bytesDone: 0 });
       progress = {
         prepared: { ...prepared, indices },
         snapshotUuid,
@@ -131,11 +169,11 @@ export async function archiveSnapshot(
         volumesDone: 0,
         bytesDone: 0,
       };
-      stage('streaming');
+      run.stage('streaming');
     }
-    await archiveBatches(request, progress);
+    await archiveBatches(request, progress, run);
 
-    stage('sealing');
+    run.stage('sealing');
     const seal = await sealing.sealArchive({
       target,
       createdAt: new Date(Date.now()).toISOString(), // workflow time: replays give the same instant
@@ -146,14 +184,15 @@ export async function archiveSnapshot(
       volumeCount: progress.plan.volumeCount,
     });
     sealed = true;
-    stage('sealed');
+    run.stage('sealed', { sequence: seal.sequence, manifestKey: seal.manifestKey });
     return { ...seal, status: 'SEALED', snapshot: target.snapshot, indices: progress.prepared.indices };
   } catch (err) {
     // The next run goes on with this one's staging: nothing to clean up yet.
     if (err instanceof ContinueAsNew) continuing = true;
+    else run.show({ failure: failureMessage(err) });
     // A batch's failure is its volume's failure: report it as the volume's (ActivityFailure → cause),
     // the same chain a caller sees for any other activity of the run.
-    else if (err instanceof ChildWorkflowFailure && err.cause) throw err.cause;
+    if (!continuing && err instanceof ChildWorkflowFailure && err.cause) throw err.cause;
     throw err;
   } finally {
     if (!continuing) {
@@ -175,7 +214,11 @@ export async function archiveSnapshot(
  * `volumeConcurrency` volumes at once). Progress is published once per batch. After BATCHES_PER_RUN batches
  * the run continues as new, carrying the progress: a completed batch is never started again.
  */
-async function archiveBatches(request: ArchiveRequest, progress: ArchiveContinuation): Promise<void> {
+async function archiveBatches(
+  request: ArchiveRequest,
+  progress: ArchiveContinuation,
+  run: RunProgress,
+): Promise<void> {
   const { target, settings } = progress.prepared;
   const total = progress.plan.volumeCount;
   const size = settings.volumesPerBatch;
@@ -206,11 +249,13 @@ async function archiveBatches(request: ArchiveRequest, progress: ArchiveContinua
       { key: VOLUMES_DONE, value: progress.volumesDone },
       { key: BYTES_DONE, value: progress.bytesDone },
     ]);
+    run.show({ volumesDone: progress.volumesDone, bytesDone: progress.bytesDone });
   }
 }
 
 /**
- * Polls the snapshot with durable timers (1 s doubling to 1 min) until it ends or the limit passes. A cluster that
+ * Polls the snapshot with durable timers (a tenth of the time it has run, 1 s to 1 min: snapshot-poll-delay.ts)
+ * until it ends or the limit passes. A cluster that
  * does not answer is waited out like a slow snapshot: the snapshot goes on without us, and one limit
  * (SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES) bounds the whole wait, whatever the reason.
  */
@@ -220,7 +265,6 @@ async function waitForSnapshot(
   timeoutMs: number,
 ): Promise<string> {
   const started = Date.now();
-  let delayMs = 1000;
   let unreachable: { since: number; error: string } | undefined;
   for (;;) {
     const status = await poll.checkSnapshot(target).catch((err: unknown) => {
@@ -254,9 +298,16 @@ async function waitForSnapshot(
         'SnapshotFailed',
       );
     }
-    await sleep(delayMs);
-    delayMs = Math.min(delayMs * 2, 60_000);
+    // Timer durations are not part of replay's check: runs recorded with the old doubling wait replay alike.
+    await sleep(snapshotPollDelayMs(Date.now() - started));
   }
+}
+
+/** The message an operator reads: the activity's own failure rather than the wrapper's "Activity task failed". */
+function failureMessage(err: unknown): string {
+  let e: unknown = err;
+  while ((e instanceof ActivityFailure || e instanceof ChildWorkflowFailure) && e.cause) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
 }
 
 function isPermanent(failure: ActivityFailure): boolean {

@@ -7,6 +7,7 @@ import { calendarDateIn } from '../archive/archive-date';
 import type { ArchiveResult } from '../archive/archive-types';
 import { archiveSnapshot } from './archive-snapshot';
 import { deploymentQueues, quickActivities } from './activity-options';
+import { archiveRunSummary } from './run-details';
 
 // Set by the Temporal server on every workflow a Schedule starts.
 const TEMPORAL_SCHEDULED_START_TIME = defineSearchAttributeKey(
@@ -32,10 +33,13 @@ export async function dailyArchive(input: DailyArchiveInput): Promise<ArchiveRes
   // The worker computes the ids with its own template, as prepareArchive and `snapseal archive` do, so a
   // scheduled and an ad hoc run of the same day are one workflow.
   const request = { date, indices: input.indices };
-  const { workflowId } = await quickActivities(deploymentQueues().archive).resolveArchive(request);
+  const { workflowId, indexPattern } = await quickActivities(deploymentQueues().archive).resolveArchive(
+    request,
+  );
   return executeChild(archiveSnapshot, {
     workflowId,
     args: [request],
+    staticSummary: archiveRunSummary(date, indexPattern, 'daily Schedule'),
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
 }

@@ -10,7 +10,17 @@ if (!existsSync(settingsFile)) {
     `The local stack's settings (${settingsFile}) are missing: start it with 'npm run stack -- up'.`,
   );
 }
-Object.assign(process.env, withEnvFile(settingsFile, process.env));
+// Tests set their own keys and lifecycle (archive-harness.ts); the stack's demo keys and lifecycle setting are
+// for the demo and the README's steps, which read the file themselves.
+const STACK_DEMO_SETTINGS = [
+  'SNAPSEAL_RECIPIENT_KEY_FILES',
+  'SNAPSEAL_SIGNING_KEY_FILE',
+  'SNAPSEAL_DECRYPTION_KEY_FILE',
+  'SNAPSEAL_LIFECYCLE_TRANSITIONS',
+];
+const stackSettings = withEnvFile(settingsFile, {});
+for (const name of STACK_DEMO_SETTINGS) delete stackSettings[name];
+Object.assign(process.env, { ...stackSettings, ...process.env });
 
 // Workers in tests log errors only; expected failures of the failure-path tests would bury the test output.
 Runtime.install({ logger: new DefaultLogger('ERROR') });

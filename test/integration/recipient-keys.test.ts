@@ -20,8 +20,8 @@ import { startWorkerProcess } from './worker-process';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
-// pysequoia in its own venv, installed by scripts/bootstrap.sh: Debian 12's sq (0.27) writes neither a key that
-// advertises SEIPDv2 nor a v6 key.
+// pysequoia in its own venv, installed by scripts/bootstrap-tests.sh: Debian 12's sq (0.27) writes neither a key
+// that advertises SEIPDv2 nor a v6 key.
 const cache =
   process.env.SNAPSEAL_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'snapseal');
 const sequoiaPython = join(cache, 'pysequoia', 'bin', 'python');
@@ -34,7 +34,8 @@ interface KeyFiles {
 
 /** A Sequoia key pair: rfc4880 gives a v4 key advertising SEIPDv2, rfc9580 a v6 key. */
 async function sequoiaKey(profile: 'rfc4880' | 'rfc9580', dir: string): Promise<KeyFiles> {
-  if (!existsSync(sequoiaPython)) throw new Error(`${sequoiaPython} is missing: run scripts/bootstrap.sh`);
+  if (!existsSync(sequoiaPython))
+    throw new Error(`${sequoiaPython} is missing: run scripts/bootstrap-tests.sh`);
   const prefix = join(dir, `sequoia-${profile}`);
   const script = join(__dirname, 'fixtures', 'sequoia-keygen.py');
   const { stdout } = await run(sequoiaPython, [script, profile, `<${profile}@example.invalid>`, prefix]);

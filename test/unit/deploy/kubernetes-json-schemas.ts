@@ -1,5 +1,5 @@
 // Kubernetes JSON schemas for kubeconform, made offline from the API's swagger.json (shipped in the
-// k8s.io/kubernetes Go module, which scripts/bootstrap.sh fetches from the Go module proxy). Each kind gets a
+// k8s.io/kubernetes Go module, which scripts/bootstrap-tests.sh fetches from the Go module proxy). Each kind gets a
 // standalone, strict file named as kubeconform looks it up (`deployment-apps-v1.json`): its definition plus
 // every definition it refers to, unknown fields rejected, int-or-string and quantities as kubectl accepts them.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';

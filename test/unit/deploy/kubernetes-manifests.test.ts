@@ -11,7 +11,7 @@ import { writeKubernetesSchemas } from './kubernetes-json-schemas';
 
 const run = promisify(execFile);
 const dir = join(__dirname, '..', '..', '..', 'deploy', 'kubernetes');
-// Built and fetched by scripts/bootstrap.sh (kubeconform from the Go module proxy, swagger.json from the
+// Built and fetched by scripts/bootstrap-tests.sh (kubeconform from the Go module proxy, swagger.json from the
 // k8s.io/kubernetes module): versions must match it.
 const cache =
   process.env.SNAPSEAL_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'snapseal');

@@ -1,5 +1,5 @@
 // The example alert rules parse, name only metrics the worker exports, and pass promtool: the rule syntax
-// check and the rule unit test that makes the 26 h staleness alert fire (scripts/bootstrap.sh installs promtool).
+// check and the rule unit test that makes the 26 h staleness alert fire (scripts/bootstrap-tests.sh installs promtool).
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
