@@ -406,7 +406,7 @@ cmd_status() {
 }
 
 case "${1:-}" in
-  up) cmd_up && bash "$ROOT/scripts/kms.sh" up ;;
+  up) cmd_up ;; # the local KMS server is only for the tests: scripts/test.sh starts it
   down) bash "$ROOT/scripts/kms.sh" down; cmd_down ;;
   stop)
     shift
