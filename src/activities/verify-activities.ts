@@ -15,7 +15,7 @@ import type { ActivityDeps } from './activity-deps';
 import { authenticatedManifest } from './authenticated-manifest-read';
 import { FailureType, permanentFailure } from './failure-types';
 
-export function createVerifyActivities({ config, s3, opensearch, keys }: ActivityDeps) {
+export function createVerifyActivities({ config, s3, opensearch, keys, buckets }: ActivityDeps) {
   return {
     /**
      * Authenticates the manifest once; returns the exact bytes' reference (later steps re-read only those) and
@@ -94,7 +94,7 @@ export function createVerifyActivities({ config, s3, opensearch, keys }: Activit
 
     /** The newest sealed archive, for the restore drill. */
     async latestArchiveId(): Promise<string | undefined> {
-      return (await readChainHead(s3, config.archive.bucket, config.archive.prefix))?.archiveId;
+      return (await readChainHead(buckets.archive))?.archiveId;
     },
 
     async deleteRestoredIndices(indices: string[]): Promise<void> {

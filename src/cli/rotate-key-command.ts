@@ -6,6 +6,7 @@ import type { PrivateKey } from 'openpgp';
 import { readChainHead } from '../archive/archive-chain';
 import { authenticateManifest, manifestStore, ManifestNotAuthentic } from '../archive/authenticated-manifest';
 import { recordKeyRotation } from '../archive/rotation-records';
+import { archiveBucketOf } from '../buckets/buckets';
 import type { Config } from '../config';
 import { readKeyFile } from '../keys/read-key-file';
 import { fingerprint, KeyError, readSigningKey } from '../pipeline/openpgp-keys';
@@ -54,9 +55,9 @@ async function assertOldKeySignsChain(
   oldKey: PrivateKey,
   newKey: PrivateKey,
 ): Promise<void> {
-  const head = await readChainHead(s3, config.archive.bucket, config.archive.prefix);
-  if (!head) return;
   const store = manifestStore(config, s3, [oldKey.toPublic(), newKey.toPublic()]);
+  const head = await readChainHead(archiveBucketOf(store));
+  if (!head) return;
   try {
     await authenticateManifest(store, head.archiveId);
   } catch (err) {

@@ -14,6 +14,7 @@ import {
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import type { PrivateKey } from 'openpgp';
 import { readChainHead } from '../../src/archive/archive-chain';
+import { ArchiveBucket } from '../../src/buckets/buckets';
 import { archiveIdFor, indicesForDate } from '../../src/archive/archive-date';
 import { archiveLayout, rotationRecordLayout } from '../../src/archive/archive-layout';
 import type { ArchiveResult } from '../../src/archive/archive-types';
@@ -171,7 +172,9 @@ describe('key rotation as a signed chain entry (real stack)', () => {
       archiveIdFor(date, indicesForDate(h.template, date)),
     );
     await expect(get(folder.signatureKey)).rejects.toThrow();
-    expect((await readChainHead(h.s3, archive(), h.config.archive.prefix))?.sequence).toBe(3);
+    expect((await readChainHead(new ArchiveBucket(h.s3, archive(), h.config.archive.prefix)))?.sequence).toBe(
+      3,
+    );
     expect((await verifyChainWithConfig(verifying)).ok).toBe(true);
   });
 

@@ -12,7 +12,8 @@ import {
 import { fingerprint, generateDemoKeys, readSigningKey } from '../../../src/pipeline/openpgp-keys';
 import { withGnupg } from '../pipeline/gnupg-home';
 
-const CREATED_AT = '2026-12-02T18:00:00.000Z';
+// Set once the keys exist: a rotation record is signed at its createdAt, which must fall within the keys' life.
+let CREATED_AT: string;
 
 describe('key rotation record', () => {
   let oldPair: Awaited<ReturnType<typeof generateDemoKeys>>;
@@ -30,6 +31,7 @@ describe('key rotation record', () => {
     otherKey = await readSigningKey(
       (await generateDemoKeys({ name: 'Other', email: 'other@example.invalid' })).privateKey,
     );
+    CREATED_AT = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
     signed = (await signKeyRotation(oldKey, newKey, { createdAt: CREATED_AT, reason: 'yearly' })).signed;
   });
 
