@@ -230,18 +230,21 @@ describe('the by-hand procedure of the README (real stack)', () => {
     }
   });
 
-  it('fails the witness check when the newest witness record is deleted or written over', async () => {
+  it('fails the witness check after a tail cut whose witness record is deleted or written over', async () => {
+    const bucket = h.config.archive.bucket;
+    const entry = chainEntryKey(h.config.archive.prefix, second.sequence);
     const key = witnessRecordKey(h.config.witness!.prefix, second.sequence);
     const older = witnessRecordKey(h.config.witness!.prefix, first.sequence);
     const olderBytes = await (
       await h.s3.send(new GetObjectCommand({ Bucket: witnessBucket, Key: older }))
     ).Body!.transformToByteArray();
-    // A plain DELETE (a delete marker, which COMPLIANCE retention allows) and a plain PUT of an older record:
-    // either makes a plain listing end at the first archive.
+    // The newest chain entry cut, and its witness record hidden by a plain DELETE (a delete marker, which
+    // COMPLIANCE retention allows) or a plain PUT of the older record: plain listings of both end at the first.
     for (const tamper of [
       () => h.s3.send(new DeleteObjectCommand({ Bucket: witnessBucket, Key: key })),
       () => h.s3.send(new PutObjectCommand({ Bucket: witnessBucket, Key: key, Body: olderBytes })),
     ]) {
+      const cut = await h.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: entry }));
       const left = await tamper();
       try {
         const ran = await run(witnessCheck, [], dir, { AWS_ENDPOINT_URL: h.config.s3.endpoint ?? '' });
@@ -252,6 +255,7 @@ describe('the by-hand procedure of the README (real stack)', () => {
         await h.s3.send(
           new DeleteObjectCommand({ Bucket: witnessBucket, Key: key, VersionId: left.VersionId }),
         );
+        await h.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: entry, VersionId: cut.VersionId }));
       }
     }
     const ran = await run(witnessCheck, [], dir, { AWS_ENDPOINT_URL: h.config.s3.endpoint ?? '' });
