@@ -292,10 +292,17 @@ describe('evidence cannot be rolled back by a bucket writer (real stack)', () =>
       }
       expect(await versionsOf(witnessBucket, witnessKey(3))).toEqual([]);
     } finally {
-      // The refused seal's claim and the planted token go (neither is under retention).
+      // The refused seal's claim and the planted token go (the bypass header only matters had it been sealed).
       for (const key of [entry, layout.timestampKey]) {
         for (const v of await versionsOf(archive(), key)) {
-          await h.s3.send(new DeleteObjectCommand({ Bucket: archive(), Key: key, VersionId: v.VersionId }));
+          await h.s3.send(
+            new DeleteObjectCommand({
+              Bucket: archive(),
+              Key: key,
+              VersionId: v.VersionId,
+              BypassGovernanceRetention: true,
+            }),
+          );
         }
       }
     }
@@ -313,7 +320,7 @@ describe('evidence cannot be rolled back by a bucket writer (real stack)', () =>
       fromFingerprint: archiver,
       toFingerprint: pair.fingerprint,
       toPublicKey: pair.publicKey,
-      createdAt: '2026-01-01T00:00:00.000Z',
+      createdAt: new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000).toISOString(),
       reason: 'planted by a bucket writer',
     });
     const versionId = await tamper.put(archive(), layout.recordKey, planted);
