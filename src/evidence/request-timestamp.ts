@@ -72,8 +72,12 @@ export function parseReply(der: Buffer): ParsedReply {
     throw new TimestampError(`not an RFC 3161 time-stamp reply: ${(err as Error).message}`);
   }
   const status = reply.status.status;
-  if (status !== pkijs.PKIStatus.granted && status !== pkijs.PKIStatus.grantedWithMods)
-    throw new TimestampError(`the time-stamp authority refused the request (PKIStatus ${status})`);
+  if (status !== pkijs.PKIStatus.granted && status !== pkijs.PKIStatus.grantedWithMods) {
+    const text = (reply.status.statusStrings ?? []).map((s) => s.valueBlock.value).join('; ');
+    throw new TimestampError(
+      `the time-stamp authority refused the request (PKIStatus ${status}${text ? `: ${text}` : ''})`,
+    );
+  }
   if (!reply.timeStampToken) throw new TimestampError('the time-stamp reply holds no token');
   const signed = new pkijs.SignedData({ schema: reply.timeStampToken.content });
   const content = signed.encapContentInfo.eContent;
