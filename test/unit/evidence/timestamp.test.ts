@@ -172,6 +172,12 @@ describe('RFC 3161 time-stamps', () => {
     ).rejects.toThrow(/unsuitable certificate purpose/);
   });
 
+  it('sends a nonce openssl accepts whatever the random bytes (no needless leading zero)', async () => {
+    // 0x00 0x05...: as an INTEGER, a leading zero byte before a byte below 0x80, which strict DER refuses.
+    const reply = await requestTimestamp(tsa.url, digest, Buffer.from('0005060708090a0b', 'hex'));
+    expect(reply.genTime).toBeDefined();
+  });
+
   it('reports an unreachable TSA by its setting', async () => {
     await expect(requestTimestamp('http://127.0.0.1:9/tsa', digest)).rejects.toThrow(
       /SNAPSEAL_TSA_URL .* cannot be reached/,
