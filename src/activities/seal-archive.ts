@@ -4,7 +4,7 @@
 // whose key did not sign the previous manifest seals only after a key rotation record hands the chain over to it.
 import { PutObjectRetentionCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { claimChainEntry, readChainHead, type ChainEntry, type ChainLink } from '../archive/archive-chain';
+import { claimChainEntry, type ChainEntry, type ChainLink } from '../archive/archive-chain';
 import { archiveLayout, chainEntryKey, volumeRecordKey } from '../archive/archive-layout';
 import {
   manifestStore,
@@ -26,7 +26,11 @@ import { serializeManifest, type ArchiveManifest } from '../pipeline/manifest';
 import { fingerprint } from '../pipeline/openpgp-keys';
 import { readJson, writeObject } from '../s3/s3-objects';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version';
-import { assertSequenceUnwitnessed, recordSealEvidence } from '../evidence/record-seal-evidence';
+import {
+  assertSequenceUnwitnessed,
+  readChainHeadToSeal,
+  recordSealEvidence,
+} from '../evidence/record-seal-evidence';
 import { promisedRetention } from '../evidence/retention-promise';
 import { stampManifest } from '../evidence/stamp-manifest';
 import type { ActivityDeps } from './activity-deps';
@@ -154,7 +158,7 @@ export function createSealArchive(deps: ActivityDeps) {
     // Claim the next link of the chain; on a lost race, relink to the new head and try again.
     let sealed: ReturnType<typeof build> | undefined;
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && !sealed; attempt++) {
-      const head = await readChainHead(s3, config.archive.bucket, config.archive.prefix);
+      const head = await readChainHeadToSeal(deps, target.archiveId);
       const predecessor = await proveLinkTarget(deps, head, target.archiveId);
       const rotation = await requiredRotation(deps, predecessor, target.archiveId);
       if (head?.archiveId === target.archiveId) {
@@ -178,7 +182,7 @@ export function createSealArchive(deps: ActivityDeps) {
         manifestSha256: candidate.sha256,
         previous,
       };
-      if (await claimChainEntry(s3, config.archive.bucket, config.archive.prefix, entry)) sealed = candidate;
+      if (await claimChainEntry(deps.buckets.archive, entry)) sealed = candidate;
     }
     if (!sealed)
       throw new Error(
@@ -199,10 +203,11 @@ export function createSealArchive(deps: ActivityDeps) {
       ? { ObjectLockMode: retention.Mode, ObjectLockRetainUntilDate: retention.RetainUntilDate }
       : {};
     // Before the manifest: once an archive is complete, its time evidence is there too.
-    await stampManifest(config.evidence.tsaUrl, {
-      s3,
-      bucket: config.archive.bucket,
+    const token = await stampManifest(config.evidence, {
+      archive: deps.buckets.archive,
+      archiveId: target.archiveId,
       timestampKey: layout.timestampKey,
+      manifest: sealed.bytes,
       manifestSha256: sealed.sha256,
       lock,
     });
@@ -224,7 +229,7 @@ export function createSealArchive(deps: ActivityDeps) {
         }),
       );
     }
-    await recordSealEvidence(deps, sealed.manifest, sealed.sha256);
+    await recordSealEvidence(deps, sealed.manifest, sealed.sha256, token?.der);
 
     return {
       archiveId: target.archiveId,

@@ -1,9 +1,9 @@
 // Before a seal signs a link to the chain, the link target is proven: the chain entries are plain JSON anyone
 // with bucket write access could plant, so the sequence and digest a new manifest links to are taken only
 // from a manifest whose signature verifies and whose digest, sequence and id equal the entry's.
-import { readJson } from '../s3/s3-objects';
-import { chainEntryKey } from './archive-layout';
-import type { ChainEntry, ChainLink } from './archive-chain';
+import { archiveBucketOf } from '../buckets/buckets';
+import { TamperedObjectError } from '../buckets/trust';
+import { readChainEntry, type ChainEntry, type ChainLink } from './archive-chain';
 import {
   authenticateManifest,
   ManifestNotAuthentic,
@@ -67,11 +67,13 @@ export async function assertLinkTargetAuthentic(
       );
     return undefined;
   }
-  const before = await readJson<ChainEntry>(
-    deps.s3,
-    deps.bucket,
-    chainEntryKey(deps.archivePrefix, head.sequence - 1),
-  );
+  let before: ChainEntry | undefined;
+  try {
+    before = await readChainEntry(archiveBucketOf(deps), head.sequence - 1);
+  } catch (err) {
+    if (err instanceof TamperedObjectError) throw new ManifestNotAuthentic(err.message);
+    throw err;
+  }
   if (!before || !sameLink(head.previous, before)) {
     throw new ManifestNotAuthentic(
       `chain entry #${head.sequence} for this archive links to ${head.previous?.archiveId ?? 'nothing'}, not to entry #${head.sequence - 1}: planted or altered`,

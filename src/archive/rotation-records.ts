@@ -1,25 +1,29 @@
 // Key rotation records in the archive bucket (layout: rotationRecordLayout): written once (If-None-Match: *)
-// under the sealed objects' Object Lock retention, and proven before a new key may sign the chain. The record
-// is written first and its two signatures after it, so an interrupted rotate-key is completed by running it again.
-import { createHash } from 'node:crypto';
+// under the sealed objects' Object Lock retention, read version-aware (the first version is the record; one
+// deleted or written over is named), and proven before a new key may sign the chain. rotate-key builds its own
+// record and writes the two signatures first and the record last: a record without both signatures was not
+// written by rotate-key and is never signed. An interrupted run is completed by running it again with the same
+// --reason: the record is rebuilt from the stored signature, made at the record's createdAt.
 import type { PublicKey } from 'openpgp';
 import type { Config } from '../config';
-import { readObjectBytes } from '../evidence/read-object-bytes';
+import { archiveBucketOf, type ArchiveBucket } from '../buckets/buckets';
+import { TamperedObjectError } from '../buckets/trust';
 import { promisedRetention } from '../evidence/retention-promise';
 import {
+  buildKeyRotation,
   checkKeyRotation,
+  checkKeyRotationSignature,
   KeyRotationError,
   parseKeyRotation,
-  signKeyRotation,
+  serializeKeyRotation,
+  signatureCreatedAt,
   signKeyRotationBytes,
   type KeyRotation,
-  type SignedKeyRotation,
 } from '../keys/key-rotation';
 import type { Signer } from '../keys/signer';
 import { fingerprint } from '../pipeline/openpgp-keys';
 import { isPreconditionFailed } from '../s3/s3-errors';
-import { readText, writeObject } from '../s3/s3-objects';
-import { rotationRecordLayout } from './archive-layout';
+import { rotationRecordLayout, type RotationRecordLayout } from './archive-layout';
 import type { ManifestStore } from './authenticated-manifest';
 
 /** What a manifest names: the record's key and the sha256 of its bytes. */
@@ -35,7 +39,36 @@ export class RotationRecordMissing extends Error {
 
 type RecordStore = Pick<ManifestStore, 's3' | 'bucket' | 'archivePrefix'>;
 
-const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+/** What is stored of a rotation: each part as first written (undefined: never written). */
+interface StoredRotation {
+  record?: Buffer;
+  recordSha256?: string;
+  oldKeySignature?: string;
+  newKeySignature?: string;
+}
+
+/** A part deleted or written over is tampering; it is reported as a record that proves nothing. */
+async function readStoredRotation(
+  archive: ArchiveBucket,
+  layout: RotationRecordLayout,
+): Promise<StoredRotation> {
+  try {
+    const [record, oldSig, newSig] = await Promise.all([
+      archive.readEvidence(layout.recordKey),
+      archive.readEvidence(layout.oldKeySignatureKey),
+      archive.readEvidence(layout.newKeySignatureKey),
+    ]);
+    return {
+      record: record?.bytes,
+      recordSha256: record?.sha256,
+      oldKeySignature: oldSig?.bytes.toString('utf8'),
+      newKeySignature: newSig?.bytes.toString('utf8'),
+    };
+  } catch (err) {
+    if (err instanceof TamperedObjectError) throw new KeyRotationError(err.message);
+    throw err;
+  }
+}
 
 /** The command that hands the chain over from `from` to `to`, for messages. */
 export function rotateKeyCommand(from: string, to: string): string {
@@ -54,19 +87,16 @@ export async function proveRotation(
 ): Promise<RotationRef> {
   const layout = rotationRecordLayout(store.archivePrefix, fingerprint(from), fingerprint(to));
   const where = `s3://${store.bucket}/${layout.recordKey}`;
-  const bytes = await readObjectBytes(store.s3, store.bucket, layout.recordKey);
+  const stored = await readStoredRotation(archiveBucketOf(store), layout);
+  const { record: bytes, oldKeySignature, newKeySignature } = stored;
   if (!bytes) {
     throw new RotationRecordMissing(
       `no rotation record from ${fingerprint(from)} to ${fingerprint(to)} exists (${where})`,
     );
   }
-  const [oldKeySignature, newKeySignature] = await Promise.all([
-    readText(store.s3, store.bucket, layout.oldKeySignatureKey),
-    readText(store.s3, store.bucket, layout.newKeySignatureKey),
-  ]);
   if (oldKeySignature === undefined || newKeySignature === undefined) {
     throw new RotationRecordMissing(
-      `the rotation record from ${fingerprint(from)} to ${fingerprint(to)} (${where}) lacks its ${oldKeySignature === undefined ? 'old' : 'new'} key's signature: rotate-key was interrupted; run it again`,
+      `the rotation record from ${fingerprint(from)} to ${fingerprint(to)} (${where}) lacks its ${oldKeySignature === undefined ? 'old' : 'new'} key's signature: rotate-key did not write it (it writes the record after both signatures)`,
     );
   }
   try {
@@ -75,7 +105,12 @@ export async function proveRotation(
     if (err instanceof KeyRotationError) throw new KeyRotationError(`${where}: ${err.message}`);
     throw err;
   }
-  return { key: layout.recordKey, sha256: sha256Of(bytes) };
+  return { key: layout.recordKey, sha256: stored.recordSha256! };
+}
+
+/** A rotation record or signature at the place of ours that rotate-key did not write: it is never signed. */
+export class PlantedRotationRecord extends KeyRotationError {
+  override name = 'PlantedRotationRecord';
 }
 
 export interface RecordedRotation extends RotationRef {
@@ -85,8 +120,12 @@ export interface RecordedRotation extends RotationRef {
 }
 
 /**
- * Writes the record handing the chain over from `oldKey` to `newKey` and both signatures, each once, then proves
- * what is stored. A record already there (from an earlier run) is kept and completed, never replaced.
+ * Builds the record handing the chain over from `oldKey` to `newKey`, signs it with both, and writes the old
+ * key's signature, the new key's signature and then the record, each once. A complete record already there,
+ * signed by both keys, is kept (rotate-key run twice); signatures without their record (an interrupted run) are
+ * completed when they sign the record rebuilt at their creation time with this run's reason. Anything else at
+ * those keys (a record without both signatures, a signature over other bytes) is a PlantedRotationRecord,
+ * named, and nothing is signed.
  */
 export async function recordKeyRotation(
   store: RecordStore & { objectLock: Pick<Config['archive'], 'objectLockDays' | 'objectLockMode'> },
@@ -94,56 +133,86 @@ export async function recordKeyRotation(
   newKey: Signer,
   about: { createdAt: string; reason?: string },
 ): Promise<RecordedRotation> {
-  const { s3, bucket } = store;
+  const archive = archiveBucketOf(store);
   const layout = rotationRecordLayout(store.archivePrefix, oldKey.fingerprint, newKey.fingerprint);
-  let created = false;
-  let signed: SignedKeyRotation | undefined;
-  let bytes: Uint8Array | undefined = await readObjectBytes(s3, bucket, layout.recordKey);
-  if (!bytes) {
-    const fresh = (await signKeyRotation(oldKey, newKey, about)).signed;
-    created = await writeOnce(store, layout.recordKey, fresh.bytes, 'application/json', about.createdAt);
-    if (created) signed = fresh;
-    bytes = created ? fresh.bytes : await readObjectBytes(s3, bucket, layout.recordKey);
-    if (!bytes) throw new Error(`s3://${bucket}/${layout.recordKey} vanished right after it was written`);
+  const stored = await readStoredRotation(archive, layout);
+  if (stored.record) {
+    const proven = await proveRotation(store, oldKey.publicKey, newKey.publicKey).catch((err: unknown) => {
+      if (!(err instanceof KeyRotationError || err instanceof RotationRecordMissing)) throw err;
+      throw new PlantedRotationRecord(
+        `${archive.url(layout.recordKey)} is there but proves no handover (${err.message}); its createdAt and reason are not this run's. rotate-key signs only a record it builds itself: nothing was signed. Rotate to another new key, and find out who wrote this one.`,
+      );
+    });
+    return { ...proven, rotation: parseKeyRotation(stored.record), created: false };
   }
-  signed ??= await signKeyRotationBytes(bytes, oldKey, newKey);
-  const createdAt = parseKeyRotation(bytes).createdAt;
-  await writeSignatureIfMissing(store, layout.oldKeySignatureKey, signed.oldKeySignature, createdAt);
-  await writeSignatureIfMissing(store, layout.newKeySignatureKey, signed.newKeySignature, createdAt);
+  const interrupted = stored.oldKeySignature ?? stored.newKeySignature;
+  const createdAt = interrupted ? await signatureCreatedAt(interrupted) : about.createdAt;
+  const rotation = buildKeyRotation(oldKey, newKey, {
+    createdAt: createdAt ?? about.createdAt,
+    reason: about.reason,
+  });
+  const bytes = serializeKeyRotation(rotation);
+  const signed = await signKeyRotationBytes(bytes, oldKey, newKey);
+  for (const [key, existing, ours] of [
+    [layout.oldKeySignatureKey, stored.oldKeySignature, signed.oldKeySignature],
+    [layout.newKeySignatureKey, stored.newKeySignature, signed.newKeySignature],
+  ] as const) {
+    if (existing !== undefined) {
+      await assertSignsRecord(
+        archive,
+        key,
+        existing,
+        bytes,
+        key === layout.oldKeySignatureKey ? oldKey : newKey,
+      );
+    } else await writeOnce(store, archive, key, ours, 'application/pgp-signature', rotation.createdAt);
+  }
+  await writeOnce(store, archive, layout.recordKey, bytes, 'application/json', rotation.createdAt);
   const proven = await proveRotation(store, oldKey.publicKey, newKey.publicKey);
-  return { ...proven, rotation: parseKeyRotation(bytes), created };
+  return { ...proven, rotation, created: interrupted === undefined };
 }
 
-async function writeSignatureIfMissing(
-  store: Parameters<typeof recordKeyRotation>[0],
+/** A signature found where this run's belongs must be the key's signature over exactly this run's record. */
+async function assertSignsRecord(
+  archive: ArchiveBucket,
   key: string,
   signature: string,
-  createdAt: string,
+  bytes: Uint8Array,
+  signer: Signer,
 ): Promise<void> {
-  if ((await readText(store.s3, store.bucket, key)) !== undefined) return;
-  await writeOnce(store, key, signature, 'application/pgp-signature', createdAt);
+  const rotation = parseKeyRotation(bytes);
+  try {
+    await checkKeyRotationSignature(bytes, signature, signer.publicKey, 'signer');
+  } catch (err) {
+    if (!(err instanceof KeyRotationError)) throw err;
+    throw new PlantedRotationRecord(
+      `${archive.url(key)} is there without its record, and is not ${signer.fingerprint}'s signature over the record this run builds (createdAt ${rotation.createdAt}, reason ${rotation.reason === undefined ? 'none' : JSON.stringify(rotation.reason)}): ${err.message}. If an earlier rotate-key stopped there, run it again with the same --reason; otherwise it was planted: nothing was signed.`,
+    );
+  }
 }
 
-/** Put `key` only if absent, with the promised retention; false when it was there already. */
+/** Put `key` only if absent, with the promised retention; a concurrent writer's object is checked by the caller. */
 async function writeOnce(
   store: Parameters<typeof recordKeyRotation>[0],
+  archive: ArchiveBucket,
   key: string,
   body: string | Uint8Array,
   contentType: string,
   createdAt: string,
-): Promise<boolean> {
+): Promise<void> {
   const retention = promisedRetention(store.objectLock, createdAt);
   try {
-    await writeObject(store.s3, store.bucket, key, body, {
+    await archive.put(key, body, {
       IfNoneMatch: '*',
       ContentType: contentType,
       ...(retention
         ? { ObjectLockMode: retention.Mode, ObjectLockRetainUntilDate: retention.RetainUntilDate }
         : {}),
     });
-    return true;
   } catch (err) {
-    if (isPreconditionFailed(err)) return false;
-    throw err;
+    if (!isPreconditionFailed(err)) throw err;
+    throw new PlantedRotationRecord(
+      `${archive.url(key)} appeared while rotate-key was writing it: another rotate-key ran at the same time, or someone planted it. Run rotate-key again to check what is stored.`,
+    );
   }
 }

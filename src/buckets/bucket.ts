@@ -91,17 +91,41 @@ export class Bucket {
    */
   async readEvidence(key: string): Promise<EvidenceObject | undefined> {
     const history = (await this.histories(key)).find((h) => h.key === key);
-    if (!history || history.versions.length === 0) {
-      if (history && history.deleteMarkers.length > 0) {
-        throw new TamperedObjectError(this.name, key, 'deleted: only a delete marker is left of a record');
-      }
-      return undefined;
+    if (!history) return undefined;
+    const { record, writtenOver } = await this.readRecordOf(history);
+    if (writtenOver) throw writtenOver;
+    return record;
+  }
+
+  /**
+   * The record a key's history holds (its oldest version) and, when anything was written over it, that
+   * tampering named beside it: for checks that report every problem and go on with the record. `record` is
+   * undefined only when no version is left (then `writtenOver` says so).
+   */
+  async readRecordOf(
+    history: KeyHistory,
+  ): Promise<{ record?: EvidenceObject; writtenOver?: TamperedObjectError }> {
+    const { key } = history;
+    if (history.versions.length === 0) {
+      return {
+        writtenOver: new TamperedObjectError(
+          this.name,
+          key,
+          'deleted: only a delete marker is left of a record',
+        ),
+      };
     }
-    assertWrittenOnce(this.name, history);
+    let writtenOver: TamperedObjectError | undefined;
+    try {
+      assertWrittenOnce(this.name, history);
+    } catch (err) {
+      if (!(err instanceof TamperedObjectError)) throw err;
+      writtenOver = err;
+    }
     const { versionId } = history.versions[0]!;
     const bytes = await this.get(key, versionId);
     if (!bytes) throw new TamperedObjectError(this.name, key, `version ${versionId} vanished while read`);
-    return { key, bytes, sha256: sha256Hex(bytes), versionId };
+    return { record: { key, bytes, sha256: sha256Hex(bytes), versionId }, writtenOver };
   }
 
   /**

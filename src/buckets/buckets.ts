@@ -57,3 +57,23 @@ export function createBuckets(
     ...(witness ? { witness: new WitnessBucket(witnessS3, witness.bucket, witness.prefix) } : {}),
   };
 }
+
+/**
+ * The archive bucket's adapter for code handed a ManifestStore-shaped location (the CLI's verify and
+ * rotate-key, the chain checks) rather than the worker's Buckets.
+ */
+export function archiveBucketOf(store: {
+  s3: S3Client;
+  bucket: string;
+  archivePrefix: string;
+}): ArchiveBucket {
+  return new ArchiveBucket(store.s3, store.bucket, store.archivePrefix);
+}
+
+/** The witness bucket's adapter, undefined when no witness is configured. */
+export function witnessBucketOf(
+  s3: S3Client,
+  witness: Pick<NonNullable<Config['witness']>, 'bucket' | 'prefix'> | undefined,
+): WitnessBucket | undefined {
+  return witness ? new WitnessBucket(s3, witness.bucket, witness.prefix) : undefined;
+}

@@ -7,6 +7,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { readChainHead } from '../archive/archive-chain';
 import { authenticateManifest, manifestStore, ManifestNotAuthentic } from '../archive/authenticated-manifest';
 import { recordKeyRotation } from '../archive/rotation-records';
+import { archiveBucketOf } from '../buckets/buckets';
 import type { Config } from '../config';
 import { createKmsClient, createKmsSigner } from '../keys/kms-signer';
 import { readKeyFile } from '../keys/read-key-file';
@@ -115,9 +116,9 @@ async function assertOldKeySignsChain(
   oldKey: Signer,
   newKey: Signer,
 ): Promise<void> {
-  const head = await readChainHead(s3, config.archive.bucket, config.archive.prefix);
-  if (!head) return;
   const store = manifestStore(config, s3, [oldKey.publicKey, newKey.publicKey]);
+  const head = await readChainHead(archiveBucketOf(store));
+  if (!head) return;
   try {
     await authenticateManifest(store, head.archiveId);
   } catch (err) {

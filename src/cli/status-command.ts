@@ -5,6 +5,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { readChainHead } from '../archive/archive-chain';
 import { readSealedManifest } from '../archive/read-sealed-manifest';
+import { ArchiveBucket } from '../buckets/buckets';
 import type { Command } from 'commander';
 import type { Config } from '../config';
 import { configFrom, output, withS3AndTemporalIfReachable, type GlobalOptions } from './cli-context';
@@ -78,7 +79,7 @@ export async function archivingStatus(
   now = Date.now(),
 ): Promise<ArchivingStatus> {
   const { rows } = await listArchives(s3, temporal, config); // every archive: missed days need them all
-  const head = await readChainHead(s3, config.archive.bucket, config.archive.prefix);
+  const head = await readChainHead(new ArchiveBucket(s3, config.archive.bucket, config.archive.prefix));
   let newest: ArchivingStatus['newest'];
   let ageMs = Infinity;
   if (head) {

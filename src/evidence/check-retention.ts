@@ -1,19 +1,16 @@
 // Holds a sealed archive's objects to the retention promised for them: the retention record written at
 // sealing (trusted when its digest is the one the witness holds) and the configured promise. An object whose
-// retention is now shorter, weaker (COMPLIANCE become GOVERNANCE) or gone is reported by its key.
+// retention is now shorter, weaker (COMPLIANCE become GOVERNANCE) or gone is reported by its key. The record is
+// read version-aware: its first version is the record; deleted, written over or malformed, it is named.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { archiveLayout, retentionRecordKey } from '../archive/archive-layout';
+import { archiveBucketOf, witnessBucketOf } from '../buckets/buckets';
+import { TamperedObjectError } from '../buckets/trust';
 import type { ArchiveManifest } from '../pipeline/manifest';
-import { readText } from '../s3/s3-objects';
 import { readWitnessRecord, type WitnessConfig } from './chain-witness';
 import { readObjectRetention } from './object-retention';
 import { promisedRetention, type ObjectLockMode } from './retention-promise';
-import {
-  parseRetentionRecord,
-  RetentionRecordError,
-  sha256Hex,
-  type RetentionRecord,
-} from './retention-record';
+import { parseRetentionRecord, type RetentionRecord } from './retention-record';
 
 export interface RetentionCheckDeps {
   s3: S3Client;
@@ -52,22 +49,19 @@ export async function checkRetention(
   const problems: RetentionProblem[] = [];
   const layout = archiveLayout(deps.archivePrefix, manifest.archiveId);
   const recordKey = retentionRecordKey(layout);
-  const recordText = await readText(deps.s3, deps.bucket, recordKey);
-  let record: RetentionRecord | undefined;
-  try {
-    record = recordText === undefined ? undefined : parseRetentionRecord(recordText);
-  } catch (err) {
-    if (!(err instanceof RetentionRecordError)) throw err;
-    // Reported, and only the configured promise is left to hold the objects to.
-    problems.push({
-      file: recordKey,
-      problem: `the retention record is ${err.message}: damaged or rewritten after sealing`,
+  const stored = await readRetentionRecord(deps, recordKey, manifest, problems);
+  let record = stored?.record;
+  if (deps.witness && stored) {
+    const witnessed = await readWitnessRecord(
+      witnessBucketOf(deps.s3, deps.witness)!,
+      manifest.sequence,
+    ).catch((err: unknown) => {
+      if (!(err instanceof TamperedObjectError)) throw err;
+      problems.push({ file: err.key, problem: `${err.problem}: the witness was tampered with` });
+      return undefined;
     });
-  }
-  if (deps.witness && recordText !== undefined) {
-    const witnessed = await readWitnessRecord(deps.s3, deps.witness, manifest.sequence);
     if (witnessed && witnessed.archiveId === manifest.archiveId) {
-      if (sha256Hex(recordText) !== witnessed.retentionRecordSha256) {
+      if (stored.sha256 !== witnessed.retentionRecordSha256) {
         problems.push({
           file: recordKey,
           problem: 'the retention record is not the one the witness holds: rewritten after sealing',
@@ -114,4 +108,30 @@ export async function checkRetention(
     }
   }
   return problems;
+}
+
+/**
+ * The record as first written (its oldest version) with its sha256; undefined when there never was one or it
+ * cannot be read as a record. Deleted, written over or malformed: named in `problems`.
+ */
+async function readRetentionRecord(
+  deps: RetentionCheckDeps,
+  key: string,
+  manifest: ArchiveManifest,
+  problems: RetentionProblem[],
+): Promise<{ record?: RetentionRecord; sha256: string } | undefined> {
+  const archive = archiveBucketOf(deps);
+  const history = (await archive.histories(key)).find((h) => h.key === key);
+  if (!history) return undefined;
+  const { record: stored, writtenOver } = await archive.readRecordOf(history);
+  if (writtenOver) {
+    problems.push({ file: key, problem: `${writtenOver.problem}: the retention record was tampered with` });
+  }
+  if (!stored) return undefined;
+  try {
+    return { record: parseRetentionRecord(stored.bytes, manifest.archiveId), sha256: stored.sha256 };
+  } catch (err) {
+    problems.push({ file: key, problem: `the retention record cannot be read: ${(err as Error).message}` });
+    return { sha256: stored.sha256 };
+  }
 }

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { archiveLayout } from '../archive/archive-layout';
 import type { AuthenticatedManifest } from '../archive/authenticated-manifest';
 import type { Config } from '../config';
-import { readObjectBytes } from './read-object-bytes';
+import { ArchiveBucket } from '../buckets/buckets';
 import { verifyTimestamp } from './verify-timestamp';
 
 export interface TimeEvidencePolicy {
@@ -36,7 +36,10 @@ export async function checkTimeEvidence(
   policy: TimeEvidencePolicy,
 ): Promise<TimeEvidence> {
   const key = archiveLayout(archivePrefix, authentic.manifest.archiveId).timestampKey;
-  const token = await readObjectBytes(s3, bucket, key);
+  const token = await new ArchiveBucket(s3, bucket, archivePrefix).readUnbound(
+    key,
+    'its signature, CA chain and imprint of the authenticated manifest (verifyTimestamp below)',
+  );
   if (!token) {
     return policy.required
       ? {

@@ -1,11 +1,11 @@
 // Compares the chain read from the archive bucket with the chain witness: a witnessed head beyond the
 // newest authentic manifest is a cut tail, named with its sequence numbers and archive ids; a manifest whose
 // digest or id differs from what the witness saw was replaced; a token that is not the witnessed one, too.
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+// A witness record deleted or written over is named as such, and its first version still counts.
 import { archiveLayout } from '../archive/archive-layout';
-import { isNotFound } from '../s3/s3-errors';
-import { readWitnessRecords, type WitnessConfig } from './chain-witness';
-import { sha256Hex } from './retention-record';
+import { sha256Hex } from '../buckets/bucket';
+import type { ArchiveBucket, WitnessBucket } from '../buckets/buckets';
+import { readWitnessRecords } from './chain-witness';
 
 /** An authentic manifest of the chain, as verify-chain read it. */
 export interface ChainedManifest {
@@ -27,10 +27,8 @@ export interface WitnessComparison {
 }
 
 export interface WitnessCheckDeps {
-  s3: S3Client;
-  bucket: string;
-  archivePrefix: string;
-  witness: WitnessConfig;
+  archive: ArchiveBucket;
+  witness: WitnessBucket;
 }
 
 function range(from: number, to: number): string {
@@ -38,22 +36,20 @@ function range(from: number, to: number): string {
 }
 
 async function tokenSha256(deps: WitnessCheckDeps, archiveId: string): Promise<string | undefined> {
-  const key = archiveLayout(deps.archivePrefix, archiveId).timestampKey;
-  try {
-    const got = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: key }));
-    return sha256Hex(await got.Body!.transformToByteArray());
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  const key = archiveLayout(deps.archive.prefix, archiveId).timestampKey;
+  const token = await deps.archive.readUnbound(key, 'the token sha256 in the witness record');
+  return token ? sha256Hex(token) : undefined;
 }
 
 export async function compareWithWitness(
   deps: WitnessCheckDeps,
   chain: readonly ChainedManifest[],
 ): Promise<WitnessComparison> {
-  const records = await readWitnessRecords(deps.s3, deps.witness);
-  const problems: WitnessProblem[] = [];
+  const { records, tampered } = await readWitnessRecords(deps.witness);
+  const problems: WitnessProblem[] = tampered.map(({ sequence, error }) => ({
+    sequence,
+    problem: `witness record ${error.message}: the witness was tampered with`,
+  }));
   const witnessedSequence = records.at(-1)?.sequence ?? 0;
   const bySequence = new Map<number, ChainedManifest>();
   for (const m of chain) if (!bySequence.has(m.sequence)) bySequence.set(m.sequence, m);

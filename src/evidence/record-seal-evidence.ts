@@ -1,13 +1,16 @@
-// The evidence a seal leaves beyond its signed manifest: before signing, the witness must not already hold
-// this sequence for another archive (a cut tail being sealed over); after sealing, the retention of every
-// sealed object is read back into retention.json, and the new chain head goes to the witness.
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+// The evidence a seal reads and leaves beyond its signed manifest: the chain head it links to (read
+// version-aware); before signing, the witness must not already hold this sequence for another archive (a cut
+// tail being sealed over); after sealing, the retention of every sealed object is read back into
+// retention.json (written once), and the new chain head goes to the witness with the digest of the time-stamp
+// token this seal obtained and verified, never one re-read from the bucket.
 import type { ActivityDeps } from '../activities/activity-deps';
 import { FailureType, permanentFailure } from '../activities/failure-types';
+import { readChainHead, type ChainEntry } from '../archive/archive-chain';
 import { archiveLayout, chainEntryKey, retentionRecordKey } from '../archive/archive-layout';
+import { sha256Hex } from '../buckets/bucket';
+import { TamperedObjectError } from '../buckets/trust';
 import type { ArchiveManifest } from '../pipeline/manifest';
-import { isNotFound } from '../s3/s3-errors';
-import { writeObject } from '../s3/s3-objects';
+import { isPreconditionFailed } from '../s3/s3-errors';
 import {
   readWitnessRecord,
   sameWitnessedArchive,
@@ -17,7 +20,7 @@ import {
 } from './chain-witness';
 import { readRetentions } from './object-retention';
 import { promisedRetention } from './retention-promise';
-import { serializeRetentionRecord, sha256Hex, type RetentionRecord } from './retention-record';
+import { serializeRetentionRecord, type RetentionRecord } from './retention-record';
 
 type Sealing = Pick<ArchiveManifest, 'archiveId' | 'sequence'> & { manifestSha256: string };
 
@@ -29,11 +32,35 @@ function sealedOverCut(sealing: Sealing, err: WitnessConflict): Error {
   );
 }
 
+/** Evidence deleted or written over stops the seal for good: retrying cannot make it the record again. */
+async function refusingTampered<T>(archiveId: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (!(err instanceof TamperedObjectError)) throw err;
+    throw permanentFailure(
+      FailureType.ArchiveTampered,
+      `Refusing to seal ${archiveId}: ${err.message}. Run "snapseal verify --chain".`,
+      err,
+    );
+  }
+}
+
+/** The chain head the seal links to; a head entry deleted or written over refuses the seal. */
+export async function readChainHeadToSeal(
+  deps: ActivityDeps,
+  archiveId: string,
+): Promise<ChainEntry | undefined> {
+  return refusingTampered(archiveId, () => readChainHead(deps.buckets.archive));
+}
+
 /** Before signing: sequence `sealing.sequence` is free in the witness, or already witnessed for this very seal. */
 export async function assertSequenceUnwitnessed(deps: ActivityDeps, sealing: Sealing): Promise<void> {
-  const witness = deps.config.witness;
+  const witness = deps.buckets.witness;
   if (!witness) return;
-  const existing = await readWitnessRecord(deps.buckets.witness?.s3 ?? deps.s3, witness, sealing.sequence);
+  const existing = await refusingTampered(sealing.archiveId, () =>
+    readWitnessRecord(witness, sealing.sequence),
+  );
   if (existing && !sameWitnessedArchive(existing, sealing)) {
     throw sealedOverCut(
       sealing,
@@ -45,26 +72,19 @@ export async function assertSequenceUnwitnessed(deps: ActivityDeps, sealing: Sea
   }
 }
 
-async function readOptionalBytes(deps: ActivityDeps, key: string): Promise<Uint8Array | undefined> {
-  try {
-    const got = await deps.s3.send(new GetObjectCommand({ Bucket: deps.config.archive.bucket, Key: key }));
-    return await got.Body!.transformToByteArray();
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
-
-/** After the manifest (and its token, if any) is written: record retention, then witness the new head. */
+/**
+ * After the manifest (and its token, if any) is written: record retention, then witness the new head.
+ * `token` is the time-stamp reply stampManifest obtained or verified for this manifest.
+ */
 export async function recordSealEvidence(
   deps: ActivityDeps,
   manifest: ArchiveManifest,
   manifestSha256: string,
+  token: Buffer | undefined,
 ): Promise<void> {
   const { config, s3 } = deps;
-  const bucket = config.archive.bucket;
+  const archive = deps.buckets.archive;
   const layout = archiveLayout(config.archive.prefix, manifest.archiveId);
-  const token = await readOptionalBytes(deps, layout.timestampKey);
   const keys = [
     ...manifest.volumes.map((v) => v.key),
     layout.manifestKey,
@@ -77,15 +97,13 @@ export async function recordSealEvidence(
     format: 'snapseal-retention/1',
     archiveId: manifest.archiveId,
     promised: promise ? { mode: promise.Mode, retainUntil: promise.RetainUntilDate.toISOString() } : null,
-    objects: await readRetentions(s3, bucket, keys),
+    objects: await readRetentions(s3, archive.name, keys),
   };
   const recordBytes = serializeRetentionRecord(record);
-  await writeObject(s3, bucket, retentionRecordKey(layout), recordBytes, {
-    ContentType: 'application/json',
-    ...(promise ? { ObjectLockMode: promise.Mode, ObjectLockRetainUntilDate: promise.RetainUntilDate } : {}),
-  });
+  await writeRetentionRecordOnce(deps, retentionRecordKey(layout), recordBytes, manifest.archiveId, promise);
 
-  if (!config.witness) return;
+  const witness = deps.buckets.witness;
+  if (!witness || !config.witness) return;
   const head: WitnessRecord = {
     format: 'snapseal-witness/1',
     sequence: manifest.sequence,
@@ -96,9 +114,43 @@ export async function recordSealEvidence(
     retentionRecordSha256: sha256Hex(recordBytes),
   };
   try {
-    await writeWitnessRecord(deps.buckets.witness?.s3 ?? s3, config.witness, head);
+    await refusingTampered(manifest.archiveId, () =>
+      writeWitnessRecord(witness, config.witness!.retentionSeconds, head),
+    );
   } catch (err) {
     if (err instanceof WitnessConflict) throw sealedOverCut(head, err);
     throw err;
   }
+}
+
+/**
+ * retention.json is evidence: written once (If-None-Match: *). A retried seal reads back the same retention
+ * and finds its own bytes; another record there was planted before the seal, and is refused by name.
+ */
+async function writeRetentionRecordOnce(
+  deps: ActivityDeps,
+  key: string,
+  bytes: Buffer,
+  archiveId: string,
+  promise: ReturnType<typeof promisedRetention>,
+): Promise<void> {
+  const archive = deps.buckets.archive;
+  try {
+    await archive.put(key, bytes, {
+      IfNoneMatch: '*',
+      ContentType: 'application/json',
+      ...(promise
+        ? { ObjectLockMode: promise.Mode, ObjectLockRetainUntilDate: promise.RetainUntilDate }
+        : {}),
+    });
+    return;
+  } catch (err) {
+    if (!isPreconditionFailed(err)) throw err;
+  }
+  const stored = await refusingTampered(archiveId, () => archive.readEvidence(key));
+  if (stored?.sha256 === sha256Hex(bytes)) return;
+  throw permanentFailure(
+    FailureType.ArchiveTampered,
+    `Refusing to witness ${archiveId}: ${archive.url(key)} holds a retention record (sha256 ${stored?.sha256 ?? '?'}) that is not the one this seal read back (sha256 ${sha256Hex(bytes)}): written before the seal by someone else. Run "snapseal verify ${archiveId}".`,
+  );
 }

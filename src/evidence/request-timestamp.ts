@@ -14,10 +14,23 @@ export class TimestampError extends Error {
   override name = 'TimestampError';
 }
 
-export async function requestTimestamp(tsaUrl: string, sha256Hex: string): Promise<TimestampReply> {
+/**
+ * The request's nonce from random bytes: a positive INTEGER in minimal DER. A first byte of 0 would be a needless
+ * leading zero, which openssl's strict DER reading refuses ("Bad request format"): about 1 request in 256.
+ */
+export function nonceOf(random: Uint8Array): Buffer {
+  const nonce = Buffer.from(random);
+  nonce[0] = nonce[0]! & 0x7f || 0x01;
+  return nonce;
+}
+
+export async function requestTimestamp(
+  tsaUrl: string,
+  sha256Hex: string,
+  random: Uint8Array = randomBytes(8),
+): Promise<TimestampReply> {
   const pkijs = pki();
-  const nonce = randomBytes(8);
-  nonce[0]! &= 0x7f; // a positive INTEGER
+  const nonce = nonceOf(random);
   const request = new pkijs.TimeStampReq({
     version: 1,
     messageImprint: new pkijs.MessageImprint({
@@ -72,8 +85,12 @@ export function parseReply(der: Buffer): ParsedReply {
     throw new TimestampError(`not an RFC 3161 time-stamp reply: ${(err as Error).message}`);
   }
   const status = reply.status.status;
-  if (status !== pkijs.PKIStatus.granted && status !== pkijs.PKIStatus.grantedWithMods)
-    throw new TimestampError(`the time-stamp authority refused the request (PKIStatus ${status})`);
+  if (status !== pkijs.PKIStatus.granted && status !== pkijs.PKIStatus.grantedWithMods) {
+    const text = (reply.status.statusStrings ?? []).map((s) => s.valueBlock.value).join('; ');
+    throw new TimestampError(
+      `the time-stamp authority refused the request (PKIStatus ${status}${text ? `: ${text}` : ''})`,
+    );
+  }
   if (!reply.timeStampToken) throw new TimestampError('the time-stamp reply holds no token');
   const signed = new pkijs.SignedData({ schema: reply.timeStampToken.content });
   const content = signed.encapContentInfo.eContent;

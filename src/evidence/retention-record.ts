@@ -1,7 +1,6 @@
 // The retention record of a sealed archive (archives/<id>/retention.json): the Object Lock mode and date each
 // of its objects carried right after sealing, read back from the store. Its sha256 is in the chain witness, so
 // it cannot be rewritten unseen; verify holds the objects to it.
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ObjectRetention } from './object-retention';
 import type { ObjectLockMode } from './retention-promise';
@@ -20,10 +19,6 @@ export function serializeRetentionRecord(record: RetentionRecord): Buffer {
   return Buffer.from(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
 }
 
-export function sha256Hex(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 /** A retention record that cannot be what sealing wrote: not JSON, or not of its form. */
 export class RetentionRecordError extends Error {
   override name = 'RetentionRecordError';
@@ -38,11 +33,14 @@ const retentionRecordSchema = z.object({
   objects: z.array(z.object({ key: z.string(), mode: lockMode.nullable(), retainUntil: isoDate.nullable() })),
 });
 
-/** The record in `text`, checked against its form; a RetentionRecordError says what is wrong. */
-export function parseRetentionRecord(text: string): RetentionRecord {
+/**
+ * The record in `bytes`, checked against its form (and, given `archiveId`, that it is that archive's); a
+ * RetentionRecordError says what is wrong.
+ */
+export function parseRetentionRecord(bytes: Uint8Array | string, archiveId?: string): RetentionRecord {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8'));
   } catch (err) {
     throw new RetentionRecordError(`not JSON (${(err as Error).message})`);
   }
@@ -53,5 +51,7 @@ export function parseRetentionRecord(text: string): RetentionRecord {
       `not a snapseal-retention/1 record (${issue?.path.join('.') || 'record'}: ${issue?.message ?? 'invalid'})`,
     );
   }
+  if (archiveId !== undefined && parsed.data.archiveId !== archiveId)
+    throw new RetentionRecordError(`it is the record of ${parsed.data.archiveId}`);
   return parsed.data;
 }

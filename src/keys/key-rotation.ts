@@ -63,16 +63,43 @@ export function parseKeyRotation(bytes: Uint8Array): KeyRotation {
   return parsed.data;
 }
 
-/** Both signatures over existing record bytes (a new record, or one whose signatures a crash left unwritten). */
+/**
+ * Both signatures over record bytes, made at the record's `createdAt` (whole seconds: an OpenPGP signature's
+ * creation time), so a record can be rebuilt from either signature if rotate-key stops before writing it.
+ */
 export async function signKeyRotationBytes(
   bytes: Uint8Array,
   oldKey: Signer,
   newKey: Signer,
 ): Promise<SignedKeyRotation> {
+  const date = new Date(parseKeyRotation(bytes).createdAt);
   return {
     bytes,
-    oldKeySignature: await oldKey.sign(bytes),
-    newKeySignature: await newKey.sign(bytes),
+    oldKeySignature: await oldKey.sign(bytes, date),
+    newKeySignature: await newKey.sign(bytes, date),
+  };
+}
+
+/** The record handing the chain over from `oldKey` to `newKey` (createdAt cut to whole seconds), unsigned. */
+export function buildKeyRotation(
+  oldKey: Pick<Signer, 'fingerprint'>,
+  newKey: Pick<Signer, 'fingerprint' | 'publicKey'>,
+  about: { createdAt: string; reason?: string },
+): KeyRotation {
+  const from = oldKey.fingerprint;
+  const to = newKey.fingerprint;
+  if (from === to) {
+    throw new KeyRotationError(`the old and the new key are the same key (${from}): nothing to rotate`);
+  }
+  const seconds = Math.floor(Date.parse(about.createdAt) / 1000) * 1000;
+  if (Number.isNaN(seconds)) throw new KeyRotationError(`createdAt ${about.createdAt} is not a date`);
+  return {
+    format: 'snapseal-key-rotation/1',
+    fromFingerprint: from,
+    toFingerprint: to,
+    toPublicKey: newKey.publicKey.armor(),
+    createdAt: new Date(seconds).toISOString(),
+    ...(about.reason ? { reason: about.reason } : {}),
   };
 }
 
@@ -82,23 +109,28 @@ export async function signKeyRotation(
   newKey: Signer,
   about: { createdAt: string; reason?: string },
 ): Promise<{ rotation: KeyRotation; signed: SignedKeyRotation }> {
-  const from = oldKey.fingerprint;
-  const to = newKey.fingerprint;
-  if (from === to) {
-    throw new KeyRotationError(`the old and the new key are the same key (${from}): nothing to rotate`);
-  }
-  const rotation: KeyRotation = {
-    format: 'snapseal-key-rotation/1',
-    fromFingerprint: from,
-    toFingerprint: to,
-    toPublicKey: newKey.publicKey.armor(),
-    createdAt: about.createdAt,
-    ...(about.reason ? { reason: about.reason } : {}),
-  };
+  const rotation = buildKeyRotation(oldKey, newKey, about);
   return { rotation, signed: await signKeyRotationBytes(serializeKeyRotation(rotation), oldKey, newKey) };
 }
 
-async function checkSignature(bytes: Uint8Array, signature: string, key: PublicKey, role: string) {
+/** When an armored detached signature was made (ISO 8601), undefined when it is no OpenPGP signature. */
+export async function signatureCreatedAt(armoredSignature: string): Promise<string | undefined> {
+  try {
+    const signature = await openpgp.readSignature({ armoredSignature });
+    const created = (signature.packets[0] as { created?: Date | null } | undefined)?.created;
+    return created ? created.toISOString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One of a record's two signatures: `key`'s (the `role`) over exactly `bytes`, else a KeyRotationError. */
+export async function checkKeyRotationSignature(
+  bytes: Uint8Array,
+  signature: string,
+  key: PublicKey,
+  role: string,
+): Promise<void> {
   try {
     await verifyManifestSignature(bytes, signature, [key], WHAT);
   } catch (err) {
@@ -133,7 +165,7 @@ export async function checkKeyRotation(
   if (carried !== expectedTo) {
     throw new KeyRotationError(`it names the new key ${expectedTo} but carries the public key ${carried}`);
   }
-  await checkSignature(signed.bytes, signed.oldKeySignature, from, 'old key');
-  await checkSignature(signed.bytes, signed.newKeySignature, to, 'new key');
+  await checkKeyRotationSignature(signed.bytes, signed.oldKeySignature, from, 'old key');
+  await checkKeyRotationSignature(signed.bytes, signed.newKeySignature, to, 'new key');
   return rotation;
 }

@@ -190,9 +190,9 @@ export async function createKmsSigner(
     holder,
     keyArn,
     createdAt: ref.createdAt,
-    async sign(bytes) {
+    async sign(bytes, date) {
       try {
-        return await signDetached(identity, bytes, signDigest);
+        return await signDetached(identity, bytes, signDigest, date);
       } catch (err) {
         throw new Error(
           `${holder} (${ref.keyIdSetting}) did not sign: ${describeKmsFailure(err, location)}`,

@@ -12,8 +12,11 @@ export interface Signer {
   readonly publicKey: PublicKey;
   /** Where the private key lives, for messages: "key file" or "AWS KMS key <arn>". */
   readonly holder: string;
-  /** An ASCII-armored detached OpenPGP signature over `bytes`, which `gpg --verify` checks. */
-  sign(bytes: Uint8Array): Promise<string>;
+  /**
+   * An ASCII-armored detached OpenPGP signature over `bytes`, which `gpg --verify` checks, made at `date`
+   * (default: now; a rotation record's signatures carry its createdAt).
+   */
+  sign(bytes: Uint8Array, date?: Date): Promise<string>;
 }
 
 /** A private key read from a file (SNAPSEAL_SIGNING_KEY_FILE), unlocked: signed with openpgp.js in process. */
@@ -22,6 +25,6 @@ export function fileSigner(key: PrivateKey): Signer {
     fingerprint: fingerprint(key),
     publicKey: key.toPublic(),
     holder: 'key file',
-    sign: (bytes) => signManifest(bytes, key),
+    sign: (bytes, date) => signManifest(bytes, key, date),
   };
 }

@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Gauge } from 'prom-client';
 import { readChainHead } from '../archive/archive-chain';
 import { readSealedManifest } from '../archive/read-sealed-manifest';
+import { ArchiveBucket } from '../buckets/buckets';
 import type { SnapsealMetrics } from './snapseal-metrics';
 
 export interface NewestArchiveGauge {
@@ -36,7 +37,7 @@ export function startNewestArchiveGauge(
   });
   const refresh = async (): Promise<void> => {
     try {
-      const head = await readChainHead(source.s3, source.bucket, source.prefix);
+      const head = await readChainHead(new ArchiveBucket(source.s3, source.bucket, source.prefix));
       if (!head) return;
       const { manifest } = await readSealedManifest(source.s3, source.bucket, head.manifestKey);
       sealedAtMs = Date.parse(manifest.createdAt);

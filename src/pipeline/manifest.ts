@@ -76,13 +76,14 @@ export function parseManifest(text: string): ArchiveManifest {
   return parsed.data;
 }
 
-export async function signManifest(bytes: Uint8Array, signingKey: PrivateKey): Promise<string> {
+export async function signManifest(bytes: Uint8Array, signingKey: PrivateKey, date?: Date): Promise<string> {
   const message = await openpgp.createMessage({ binary: bytes });
   return (await openpgp.sign({
     message,
     signingKeys: signingKey,
     detached: true,
     format: 'armored',
+    ...(date ? { date } : {}),
   })) as string;
 }
 

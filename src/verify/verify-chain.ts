@@ -2,8 +2,10 @@
 // archiver, sequence numbers 1..N without gaps, each manifest linking to the digest of the one before,
 // every manifest stored where its archive id says, no archive (or snapshot) sealed twice, and every change of
 // signer backed by the key rotation record the new signer's first manifest names; then, when a chain witness
-// is configured, that the chain reaches the head the witness saw.
+// is configured, that the chain reaches the head the witness saw. Chain entries and witness records are read
+// with their version history: one deleted or written over is named, never silently skipped.
 import { readAllChainEntries } from '../archive/archive-chain';
+import { archiveBucketOf, witnessBucketOf } from '../buckets/buckets';
 import { archiveLayout } from '../archive/archive-layout';
 import {
   authenticateManifestIn,
@@ -156,9 +158,15 @@ export async function verifyChain(deps: ChainDeps): Promise<ChainReport> {
     previous = current;
   }
 
-  // The chain index knows of every sealed archive: a missing newest archive shows here.
+  // The chain index knows of every sealed archive: a missing newest archive shows here, and so does an entry
+  // deleted (its delete marker) or written over (a later version), read from the entries' version history.
   const known = new Map(manifests.map((m) => [m.manifest.archiveId, m]));
-  for (const entry of await readAllChainEntries(deps.s3, deps.bucket, deps.archivePrefix)) {
+  const archive = archiveBucketOf(deps);
+  const { entries, tampered } = await readAllChainEntries(archive);
+  for (const { sequence, error } of tampered) {
+    problems.push({ sequence, problem: `chain entry ${error.message}: the chain was tampered with` });
+  }
+  for (const entry of entries) {
     const signed = known.get(entry.archiveId);
     if (
       signed &&
@@ -184,7 +192,7 @@ export async function verifyChain(deps: ChainDeps): Promise<ChainReport> {
   // The bucket's own evidence cannot show its newest archives cut away together with their chain entries.
   const witness = deps.witness
     ? await compareWithWitness(
-        { ...deps, witness: deps.witness },
+        { archive, witness: witnessBucketOf(deps.s3, deps.witness)! },
         manifests.map((m) => ({
           sequence: m.manifest.sequence,
           archiveId: m.manifest.archiveId,

@@ -7,7 +7,6 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   GetObjectRetentionCommand,
-  ListObjectVersionsCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
@@ -220,17 +219,47 @@ describe('the by-hand procedure of the README (real stack)', () => {
   it('fails the witness check when the newest chain entry is cut', async () => {
     const bucket = h.config.archive.bucket;
     const key = chainEntryKey(h.config.archive.prefix, second.sequence);
-    await h.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })); // a delete marker, as a writer can
+    const marker = await h.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })); // as a writer can
     try {
       const ran = await run(witnessCheck, [], dir, { AWS_ENDPOINT_URL: h.config.s3.endpoint ?? '' });
       expect(ran.code).not.toBe(0);
-      expect(ran.stdout.trim()).toBe('false');
+      expect(ran.stderr).toContain(`deleted or written over: ${key}`);
+      expect(ran.stdout.trim()).not.toBe('true');
     } finally {
-      const versions = await h.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key }));
-      for (const marker of versions.DeleteMarkers ?? []) {
-        await h.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: marker.VersionId }));
+      await h.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: marker.VersionId }));
+    }
+  });
+
+  it('fails the witness check after a tail cut whose witness record is deleted or written over', async () => {
+    const bucket = h.config.archive.bucket;
+    const entry = chainEntryKey(h.config.archive.prefix, second.sequence);
+    const key = witnessRecordKey(h.config.witness!.prefix, second.sequence);
+    const older = witnessRecordKey(h.config.witness!.prefix, first.sequence);
+    const olderBytes = await (
+      await h.s3.send(new GetObjectCommand({ Bucket: witnessBucket, Key: older }))
+    ).Body!.transformToByteArray();
+    // The newest chain entry cut, and its witness record hidden by a plain DELETE (a delete marker, which
+    // COMPLIANCE retention allows) or a plain PUT of the older record: plain listings of both end at the first.
+    for (const tamper of [
+      () => h.s3.send(new DeleteObjectCommand({ Bucket: witnessBucket, Key: key })),
+      () => h.s3.send(new PutObjectCommand({ Bucket: witnessBucket, Key: key, Body: olderBytes })),
+    ]) {
+      const cut = await h.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: entry }));
+      const left = await tamper();
+      try {
+        const ran = await run(witnessCheck, [], dir, { AWS_ENDPOINT_URL: h.config.s3.endpoint ?? '' });
+        expect(ran.code).not.toBe(0);
+        expect(ran.stderr).toContain(`deleted or written over: ${key}`);
+        expect(ran.stdout.trim()).not.toBe('true');
+      } finally {
+        await h.s3.send(
+          new DeleteObjectCommand({ Bucket: witnessBucket, Key: key, VersionId: left.VersionId }),
+        );
+        await h.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: entry, VersionId: cut.VersionId }));
       }
     }
+    const ran = await run(witnessCheck, [], dir, { AWS_ENDPOINT_URL: h.config.s3.endpoint ?? '' });
+    expect(ran.stdout.trim()).toBe('true');
   });
 
   it('detects a tampered volume', async () => {

@@ -1,6 +1,11 @@
 // Tampering with sealed archives on the real stack: each change is found, named precisely, and reported
 // against the archive, volume or link it concerns. Each case restores the original bytes afterwards.
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import type { ArchiveResult } from '../../src/archive/archive-types';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
 import { parseManifest, signManifest } from '../../src/pipeline/manifest';
@@ -23,21 +28,36 @@ describe('tamper evidence (real stack)', () => {
   const put = (key: string, body: Buffer | string) =>
     h.s3.send(new PutObjectCommand({ Bucket: h.config.archive.bucket, Key: key, Body: body }));
 
-  /** Change objects, run `check`, then put the original bytes back (and remove objects that were added). */
+  const versionIds = async (key: string): Promise<string[]> => {
+    const listed = await h.s3.send(
+      new ListObjectVersionsCommand({ Bucket: h.config.archive.bucket, Prefix: key }),
+    );
+    return [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])]
+      .filter((v) => v.Key === key)
+      .map((v) => v.VersionId!);
+  };
+  /**
+   * Change objects, run `check`, then remove every version and delete marker the change left, so each key's
+   * history is as it was (chain entries are read with their history: a restored copy would be a new version).
+   */
   async function tampered(
     keys: string[],
     change: () => Promise<void>,
     check: () => Promise<void>,
   ): Promise<void> {
-    const originals = new Map<string, Buffer | undefined>();
-    for (const key of keys) originals.set(key, await get(key).catch(() => undefined));
+    const before = new Map<string, Set<string>>();
+    for (const key of keys) before.set(key, new Set(await versionIds(key)));
     await change();
     try {
       await check();
     } finally {
-      for (const [key, bytes] of originals) {
-        if (bytes) await put(key, bytes);
-        else await h.s3.send(new DeleteObjectCommand({ Bucket: h.config.archive.bucket, Key: key }));
+      for (const [key, kept] of before) {
+        for (const versionId of await versionIds(key)) {
+          if (kept.has(versionId)) continue;
+          await h.s3.send(
+            new DeleteObjectCommand({ Bucket: h.config.archive.bucket, Key: key, VersionId: versionId }),
+          );
+        }
       }
     }
   }

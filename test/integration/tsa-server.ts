@@ -16,6 +16,9 @@ export interface TestTsa {
   dir: string;
   /** Queries answered so far. */
   served(): number;
+  /** While on, every query is answered HTTP 503 (an outage); returns how many were refused so far. */
+  refuse(on: boolean): void;
+  refused(): number;
   close(): Promise<void>;
 }
 
@@ -112,7 +115,15 @@ export async function startTestTsa(): Promise<TestTsa> {
 
   let served = 0;
   let counter = 0;
+  let refusing = false;
+  let refused = 0;
   const server: Server = createServer((req, res) => {
+    if (refusing) {
+      refused++;
+      req.resume();
+      res.writeHead(503).end('time-stamp authority unavailable');
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -136,6 +147,8 @@ export async function startTestTsa(): Promise<TestTsa> {
     caFile: join(dir, 'ca.pem'),
     dir,
     served: () => served,
+    refuse: (on) => void (refusing = on),
+    refused: () => refused,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(dir, { recursive: true, force: true });

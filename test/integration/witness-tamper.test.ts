@@ -181,15 +181,28 @@ describe('chain witness and retention evidence (real stack)', () => {
     expect((await verifyWithConfig(h.config, sealed[0]!.archiveId)).ok).toBe(true);
   });
 
-  it('names a tail cut of 1 archive from the witness, which the bucket alone cannot see', async () => {
+  it('names a tail cut of 1 archive from the witness, and from the chain entry’s delete marker', async () => {
     const keys = objectsOf(sealed[3]!);
     await cut(keys);
     try {
+      // The chain entries are read with their versions: a plain delete leaves a marker over the entry.
       const withoutWitness: Config = { ...h.config, witness: undefined };
-      expect((await verifyChainWithConfig(withoutWitness)).ok).toBe(true); // the shorter chain is intact
+      const entry = chainEntryKey(h.config.archive.prefix, 4);
+      expect((await verifyChainWithConfig(withoutWitness)).problems).toEqual([
+        {
+          sequence: 4,
+          problem: expect.stringContaining(
+            `chain entry s3://${archive()}/${entry}: written over after it was recorded: 1 delete marker(s)`,
+          ),
+        },
+        expect.objectContaining({
+          sequence: 4,
+          problem: expect.stringMatching(/^sealed as #4 but .* is gone$/),
+        }),
+      ]);
       const chain = await verifyChainWithConfig(h.config);
       expect(chain.ok).toBe(false);
-      expect(chain.firstBroken).toMatchObject({
+      expect(chain.problems).toContainEqual({
         sequence: 4,
         archiveId: sealed[3]!.archiveId,
         problem: `archive 4 is missing: the witness saw sequence 4 (#4 ${sealed[3]!.archiveId})`,
@@ -209,7 +222,7 @@ describe('chain witness and retention evidence (real stack)', () => {
     try {
       const chain = await verifyChainWithConfig(h.config);
       expect(chain.ok).toBe(false);
-      expect(chain.problems).toEqual([
+      expect(chain.problems).toContainEqual(
         expect.objectContaining({
           sequence: 2,
           problem: `archives 2-4 are missing: the witness saw sequence 4 (${sealed
@@ -217,7 +230,7 @@ describe('chain witness and retention evidence (real stack)', () => {
             .map((a) => `#${a.sequence} ${a.archiveId}`)
             .join(', ')})`,
         }),
-      ]);
+      );
     } finally {
       await uncut(keys);
     }
@@ -226,9 +239,40 @@ describe('chain witness and retention evidence (real stack)', () => {
   it('refuses to seal a new archive over a cut tail, and signs nothing', async () => {
     const date = '2026-10-05';
     await loadSampleDay(h.search, h.template, date, 100);
-    const keys = objectsOf(sealed[3]!);
+    const [manifestKey, signatureKey, entry] = objectsOf(sealed[3]!);
     const newFolder = `${h.config.archive.prefix}${archiveIdFor(date, indicesForDate(h.template, date))}/`;
-    await cut(keys);
+    // A plain delete of the newest chain entry leaves a marker the seal reads: it refuses by the entry's name.
+    await cut([manifestKey!, signatureKey!, entry!]);
+    try {
+      const err = await archiveRun(date).catch((e: unknown) => e);
+      const cause = ((err as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
+      expect(cause.type).toBe('ArchiveTampered');
+      expect(cause.message).toContain(
+        `s3://${archive()}/${entry}: written over after it was recorded: 1 delete marker(s)`,
+      );
+      await expect(get(archive(), `${newFolder}manifest.json.asc`)).rejects.toThrow();
+    } finally {
+      await uncut([entry!]);
+    }
+    // With the entry's versions removed too (GOVERNANCE allows it with the bypass header), only the witness
+    // remembers sequence 4: the seal claims it again, and the witness refuses.
+    const entryBytes = await get(archive(), entry!);
+    const entryLock = await h.s3.send(new GetObjectRetentionCommand({ Bucket: archive(), Key: entry }));
+    const removeVersions = async (key: string) => {
+      const versions = await h.s3.send(new ListObjectVersionsCommand({ Bucket: archive(), Prefix: key }));
+      for (const v of [...(versions.Versions ?? []), ...(versions.DeleteMarkers ?? [])].filter(
+        (x) => x.Key === key,
+      ))
+        await h.s3.send(
+          new DeleteObjectCommand({
+            Bucket: archive(),
+            Key: key,
+            VersionId: v.VersionId,
+            BypassGovernanceRetention: true,
+          }),
+        );
+    };
+    await removeVersions(entry!);
     try {
       const err = await archiveRun(date).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowFailedError);
@@ -239,20 +283,19 @@ describe('chain witness and retention evidence (real stack)', () => {
       );
       await expect(get(archive(), `${newFolder}manifest.json.asc`)).rejects.toThrow();
     } finally {
-      // The refused seal claimed chain entry 4 before it asked the witness: that claim goes, then the cut.
-      const entry = chainEntryKey(h.config.archive.prefix, 4);
-      const versions = await h.s3.send(new ListObjectVersionsCommand({ Bucket: archive(), Prefix: entry }));
-      const newest = (versions.Versions ?? []).find((v) => v.IsLatest);
-      if (newest)
-        await h.s3.send(
-          new DeleteObjectCommand({
-            Bucket: archive(),
-            Key: entry,
-            VersionId: newest.VersionId,
-            BypassGovernanceRetention: true,
-          }),
-        );
-      await uncut(keys);
+      // The refused seal's claim of entry 4 goes; the sealed entry is put back, once, with its retention.
+      await removeVersions(entry!);
+      await h.s3.send(
+        new PutObjectCommand({
+          Bucket: archive(),
+          Key: entry,
+          Body: entryBytes,
+          ChecksumAlgorithm: 'SHA256',
+          ObjectLockMode: entryLock.Retention!.Mode,
+          ObjectLockRetainUntilDate: entryLock.Retention!.RetainUntilDate,
+        }),
+      );
+      await uncut([manifestKey!, signatureKey!]);
     }
     expect((await verifyChainWithConfig(h.config)).ok).toBe(true);
   });
@@ -302,7 +345,7 @@ describe('chain witness and retention evidence (real stack)', () => {
     expect((await verifyWithConfig(h.config, a.archiveId)).ok).toBe(true);
   });
 
-  it('names a retention record rewritten after sealing (its digest is in the witness)', async () => {
+  it('names a retention record rewritten after sealing (a later version over the sealed one)', async () => {
     const a = sealed[1]!;
     const key = retentionRecordKey(archiveLayout(h.config.archive.prefix, a.archiveId));
     const record = JSON.parse((await get(archive(), key)).toString('utf8')) as RetentionRecord;
@@ -310,11 +353,14 @@ describe('chain witness and retention evidence (real stack)', () => {
     await h.s3.send(new PutObjectCommand({ Bucket: archive(), Key: key, Body: JSON.stringify(lowered) }));
     try {
       const report = await verifyWithConfig(h.config, a.archiveId);
+      // The first version is still the record (its digest is the witness's); the one written over it is named.
       expect(report.problems).toEqual([
         {
           archiveId: a.archiveId,
           file: key,
-          problem: 'the retention record is not the one the witness holds: rewritten after sealing',
+          problem: expect.stringMatching(
+            /^written over after it was recorded: 1 later version\(s\) over version \S+ \(records are written once\): the retention record was tampered with$/,
+          ),
         },
       ]);
     } finally {

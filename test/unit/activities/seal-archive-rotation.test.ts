@@ -98,9 +98,7 @@ describe('sealArchive and key rotation', () => {
     expect((err as Error).message).toBe(
       `Refusing to seal 2026-09-02_logs: this worker signs with key ${fingerprint(b)}, but ${fingerprint(a)} signed the chain's newest archive #1 (2026-09-01_logs), and no rotation record from ${fingerprint(a)} to ${fingerprint(b)} exists (s3://${config.archive.bucket}/${config.archive.prefix}chain/rotations/${fingerprint(a)}-${fingerprint(b)}.json). Hand the chain over first: snapseal rotate-key --old-key-file <private key ${fingerprint(a)}> --new-key-file <private key ${fingerprint(b)}> (or give the sealing worker the key ${fingerprint(a)} again). Nothing was signed.`,
     );
-    expect((await readChainHead(bucket.client, config.archive.bucket, config.archive.prefix))?.sequence).toBe(
-      1,
-    );
+    expect((await readChainHead(createBuckets(config, bucket.client).archive))?.sequence).toBe(1);
     expect(bucket.objects.has(archiveLayout(config.archive.prefix, '2026-09-02_logs').signatureKey)).toBe(
       false,
     );

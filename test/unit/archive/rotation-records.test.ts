@@ -1,13 +1,15 @@
-// Rotation records in a bucket (in memory): written once under the promised retention, kept when rotate-key runs
-// again, completed after an interrupted run, and proven only for the pair of keys they name.
+// Rotation records in a bucket (in memory): written once under the promised retention (signatures first, the
+// record last), kept when rotate-key runs again, completed after an interrupted run, never completed when
+// planted, and proven only for the pair of keys they name.
 import type { PrivateKey } from 'openpgp';
 import { rotationRecordLayout } from '../../../src/archive/archive-layout';
 import {
+  PlantedRotationRecord,
   proveRotation,
   recordKeyRotation,
   RotationRecordMissing,
 } from '../../../src/archive/rotation-records';
-import { KeyRotationError } from '../../../src/keys/key-rotation';
+import { KeyRotationError, serializeKeyRotation } from '../../../src/keys/key-rotation';
 import { fingerprint } from '../../../src/pipeline/openpgp-keys';
 import { memoryBucket } from '../s3/memory-bucket';
 import { signingKeys } from '../keys/signing-keys';
@@ -45,7 +47,8 @@ describe('rotation records', () => {
     });
     const { recordKey, oldKeySignatureKey, newKeySignatureKey } = layout();
     expect(recorded).toMatchObject({ key: recordKey, created: true });
-    expect(bucket.puts.map((p) => p.Key)).toEqual([recordKey, oldKeySignatureKey, newKeySignatureKey]);
+    // The record last: a record without both signatures was never written by rotate-key.
+    expect(bucket.puts.map((p) => p.Key)).toEqual([oldKeySignatureKey, newKeySignatureKey, recordKey]);
     for (const put of bucket.puts) {
       expect(put).toMatchObject({
         IfNoneMatch: '*',
@@ -59,7 +62,7 @@ describe('rotation records', () => {
     });
   });
 
-  it('keeps an existing record when run again, and completes one whose signatures are missing', async () => {
+  it('keeps an existing record when run again, and completes an interrupted run from its signature', async () => {
     const bucket = memoryBucket();
     const first = await recordKeyRotation(store(bucket), fileSigner(oldKey), fileSigner(newKey), {
       createdAt: CREATED_AT,
@@ -74,17 +77,58 @@ describe('rotation records', () => {
     });
     expect(bucket.puts).toHaveLength(3);
 
-    bucket.objects.delete(layout().newKeySignatureKey); // rotate-key stopped after the old key's signature
-    await expect(proveRotation(store(bucket), oldKey.toPublic(), newKey.toPublic())).rejects.toThrow(
-      new RotationRecordMissing(
-        `the rotation record from ${fingerprint(oldKey)} to ${fingerprint(newKey)} (s3://archive/${layout().recordKey}) lacks its new key's signature: rotate-key was interrupted; run it again`,
-      ),
+    // rotate-key stopped after the old key's signature: no record, so nothing proves a handover yet.
+    const stopped = memoryBucket();
+    stopped.objects.set(layout().oldKeySignatureKey, bucket.objects.get(layout().oldKeySignatureKey)!);
+    await expect(proveRotation(store(stopped), oldKey.toPublic(), newKey.toPublic())).rejects.toThrow(
+      RotationRecordMissing,
     );
-    const completed = await recordKeyRotation(store(bucket), fileSigner(oldKey), fileSigner(newKey), {
-      createdAt: CREATED_AT,
+    // Run again later (another createdAt): the record is rebuilt from the signature, made at its createdAt.
+    const completed = await recordKeyRotation(store(stopped), fileSigner(oldKey), fileSigner(newKey), {
+      createdAt: '2027-01-01T00:00:00.000Z',
     });
-    expect(completed).toMatchObject({ created: false, sha256: first.sha256 });
-    expect(bucket.puts.map((p) => p.Key).slice(3)).toEqual([layout().newKeySignatureKey]);
+    expect(completed).toMatchObject({
+      created: false,
+      sha256: first.sha256,
+      rotation: { createdAt: CREATED_AT },
+    });
+    expect(stopped.puts.map((p) => p.Key)).toEqual([layout().newKeySignatureKey, layout().recordKey]);
+  });
+
+  it('never signs a record somebody else planted, nor completes a planted signature', async () => {
+    const planted = memoryBucket();
+    const record = serializeKeyRotation({
+      format: 'snapseal-key-rotation/1',
+      fromFingerprint: fingerprint(oldKey),
+      toFingerprint: fingerprint(newKey),
+      toPublicKey: newKey.toPublic().armor(),
+      createdAt: '2026-03-01T00:00:00.000Z',
+      reason: 'planted',
+    });
+    planted.objects.set(layout().recordKey, record);
+    const err = await recordKeyRotation(store(planted), fileSigner(oldKey), fileSigner(newKey), { createdAt: CREATED_AT }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(PlantedRotationRecord);
+    expect((err as Error).message).toContain(
+      `s3://archive/${layout().recordKey} is there but proves no handover`,
+    );
+    expect(planted.puts).toEqual([]); // nothing signed, nothing written
+
+    // A signature of another key where the old key's belongs, without a record: not completed either.
+    const forged = memoryBucket();
+    const other = memoryBucket();
+    await recordKeyRotation(store(other), fileSigner(otherKey), fileSigner(newKey), { createdAt: CREATED_AT });
+    const otherLayout = rotationRecordLayout(PREFIX, fingerprint(otherKey), fingerprint(newKey));
+    forged.objects.set(layout().oldKeySignatureKey, other.objects.get(otherLayout.oldKeySignatureKey)!);
+    const err2 = await recordKeyRotation(store(forged), fileSigner(oldKey), fileSigner(newKey), { createdAt: CREATED_AT }).catch(
+      (e: unknown) => e,
+    );
+    expect(err2).toBeInstanceOf(PlantedRotationRecord);
+    expect((err2 as Error).message).toContain(
+      `s3://archive/${layout().oldKeySignatureKey} is there without its record`,
+    );
+    expect(forged.puts).toEqual([]);
   });
 
   it('says no record exists for a pair of keys never rotated', async () => {

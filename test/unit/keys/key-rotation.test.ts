@@ -13,7 +13,8 @@ import { fingerprint, generateDemoKeys, readSigningKey } from '../../../src/pipe
 import { withGnupg } from '../pipeline/gnupg-home';
 import { fileSigner } from '../../../src/keys/signer';
 
-const CREATED_AT = '2026-12-02T18:00:00.000Z';
+// Set once the keys exist: a rotation record is signed at its createdAt, which must fall within the keys' life.
+let CREATED_AT: string;
 
 describe('key rotation record', () => {
   let oldPair: Awaited<ReturnType<typeof generateDemoKeys>>;
@@ -31,12 +32,8 @@ describe('key rotation record', () => {
     otherKey = await readSigningKey(
       (await generateDemoKeys({ name: 'Other', email: 'other@example.invalid' })).privateKey,
     );
-    signed = (
-      await signKeyRotation(fileSigner(oldKey), fileSigner(newKey), {
-        createdAt: CREATED_AT,
-        reason: 'yearly',
-      })
-    ).signed;
+    CREATED_AT = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+    signed = (await signKeyRotation(fileSigner(oldKey), fileSigner(newKey), { createdAt: CREATED_AT, reason: 'yearly' })).signed;
   });
 
   it('round trip: names both keys, carries the new public key, and checks with both public keys', async () => {

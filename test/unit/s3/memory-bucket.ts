@@ -1,10 +1,12 @@
 // An in-memory bucket answering the few S3 calls small-object code makes (GetObject, PutObject with
-// If-None-Match, ListObjectsV2 by prefix, GetObjectRetention: none), with S3's error shapes, and recording each
-// put's parameters. Keys only: every bucket name reaches the same objects.
+// If-None-Match, ListObjectsV2 and ListObjectVersions by prefix, GetObjectRetention: none), with S3's error
+// shapes, and recording each put's parameters. Keys only: every bucket name reaches the same objects. It is an
+// unversioned bucket: each object is its one version "null" (tests that change `objects` rewrite history).
 import {
   GetObjectCommand,
   GetObjectRetentionCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   PutObjectCommand,
   type PutObjectCommandInput,
   type S3Client,
@@ -45,6 +47,19 @@ export function memoryBucket(): MemoryBucket {
       const prefix = command.input.Prefix ?? '';
       const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).sort();
       return { Contents: keys.map((Key) => ({ Key, Size: objects.get(Key)!.length })), IsTruncated: false };
+    }
+    if (command instanceof ListObjectVersionsCommand) {
+      const prefix = command.input.Prefix ?? '';
+      const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+      return {
+        Versions: keys.map((Key) => ({
+          Key,
+          VersionId: 'null',
+          IsLatest: true,
+          Size: objects.get(Key)!.length,
+        })),
+        IsTruncated: false,
+      };
     }
     if (command instanceof GetObjectRetentionCommand) throw s3Error('NoSuchObjectLockConfiguration', 404);
     throw new Error(`the memory bucket does not answer ${(command as object).constructor.name}`);
