@@ -106,9 +106,9 @@ describe('rotation records', () => {
       reason: 'planted',
     });
     planted.objects.set(layout().recordKey, record);
-    const err = await recordKeyRotation(store(planted), fileSigner(oldKey), fileSigner(newKey), { createdAt: CREATED_AT }).catch(
-      (e: unknown) => e,
-    );
+    const err = await recordKeyRotation(store(planted), fileSigner(oldKey), fileSigner(newKey), {
+      createdAt: CREATED_AT,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PlantedRotationRecord);
     expect((err as Error).message).toContain(
       `s3://archive/${layout().recordKey} is there but proves no handover`,
@@ -118,12 +118,14 @@ describe('rotation records', () => {
     // A signature of another key where the old key's belongs, without a record: not completed either.
     const forged = memoryBucket();
     const other = memoryBucket();
-    await recordKeyRotation(store(other), fileSigner(otherKey), fileSigner(newKey), { createdAt: CREATED_AT });
+    await recordKeyRotation(store(other), fileSigner(otherKey), fileSigner(newKey), {
+      createdAt: CREATED_AT,
+    });
     const otherLayout = rotationRecordLayout(PREFIX, fingerprint(otherKey), fingerprint(newKey));
     forged.objects.set(layout().oldKeySignatureKey, other.objects.get(otherLayout.oldKeySignatureKey)!);
-    const err2 = await recordKeyRotation(store(forged), fileSigner(oldKey), fileSigner(newKey), { createdAt: CREATED_AT }).catch(
-      (e: unknown) => e,
-    );
+    const err2 = await recordKeyRotation(store(forged), fileSigner(oldKey), fileSigner(newKey), {
+      createdAt: CREATED_AT,
+    }).catch((e: unknown) => e);
     expect(err2).toBeInstanceOf(PlantedRotationRecord);
     expect((err2 as Error).message).toContain(
       `s3://archive/${layout().oldKeySignatureKey} is there without its record`,

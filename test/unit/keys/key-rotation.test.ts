@@ -33,7 +33,12 @@ describe('key rotation record', () => {
       (await generateDemoKeys({ name: 'Other', email: 'other@example.invalid' })).privateKey,
     );
     CREATED_AT = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
-    signed = (await signKeyRotation(fileSigner(oldKey), fileSigner(newKey), { createdAt: CREATED_AT, reason: 'yearly' })).signed;
+    signed = (
+      await signKeyRotation(fileSigner(oldKey), fileSigner(newKey), {
+        createdAt: CREATED_AT,
+        reason: 'yearly',
+      })
+    ).signed;
   });
 
   it('round trip: names both keys, carries the new public key, and checks with both public keys', async () => {
