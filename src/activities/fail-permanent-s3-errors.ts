@@ -1,6 +1,7 @@
 // The activity boundary for S3 errors: an S3 error the adapter classifies as permanent (access denied, bad
 // credentials, a missing bucket, a rejected request) fails the activity at once, naming the action, bucket
-// and key, instead of being retried like an outage.
+// and key, instead of being retried like an outage. So does a TamperedObjectError from a bucket adapter (bytes
+// that differ from what vouches for them): retrying reads the same tampered object again.
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import {
   classifyS3Error,
@@ -9,11 +10,20 @@ import {
   findS3Error,
   s3OperationOf,
 } from '../s3/s3-errors';
+import { TamperedObjectError } from '../buckets/trust';
 import { FailureType, permanentFailure } from './failure-types';
 
 /** The permanent failure an error stands for, when it is (or wraps) a permanent S3 error; else undefined. */
 export function permanentS3Failure(err: unknown): ApplicationFailure | undefined {
   if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return undefined;
+  const tampered = tamperedIn(err);
+  if (tampered) {
+    return permanentFailure(
+      FailureType.ArchiveTampered,
+      `${tampered.message}. Nothing was signed or restored from it; run "snapseal verify --chain"`,
+      err,
+    );
+  }
   const s3Error = findS3Error(err);
   if (!s3Error || classifyS3Error(s3Error) !== 'permanent') return undefined;
   return permanentFailure(
@@ -21,6 +31,13 @@ export function permanentS3Failure(err: unknown): ApplicationFailure | undefined
     `S3 refused ${describeS3Operation(s3OperationOf(s3Error))}: ${describeS3Error(s3Error)}`,
     err,
   );
+}
+
+function tamperedIn(err: unknown): TamperedObjectError | undefined {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof TamperedObjectError) return e;
+  }
+  return undefined;
 }
 
 export function failPermanentS3Errors<A extends unknown[], R>(

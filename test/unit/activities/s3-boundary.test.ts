@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityDeps } from '../../../src/activities/activity-deps';
 import { createBuckets } from '../../../src/buckets/buckets';
 import { failPermanentS3Errors } from '../../../src/activities/fail-permanent-s3-errors';
+import { TamperedObjectError } from '../../../src/buckets/trust';
 import { createPrepareRestore } from '../../../src/activities/prepare-restore';
 import { loadConfig } from '../../../src/config';
 import type { ArchiveKeys } from '../../../src/keys/load-archive-keys';
@@ -26,6 +27,24 @@ describe('the activity boundary for S3 errors', () => {
     expect((err as ApplicationFailure).nonRetryable).toBe(true);
     expect((err as Error).message).toBe(
       'S3 refused PutObject s3://archive-b/archives/x/volume-0001.tar.gpg: access denied (403): check the S3 credentials and the bucket policy',
+    );
+  });
+
+  it('fails at once on a tampered object, as ArchiveTampered naming it', async () => {
+    const err = await failPermanentS3Errors(async () => {
+      throw new Error('Reading the chain head failed', {
+        cause: new TamperedObjectError(
+          'archive-b',
+          'archives/chain/00000003.json',
+          'deleted: only a delete marker is left of a record',
+        ),
+      });
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect((err as ApplicationFailure).type).toBe('ArchiveTampered');
+    expect((err as ApplicationFailure).nonRetryable).toBe(true);
+    expect((err as Error).message).toContain(
+      's3://archive-b/archives/chain/00000003.json: deleted: only a delete marker is left of a record',
     );
   });
 
