@@ -1,8 +1,9 @@
 // The adversary suite's world on the real stack: its own buckets (archive under GOVERNANCE Object Lock so a case
 // can be rolled back, a witness bucket with short COMPLIANCE retention), keys, daily indices, one snapseal
-// worker whose S3 client goes through a loopback tampering proxy, and a direct S3 client for the attacker and
-// the checks. The proxy records every read of a step, captures each run's snapshot as the cluster wrote it
-// (before anything was tampered with), and applies one tamper at the first read of a chosen site.
+// worker whose S3 client goes through a loopback tampering proxy (and its cluster client through another), and a
+// direct S3 client for the attacker and the checks. The proxy records every read of a step, captures each run's
+// snapshot as the cluster wrote it (before anything was tampered with), and applies one tamper at the first read
+// of a chosen site.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,11 +36,12 @@ import { waitFor } from '../integration/wait-for';
 import { indexDigest, snapshotFiles, type SnapshotFiles } from './ground-truth';
 import {
   isRead,
-  keyPattern,
+  objectKind,
   parseS3Request,
   siteName,
   siteOf,
   type ReadSite,
+  type S3Request,
   type SuiteBuckets,
 } from './read-sites';
 import { applyTamper, type AppliedTamper, type CleanRead, type TamperKind } from './tampers';
@@ -143,10 +145,11 @@ export async function createAdversaryStack(dates: string[], docs: number): Promi
     archive: `${id}-archive`,
     witness: `${id}-witness`,
   };
-  const settings = (endpoint: string | undefined): Config =>
+  const settings = (s3Endpoint?: string, clusterUrl?: string): Config =>
     loadConfig({
       ...process.env,
-      ...(endpoint ? { SNAPSEAL_S3_ENDPOINT: endpoint } : {}),
+      ...(s3Endpoint ? { SNAPSEAL_S3_ENDPOINT: s3Endpoint } : {}),
+      ...(clusterUrl ? { SNAPSEAL_OPENSEARCH_URL: clusterUrl } : {}),
       SNAPSEAL_TASK_QUEUE: id,
       SNAPSEAL_STAGING_BUCKET: buckets.staging,
       SNAPSEAL_STAGING_PREFIX: STAGING_PREFIX,
@@ -164,12 +167,15 @@ export async function createAdversaryStack(dates: string[], docs: number): Promi
       SNAPSEAL_LIFECYCLE_TRANSITIONS: 'false',
       SNAPSEAL_SCHEDULE_ID: `${id}-daily`,
     });
-  const directConfig = settings(undefined);
+  const directConfig = settings();
   const direct = createS3Client(directConfig.s3);
   await ensureBuckets(direct, directConfig);
   const proxy: FaultProxy = await startFaultProxy(directConfig.s3.endpoint!);
-  const config = settings(proxy.url);
-  const search = createOpenSearchClient(config.opensearch, config.s3.region);
+  const clusterProxy: FaultProxy = await startFaultProxy(
+    process.env.SNAPSEAL_OPENSEARCH_URL ?? 'http://127.0.0.1:9200',
+  );
+  const config = settings(proxy.url, clusterProxy.url);
+  const search = createOpenSearchClient(directConfig.opensearch, directConfig.s3.region);
   for (const date of dates) await loadSampleDay(search, template, date, docs);
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
@@ -217,7 +223,34 @@ export async function createAdversaryStack(dates: string[], docs: number): Promi
       const sealing = /^adv\/([^/]+)\/manifest\.json$/.exec(request.key);
       if (sealing) await keep(sealing[1]!);
     }
-    if (!isRead(request)) return;
+    if (isRead(request)) return onRead(request);
+  });
+
+  // The cluster's own read of the staged restore repository, as it is asked to restore from it: a read site
+  // too ("CLUSTER-RESTORE staging:restore/<id>/<run>/repository/"), tampered with like a listing of it.
+  clusterProxy.intercept(async (method, path) => {
+    if (method !== 'POST' || !/^\/_snapshot\/[^/]+\/[^/]+\/_restore/.test(path)) return;
+    const staged = await direct.send(
+      new ListObjectsV2Command({ Bucket: buckets.staging, Prefix: `${STAGING_PREFIX}restore/` }),
+    );
+    const newest = (staged.Contents ?? [])
+      .filter((o) => o.Key!.includes('/repository/'))
+      .sort((a, b) => (b.LastModified?.getTime() ?? 0) - (a.LastModified?.getTime() ?? 0))[0];
+    if (!newest) return;
+    const key = newest.Key!.slice(0, newest.Key!.indexOf('/repository/') + '/repository/'.length);
+    const onAnswer = await onRead({
+      method: 'GET',
+      role: 'staging',
+      bucket: buckets.staging,
+      operation: 'CLUSTER-RESTORE',
+      key,
+      listing: true,
+      bucketLevel: false,
+    });
+    return onAnswer ?? undefined;
+  });
+
+  async function onRead(request: S3Request): Promise<((status: number) => void) | undefined> {
     const read = `${request.operation}\n${request.bucket}\n${request.key}`;
     const nth = (session.reads.get(read) ?? 0) + 1;
     session.reads.set(read, nth);
@@ -228,7 +261,7 @@ export async function createAdversaryStack(dates: string[], docs: number): Promi
       const seen = recording.get(name);
       if (seen) {
         seen.requests += 1;
-        return;
+        return undefined;
       }
       const entry: RecordedSite = { site, clean: { status: 0 }, example: request.key, requests: 1 };
       recording.set(name, entry);
@@ -246,7 +279,8 @@ export async function createAdversaryStack(dates: string[], docs: number): Promi
       tamper.applying ??= applyTamper(tamperContext, tamper.kind, request);
       await tamper.applying;
     }
-  });
+    return undefined;
+  }
 
   const listVersions = async (bucket: string, prefix: string): Promise<string[]> => {
     const out: string[] = [];
@@ -300,7 +334,7 @@ export async function createAdversaryStack(dates: string[], docs: number): Promi
           const page = await direct.send(
             new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
           );
-          for (const o of page.Contents ?? []) patterns.add(`${role}:${keyPattern(role, o.Key!)}`);
+          for (const o of page.Contents ?? []) patterns.add(objectKind(role, o.Key!));
           token = page.NextContinuationToken;
         } while (token);
       }
@@ -376,10 +410,12 @@ export async function createAdversaryStack(dates: string[], docs: number): Promi
     restoredIndices: async (pattern) => (await resolveIndices(search, pattern)).map((i) => i.name),
     async close() {
       proxy.intercept(undefined);
+      clusterProxy.intercept(undefined);
       await connection.close();
       await search.indices.delete({ index: `*${id}-*` }, { ignore: [404] });
       await search.close();
       await proxy.close();
+      await clusterProxy.close();
       await waitFor(
         async () => {
           for (const bucket of Object.values(buckets)) {

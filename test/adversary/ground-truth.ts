@@ -111,8 +111,8 @@ export async function signedManifests(
 
 /**
  * How the content a signed manifest vouches for differs from the snapshot: each volume is the stored version
- * whose sha256 the manifest names, decrypted and unpacked; its files must be exactly the snapshot's. Empty when
- * they are the same.
+ * whose sha256 the manifest names, decrypted and unpacked; its files, and the files the manifest lists, must be
+ * exactly the snapshot's. Empty when they are the same.
  */
 export async function sealedContentDifferences(
   s3: S3Client,
@@ -143,13 +143,22 @@ export async function sealedContentDifferences(
     });
     for (const [path, digest] of await untar(data)) sealed.set(path, digest);
   }
-  for (const [path, digest] of sealed) {
-    if (!snapshot.has(path)) differences.push(`${path}: sealed, but not in the snapshot`);
-    else if (snapshot.get(path) !== digest)
-      differences.push(`${path}: sealed bytes differ from the snapshot`);
+  const declared: SnapshotFiles = new Map(
+    manifest.volumes.flatMap((v) => v.files.map((f): [string, string] => [f.path, f.sha256])),
+  );
+  // What the volumes hold, and what the signed manifest says they hold: both must be the snapshot.
+  for (const [what, files] of [
+    ['sealed', sealed],
+    ['declared in the manifest', declared],
+  ] as const) {
+    for (const [path, digest] of files) {
+      if (!snapshot.has(path)) differences.push(`${path}: ${what}, but not in the snapshot`);
+      else if (snapshot.get(path) !== digest)
+        differences.push(`${path}: ${what} with other bytes than the snapshot's`);
+    }
+    for (const path of snapshot.keys())
+      if (!files.has(path)) differences.push(`${path}: in the snapshot, not ${what}`);
   }
-  for (const path of snapshot.keys())
-    if (!sealed.has(path)) differences.push(`${path}: in the snapshot, not sealed`);
   return differences;
 }
 

@@ -113,6 +113,11 @@ export function keyPattern(role: BucketRole, key: string): string {
   return `${role === 'archive' ? '<prefix>/' : ''}${restore ? 'restore/' : ''}${parts.map(named).join('/')}`;
 }
 
+/** The kind of object a key holds, for a swap: its pattern, a restore's staged copy being of its snapshot's kind. */
+export function objectKind(role: BucketRole, key: string): string {
+  return `${role}:${keyPattern(role, key).replace(/^restore\//, '')}`;
+}
+
 export interface ReadSite {
   /** The step of the sequence whose read this is: archive, verify, chain, restore or drill. */
   phase: string;

@@ -237,8 +237,8 @@ export async function runSequence(
 
 /**
  * A written-once record (anything of the archive bucket but a volume, any witness record) that the attacker
- * deleted or wrote over stays tampered: verify and verify --chain must not both pass over it, even when their
- * outcome is the clean one. (A volume may be overwritten harmlessly: the manifest binds its bytes.)
+ * deleted or wrote over stays tampered: verify --chain (and verify, where the case runs it) must not pass over
+ * it, even when the outcome is the clean one. (A volume may be overwritten harmlessly: the manifest binds it.)
  */
 export function judgeEvidence(
   outcome: CaseOutcome,
@@ -249,10 +249,10 @@ export function judgeEvidence(
     applied.bucket === buckets.witness ||
     (applied.bucket === buckets.archive && !applied.key.endsWith('.tar.gpg'));
   const passed = (step: Step) => outcome.steps.some((s) => s.step === step && s.status === 'ok');
-  if (outcome.verdict !== 'harmless' || !evidence || !passed('verify') || !passed('chain')) return outcome;
+  if (outcome.verdict !== 'harmless' || !evidence || !passed('chain')) return outcome;
   return {
     ...outcome,
     verdict: 'MISSED',
-    reason: `${applied.key} was ${applied.detail}, a written-once record, yet verify and verify --chain passed`,
+    reason: `${applied.key} was ${applied.detail}, a written-once record, yet ${passed('verify') ? 'verify and ' : ''}verify --chain passed`,
   };
 }

@@ -13,7 +13,7 @@ import {
 import * as openpgp from 'openpgp';
 import { pack } from 'tar-stream';
 import type { PublicKey } from 'openpgp';
-import { keyPattern, type ReadSite, type S3Request } from './read-sites';
+import { objectKind, type ReadSite, type S3Request } from './read-sites';
 
 export const TAMPER_KINDS = ['swap', 'delete', 'overwrite', 'truncate', 'forge'] as const;
 export type TamperKind = (typeof TAMPER_KINDS)[number];
@@ -41,7 +41,9 @@ export function inapplicable(
   switch (kind) {
     case 'swap':
       if (site.listing) return found ? undefined : 'nothing listed to swap';
-      return swappable.has(`${site.role}:${site.pattern}`) ? undefined : 'no other object of this kind';
+      return swappable.has(`${site.role}:${site.pattern.replace(/^restore\//, '')}`)
+        ? undefined
+        : 'no other object of this kind';
     case 'delete':
     case 'overwrite':
       return found ? undefined : 'nothing there to change';
@@ -105,13 +107,13 @@ async function swapSource(
   key: string,
 ): Promise<string | undefined> {
   const pool = ctx.pools[role];
-  const pattern = keyPattern(role, key);
+  const kind = objectKind(role, key);
   const etag = await ctx.s3
     .send(new HeadObjectCommand({ Bucket: pool.bucket, Key: key }))
     .then((h) => h.ETag ?? '')
     .catch(() => '');
   const candidates = (await listKeys(ctx.s3, pool.bucket, pool.prefix)).filter(
-    (o) => o.key !== key && o.etag !== etag && keyPattern(role, o.key) === pattern,
+    (o) => o.key !== key && o.etag !== etag && objectKind(role, o.key) === kind,
   );
   return (candidates.find((o) => owner(o.key) !== owner(key)) ?? candidates[0])?.key;
 }
