@@ -54,6 +54,11 @@ const WITNESS_PREFIX = 'wit/';
 const KEPT_PREFIX = 'kept/';
 /** Short, so a case's witness record can be removed again a moment after the case. */
 const WITNESS_RETENTION_SECONDS = 2;
+/**
+ * A tamper persists, so an activity retried after failing this often will fail again: the run is stuck (a clean
+ * run retries nothing). Its attempts 1 and 2 fail within seconds under the product's retry policy.
+ */
+const RETRIED_ATTEMPTS = 3;
 
 export interface RecordedSite {
   site: ReadSite;
@@ -303,6 +308,21 @@ export async function createAdversaryStack(dates: string[], docs: number): Promi
     }
   };
 
+  /** The first activity of the run (or its children) that is being retried after failing, with its failure. */
+  const retrying = async (type: string, workflowId: string, depth = 0): Promise<string | undefined> => {
+    const { raw } = await temporal.workflow.getHandle(workflowId).describe();
+    for (const a of raw.pendingActivities ?? []) {
+      if ((a.attempt ?? 0) >= RETRIED_ATTEMPTS)
+        return `${type}: activity ${a.activityType?.name ?? '?'} retried ${(a.attempt ?? 1) - 1} times without a named failure (last: ${a.lastFailure?.message ?? '?'})`;
+    }
+    if (depth > 3) return undefined;
+    for (const child of raw.pendingChildren ?? []) {
+      const found = await retrying(type, child.workflowId!, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+
   const stack: AdversaryStack = {
     config,
     direct,
@@ -390,19 +410,28 @@ export async function createAdversaryStack(dates: string[], docs: number): Promi
           ...failureType(err),
         }),
       );
-      let timer: NodeJS.Timeout | undefined;
-      const limit = new Promise<'limit'>((resolve) => (timer = setTimeout(() => resolve('limit'), limitMs)));
-      const first = await Promise.race([result, limit]);
-      clearTimeout(timer);
-      if (first !== 'limit') return first;
-      // Still retrying after the limit: cancel (its cleanup runs), then give up on it.
+      // Stuck: an activity (of the run or a child) failed the same way RETRIED_ATTEMPTS times and is retried
+      // again, or the run is still going at the limit.
+      let stuck: string | undefined;
+      const started = Date.now();
+      for (;;) {
+        const first = await Promise.race([
+          result,
+          new Promise<'poll'>((r) => setTimeout(() => r('poll'), 2000)),
+        ]);
+        if (first !== 'poll') return first;
+        stuck = await retrying(type, handle.workflowId).catch(() => undefined);
+        if (!stuck && Date.now() - started > limitMs) stuck = `still running after ${limitMs / 1000} s`;
+        if (stuck) break;
+      }
+      // Cancel (its cleanup runs), then give up on it.
       await handle.cancel();
       const ended = await Promise.race([
         result,
         new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 60_000)),
       ]);
       if (ended === 'late') await handle.terminate('adversary suite: still running after cancellation');
-      return { status: 'stuck', message: `still running after ${limitMs / 1000} s (retrying), cancelled` };
+      return { status: 'stuck', message: `${stuck}; cancelled` };
     },
     signerKey: async () => openpgp.readKey({ armoredKey: await readFile(keys.archiverPublic, 'utf8') }),
     decryptionKey: async () => readDecryptionKey(await readFile(keys.recipientPrivate, 'utf8')),
