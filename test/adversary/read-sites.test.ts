@@ -40,7 +40,16 @@ describe('read sites', () => {
         'staging',
         'st/2026-09-03_x/49ce/repository/indices/qx5R1rleSl6gxYZrv3Vlyg/1/__0r2rYDjlQkaJLpeEpUW2iQ',
       ),
-    ).toBe('<id>/<run>/repository/indices/<uuid>/<n>/<uuid>');
+    ).toBe('<id>/<run>/repository/indices/<uuid>/<n>/__<uuid>');
+    expect(
+      keyPattern(
+        'staging',
+        'st/a/r/repository/indices/qx5R1rleSl6gxYZrv3Vlyg/0/snap-mhAO_6WWSIKP9ZcprDjPeg.dat',
+      ),
+    ).toBe('<id>/<run>/repository/indices/<uuid>/<n>/snap-<uuid>.dat');
+    expect(keyPattern('staging', 'st/a/r/repository/meta-mhAO_6WWSIKP9ZcprDjPeg.dat')).toBe(
+      '<id>/<run>/repository/meta-<uuid>.dat',
+    );
     expect(keyPattern('staging', 'st/restore/2026-09-03_x/ff2f/repository/index-0')).toBe(
       'restore/<id>/<run>/repository/index-N',
     );

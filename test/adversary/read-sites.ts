@@ -83,7 +83,7 @@ export function isRead(request: S3Request): boolean {
 /**
  * The key's pattern. Every prefix in this suite is one path segment, so the layout below it is what a pattern
  * keeps: archive `<prefix>/<id>/volume-NNNN.tar.gpg`, `<prefix>/chain/<seq>.json`; staging
- * `<id>/<run>/work/...`, `<id>/<run>/repository/indices/<uuid>/<n>/<uuid>`, `restore/<id>/<run>/...`; witness
+ * `<id>/<run>/work/...`, `<id>/<run>/repository/indices/<uuid>/<n>/__<uuid>`, `restore/<id>/<run>/...`; witness
  * `<witness>/<seq>.json`.
  */
 export function keyPattern(role: BucketRole, key: string): string {
@@ -94,6 +94,8 @@ export function keyPattern(role: BucketRole, key: string): string {
       .replace(/\b\d{8}\b/g, '<seq>')
       .replace(/page-\d{6}/g, 'page-NNNNNN')
       .replace(/index-\d+/g, 'index-N')
+      // Snapshot blobs keep what they are: snap-/meta- metadata, __ data.
+      .replace(/^(snap-|meta-|__)[A-Za-z0-9_-]+/, '$1<uuid>')
       .replace(/[A-Za-z0-9_-]{20,}/g, '<uuid>');
   if (segments.length <= 1) return `<${role}>/${generic(key)}`;
   const below = segments.slice(1);
