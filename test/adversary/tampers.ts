@@ -185,16 +185,31 @@ export async function applyTamper(
       const bytes = await read(s3, bucket, key).catch(() => undefined);
       if (!bytes) return undefined;
       await put(overwritten(bytes));
-      return { kind, bucket, key, detail: `new version with one character changed (${bytes.length} bytes)` };
+      return {
+        kind,
+        bucket,
+        key,
+        detail: `overwritten (a new version, one character changed of ${bytes.length} bytes)`,
+      };
     }
     case 'truncate': {
       const bytes = await read(s3, bucket, key).catch(() => undefined);
       if (!bytes) return undefined;
       await put(bytes.subarray(0, Math.floor(bytes.length / 2)));
-      return { kind, bucket, key, detail: `new version of the first ${Math.floor(bytes.length / 2)} bytes` };
+      return {
+        kind,
+        bucket,
+        key,
+        detail: `truncated (a new version of its first ${Math.floor(bytes.length / 2)} bytes)`,
+      };
     }
     case 'forge':
       await put(await forgedVolume(ctx.recipients));
-      return { kind, bucket, key, detail: 'a fabricated tar encrypted to the recipients’ public keys' };
+      return {
+        kind,
+        bucket,
+        key,
+        detail: 'replaced by a fabricated tar encrypted to the recipients’ public keys',
+      };
   }
 }
