@@ -29,6 +29,14 @@ module.exports = {
       setupFiles: ['<rootDir>/test/integration/load-stack-env.ts'],
     },
     {
+      // A bucket writer tampers with every read of a clean sequence, one per case (test/adversary/README.md).
+      displayName: 'adversary',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/adversary'],
+      transform: { '^.+\\.ts$': tsJest },
+      setupFiles: ['<rootDir>/test/integration/load-stack-env.ts'],
+    },
+    {
       // Fault tests break real processes of the local stack (kill -9 a worker, restart MinIO or Temporal).
       displayName: 'faults',
       testEnvironment: 'node',

@@ -32,7 +32,7 @@ rm -f "$results"
 status=0
 # The elasticsearch project needs its own node and settings file: it runs last, below. (Test paths in "$@" go
 # before --selectProjects, which would take them for project names.)
-npx jest --ci --runInBand --json --outputFile "$results" "$@" --selectProjects unit integration faults || status=$?
+npx jest --ci --runInBand --json --outputFile "$results" "$@" --selectProjects unit integration adversary faults || status=$?
 if [ -f "$results" ]; then
   node -e '
     const r = require(process.argv[1]);

@@ -2,11 +2,18 @@
 // use to hold one request. Cutting makes the service unreachable for the worker (every connection is reset)
 // while the service keeps running, as in a network partition. Holding parks a matching request unanswered, so
 // a test can kill the worker at an exact point (mid-seal, mid-cleanup) without any hook in snapseal's code.
-// Requests are forwarded unchanged (Host header included), so S3 signatures stay valid.
+// Requests are forwarded unchanged (Host header included), so S3 signatures stay valid. An interceptor sees each
+// request before it is forwarded (and may act first, e.g. change the object it asks for) and its answer's status.
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 type Match = (method: string, path: string) => boolean;
+
+/**
+ * Awaited before a request is forwarded; the callback it returns gets the answer's status. A rejected promise
+ * answers the request 502 without forwarding it.
+ */
+export type Interceptor = (method: string, path: string) => Promise<((status: number) => void) | void>;
 
 export interface FaultProxy {
   url: string;
@@ -19,6 +26,8 @@ export interface FaultProxy {
   /** Cut the link as soon as a request matching `matches` has been answered by the cluster. */
   cutAfter(matches: Match): Promise<void>;
   restore(): void;
+  /** Sets (or with undefined, removes) the interceptor of every request from now on. */
+  intercept(interceptor: Interceptor | undefined): void;
   close(): Promise<void>;
 }
 
@@ -30,6 +39,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let holding: { matches: Match; arrived: () => void } | undefined;
   const meters: { matches: Match; bytes: number }[] = [];
   const counts = { forwarded: 0, refused: 0, held: 0 };
+  let interceptor: Interceptor | undefined;
 
   const cutNow = (): void => {
     cut = true;
@@ -51,34 +61,45 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       arrived();
       return; // parked: the client waits until it gives up or dies
     }
-    counts.forwarded += 1;
-    const meter = method === 'GET' ? meters.filter((m) => m.matches(method, path)) : [];
-    const forward = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        if (meter.length > 0)
-          answer.on('data', (chunk: Buffer) => meter.forEach((m) => (m.bytes += chunk.length)));
-        answer.pipe(res);
-        answer.on('end', () => {
-          if (trigger?.matches(method, path)) {
-            const fired = trigger.fired;
-            trigger = undefined;
-            // After the answer has left: the caller gets its reply, the next request finds the link cut.
-            res.on('finish', () => setImmediate(cutNow));
-            fired();
-          }
-        });
+    const forwardNow = (answered?: (status: number) => void): void => {
+      counts.forwarded += 1;
+      const meter = method === 'GET' ? meters.filter((m) => m.matches(method, path)) : [];
+      const forward = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+        },
+        (answer) => {
+          answered?.(answer.statusCode ?? 502);
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          if (meter.length > 0)
+            answer.on('data', (chunk: Buffer) => meter.forEach((m) => (m.bytes += chunk.length)));
+          answer.pipe(res);
+          answer.on('end', () => {
+            if (trigger?.matches(method, path)) {
+              const fired = trigger.fired;
+              trigger = undefined;
+              // After the answer has left: the caller gets its reply, the next request finds the link cut.
+              res.on('finish', () => setImmediate(cutNow));
+              fired();
+            }
+          });
+        },
+      );
+      forward.on('error', () => req.socket.destroy());
+      req.pipe(forward);
+    };
+    if (!interceptor) return forwardNow();
+    interceptor(method, path).then(
+      (answered) => forwardNow(answered ?? undefined),
+      (err: unknown) => {
+        res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(`interceptor failed: ${String(err)}`);
       },
     );
-    forward.on('error', () => req.socket.destroy());
-    req.pipe(forward);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -100,6 +121,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     restore: () => {
       cut = false;
       holding = undefined;
+    },
+    intercept: (next) => {
+      interceptor = next;
     },
     close: async () => {
       for (const socket of sockets) socket.destroy();
