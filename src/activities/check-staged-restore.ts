@@ -15,32 +15,52 @@ import { FailureType, permanentFailure } from './failure-types';
 
 const NAMED = 10;
 
-export function createCheckStagedRestore({ config, s3, opensearch, buckets }: ActivityDeps) {
+/**
+ * The staged folder's problems against what was written and verified (empty: the cluster read exactly those
+ * bytes). The repository is removed first: nothing reads the folder once it has been looked at.
+ */
+export async function stagedRestoreProblems(
+  { config, s3, opensearch, buckets }: ActivityDeps,
+  plan: RestorePlan,
+  staged: StagedVolume[],
+): Promise<{ problems: StagedObjectProblem[]; objects: number }> {
+  await deleteRepository(opensearch, plan.repository);
+  const manifest = await authenticatedManifest(s3, config.archive.bucket, plan.manifest);
+  const volumes = manifest.volumes
+    .filter((v) => plan.volumes.includes(v.index))
+    .map((v) => ({
+      volume: v.index,
+      keys: v.files.map((f) => stagedKey(plan, f.path)),
+      staged: staged.find((s) => s.volume === v.index),
+    }));
+  const histories = await buckets.staging.histories(`${plan.repositoryBasePath}/`);
+  return { problems: checkStagedHistories(histories, volumes), objects: histories.length };
+}
+
+/** The run's failure when the staged folder changed: the restored indices are deleted first. */
+export async function failTamperedRestore(
+  { opensearch, buckets }: ActivityDeps,
+  plan: RestorePlan,
+  problems: StagedObjectProblem[],
+): Promise<never> {
+  const restored = plan.indices.map((i) => i.restoredAs);
+  await deleteIndices(opensearch, restored);
+  const named = problems.slice(0, NAMED).map((p) => describe(buckets.staging.url(''), p));
+  const more = problems.length > NAMED ? ` and ${problems.length - NAMED} more` : '';
+  throw permanentFailure(
+    FailureType.ArchiveTampered,
+    `The staged restore of ${plan.archiveId} changed after it was verified: ${named.join('; ')}${more}. The cluster may have restored bytes that were never checked, so the restored indices (${restored.join(', ')}) were deleted; nothing was restored`,
+  );
+}
+
+export function createCheckStagedRestore(deps: ActivityDeps) {
   return async function checkStagedRestore(
     plan: RestorePlan,
     staged: StagedVolume[],
   ): Promise<{ objects: number }> {
-    // Nothing reads the folder once it has been looked at: the repository goes first.
-    await deleteRepository(opensearch, plan.repository);
-    const manifest = await authenticatedManifest(s3, config.archive.bucket, plan.manifest);
-    const volumes = manifest.volumes
-      .filter((v) => plan.volumes.includes(v.index))
-      .map((v) => ({
-        volume: v.index,
-        keys: v.files.map((f) => stagedKey(plan, f.path)),
-        staged: staged.find((s) => s.volume === v.index),
-      }));
-    const histories = await buckets.staging.histories(`${plan.repositoryBasePath}/`);
-    const problems = checkStagedHistories(histories, volumes);
-    if (problems.length === 0) return { objects: histories.length };
-    const restored = plan.indices.map((i) => i.restoredAs);
-    await deleteIndices(opensearch, restored);
-    const named = problems.slice(0, NAMED).map((p) => describe(buckets.staging.url(''), p));
-    const more = problems.length > NAMED ? ` and ${problems.length - NAMED} more` : '';
-    throw permanentFailure(
-      FailureType.ArchiveTampered,
-      `The staged restore of ${plan.archiveId} changed after it was verified: ${named.join('; ')}${more}. The cluster may have restored bytes that were never checked, so the restored indices (${restored.join(', ')}) were deleted; nothing was restored`,
-    );
+    const { problems, objects } = await stagedRestoreProblems(deps, plan, staged);
+    if (problems.length === 0) return { objects };
+    return failTamperedRestore(deps, plan, problems);
   };
 }
 

@@ -12,10 +12,13 @@ import {
 } from '../opensearch/snapshot-api';
 import { managedServiceSettings } from '../archive/staging-repository';
 import type { RestorePlan, RestoreProgress, RestoreResult } from '../restore/restore-types';
+import type { StagedVolume } from '../restore/staged-objects';
+import { failTamperedRestore, stagedRestoreProblems } from './check-staged-restore';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
-export function createRestoreActivities({ config, opensearch, buckets }: ActivityDeps) {
+export function createRestoreActivities(deps: ActivityDeps) {
+  const { config, opensearch, buckets } = deps;
   /**
    * The restored index measured as the manifest measured it: a 'snapshot-commit' count is compared with the
    * restored primaries' commit.num_docs (the same Lucene commits), any other with a refreshed `_count`.
@@ -27,20 +30,30 @@ export function createRestoreActivities({ config, opensearch, buckets }: Activit
   }
 
   return {
-    async startRestoreFromArchive(plan: RestorePlan): Promise<void> {
-      await registerReadonlyS3Repository(opensearch, plan.repository, {
-        bucket: config.staging.bucket,
-        base_path: plan.repositoryBasePath,
-        client: config.opensearch.repositoryClient,
-        ...managedServiceSettings(config),
-      });
-      await startRestore(
-        opensearch,
-        plan.repository,
-        plan.snapshot,
-        plan.indices.map((i) => i.name),
-        plan.renamePrefix,
-      );
+    async startRestoreFromArchive(plan: RestorePlan, staged?: StagedVolume[]): Promise<void> {
+      try {
+        await registerReadonlyS3Repository(opensearch, plan.repository, {
+          bucket: config.staging.bucket,
+          base_path: plan.repositoryBasePath,
+          client: config.opensearch.repositoryClient,
+          ...managedServiceSettings(config),
+        });
+        await startRestore(
+          opensearch,
+          plan.repository,
+          plan.snapshot,
+          plan.indices.map((i) => i.name),
+          plan.renamePrefix,
+        );
+      } catch (err) {
+        // A cluster that cannot read what was staged: if the staged folder changed, that is why, by name
+        // (retrying would read the same changed bytes); else the refusal is retried as before.
+        if (staged) {
+          const { problems } = await stagedRestoreProblems(deps, plan, staged);
+          if (problems.length > 0) await failTamperedRestore(deps, plan, problems);
+        }
+        throw err;
+      }
     },
 
     async checkRestore(plan: RestorePlan): Promise<RestoreProgress> {

@@ -60,8 +60,10 @@ export async function restoreArchive(request: RestoreRequest): Promise<RestoreRe
       upsertSearchAttributes([{ key: VOLUMES_DONE, value: (done += 1) }]);
     }
     stage('restore-restoring');
-    await quick.startRestoreFromArchive(plan);
-    await waitForRestore(plan, quick, request.bounds);
+    // Given the staged versions, a cluster that cannot read them checks whether they changed (named, not retried).
+    if (patched('restore-start-checks-staged-versions')) await quick.startRestoreFromArchive(plan, staged);
+    else await quick.startRestoreFromArchive(plan);
+    await waitForRestore(plan, quick, request.bounds, staged);
     // Runs from before this check replay without it.
     if (patched('restore-checks-staged-versions')) await quick.checkStagedRestore(plan, staged);
     stage('restore-comparing');
@@ -91,6 +93,7 @@ async function waitForRestore(
   plan: RestorePlan,
   quick: ReturnType<typeof quickActivities>,
   bounds: RestoreBounds = {},
+  staged: StagedVolume[] = [],
 ): Promise<void> {
   const limitMs = bounds.restoreWaitLimitMs ?? RESTORE_WAIT_LIMIT_MS;
   const maxDelayMs = bounds.maxPollMs ?? 60_000;
@@ -104,6 +107,8 @@ async function waitForRestore(
       if (patched('restore-timed-out-stage')) {
         upsertSearchAttributes([{ key: STAGE, value: 'restore-timed-out' }]);
       }
+      // A recovery that never ends may be reading bytes that changed after staging: that, by name, first.
+      if (patched('restore-timed-out-checks-staged-versions')) await quick.checkStagedRestore(plan, staged);
       const still = progress.pending?.length
         ? `still recovering: ${progress.pending.join(', ')}`
         : `${progress.doneShards} of ${progress.shards} shards done`;
