@@ -3,9 +3,11 @@
 import './cli/quiet-sdk-warnings'; // first: before any SDK client exists
 import { Command } from 'commander';
 import { registerArchiveCommand } from './cli/archive-command';
+import { registerCancelCommand } from './cli/cancel-command';
 import { registerDemoCommand } from './cli/demo-command';
 import { registerDrillCommand } from './cli/drill-command';
 import { exitCodeHelp } from './cli/exit-codes';
+import type { GlobalOptions } from './cli/cli-context';
 import { exitWithError } from './cli/exit-with-error';
 import { registerListCommand } from './cli/list-command';
 import { registerRestoreCommand } from './cli/restore-command';
@@ -31,6 +33,7 @@ const program = new Command('snapseal')
 
 for (const register of [
   registerArchiveCommand,
+  registerCancelCommand,
   registerListCommand,
   registerStatusCommand,
   registerScheduleCommand,
@@ -45,4 +48,4 @@ for (const register of [
   register(program);
 }
 
-program.parseAsync(process.argv).catch(exitWithError);
+program.parseAsync(process.argv).catch((err: unknown) => exitWithError(err, program.opts<GlobalOptions>()));

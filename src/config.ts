@@ -673,12 +673,21 @@ const SCHEDULE_SETTINGS = {
     default: 'UTC',
     about: 'time zone of the cron and of "yesterday"',
   },
+  SNAPSEAL_DAY_SETTLE_MINUTES: {
+    schema: z.union([z.literal('0'), positiveInt]).transform(Number),
+    // Shippers buffer and retry (Filebeat, Logstash, Fluent Bit hold minutes of events through an outage), so a
+    // day's last documents land after midnight; an hour covers that and still fits before the default 01:30 run.
+    default: '60',
+    about:
+      'minutes after a day ends (in SNAPSEAL_SCHEDULE_TIMEZONE) before it may be archived: late documents settle first',
+  },
 } as const satisfies Record<string, Setting>;
 
 export const scheduleSchema = settingsObject(SCHEDULE_SETTINGS).transform((s) => ({
   id: s.SNAPSEAL_SCHEDULE_ID,
   cron: s.SNAPSEAL_SCHEDULE_CRON,
   timeZone: s.SNAPSEAL_SCHEDULE_TIMEZONE,
+  settleMinutes: s.SNAPSEAL_DAY_SETTLE_MINUTES,
 }));
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 
@@ -831,16 +840,76 @@ function describeProblems(issues: readonly z.core.$ZodIssue[], raw: Record<strin
   return problems;
 }
 
+/**
+ * SNAPSEAL_* variables that are not settings yet belong to snapseal: the CLI's own (the settings file, debug
+ * output) and those of the development stack and its tests (scripts/stack.sh writes some into .stack/env).
+ */
+const NOT_SETTINGS = new Set([
+  'SNAPSEAL_ENV_FILE',
+  'SNAPSEAL_DEBUG',
+  'SNAPSEAL_CACHE_DIR',
+  'SNAPSEAL_CI_SECOND_TARGET',
+  'SNAPSEAL_RECORD_HISTORIES',
+  'SNAPSEAL_FAULT_WORKER_LOG',
+  'SNAPSEAL_OPENSEARCH_FS_REPO_PATH',
+]);
+const isToolingVariable = (name: string): boolean =>
+  NOT_SETTINGS.has(name) || name.startsWith('SNAPSEAL_STACK_');
+
+/** Levenshtein distance: how many single-character edits turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The known setting nearest in spelling to `name`. */
+export function closestSetting(name: string): string {
+  let best = '';
+  let bestDistance = Infinity;
+  for (const known of Object.keys(SETTINGS)) {
+    const distance = editDistance(name, known);
+    if (distance < bestDistance) [best, bestDistance] = [known, distance];
+  }
+  return best;
+}
+
+/**
+ * A SNAPSEAL_* name that is no setting is a typo until proven otherwise: taken silently, the setting it meant
+ * would keep its default (another bucket, another time zone). One problem line per name, naming the closest.
+ */
+function unknownSettingProblems(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env)
+    .filter((name) => name.startsWith('SNAPSEAL_') && !(name in SETTINGS) && !isToolingVariable(name))
+    .sort()
+    .map(
+      (name) =>
+        `${name} is not a snapseal setting: did you mean ${closestSetting(name)}? Correct the name or remove it (every setting is listed in the README).`,
+    );
+}
+
 /** The configuration of an environment; every problem of every setting at once, in one ConfigError. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = Object.fromEntries(
     Object.entries(SETTINGS).map(([name, spec]) => [name, env[name] ?? spec.default]),
   );
   const parsed = configSchema.safeParse(Object.fromEntries(Object.keys(SECTIONS).map((key) => [key, raw])));
-  if (!parsed.success) {
-    throw new ConfigError(
-      `Invalid configuration:\n  ${describeProblems(parsed.error.issues, raw).join('\n  ')}`,
-    );
+  const problems = [
+    ...unknownSettingProblems(env),
+    ...(parsed.success ? [] : describeProblems(parsed.error.issues, raw)),
+  ];
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return parsed.data;
 }
