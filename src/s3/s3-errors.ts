@@ -156,18 +156,22 @@ export function describeS3Error(err: unknown): string {
   const s = status(err);
   if (c === 'NoSuchBucket') return 'the bucket does not exist: create it first, e.g. with `snapseal setup`';
   if (c === 'NotFound' && s === 404) return 'not found (404): create it first, e.g. with `snapseal setup`';
-  if (isAccessDenied(err)) return 'access denied (403): check the S3 credentials and the bucket policy';
+  // Before access denied: a wrong key or secret is answered with 403 too.
   if (c && BAD_CREDENTIALS.has(c))
     return `${c}: check SNAPSEAL_S3_ACCESS_KEY_ID and SNAPSEAL_S3_SECRET_ACCESS_KEY`;
+  if (isAccessDenied(err)) return 'access denied (403): check the S3 credentials and the bucket policy';
   if (c === NO_CREDENTIALS)
     return 'no S3 credentials found: set SNAPSEAL_S3_ACCESS_KEY_ID and SNAPSEAL_S3_SECRET_ACCESS_KEY (or _FILE), or provide AWS default credentials';
   if (c === 'InvalidStorageClass')
     return `${c}: this S3 service does not offer the cold storage class (SNAPSEAL_COLD_STORAGE_CLASS); on MinIO without a remote tier set SNAPSEAL_LIFECYCLE_TRANSITIONS=false`;
   const e = err as S3LikeError;
   const message = e?.message;
-  const network = !isServiceError(err) && e?.code ? ` (${e.code}; is SNAPSEAL_S3_ENDPOINT reachable?)` : '';
+  // No HTTP answer at all (the SDK adds $metadata to network errors too, without a status).
+  const network = s === undefined && e?.code ? ` (${e.code}; is SNAPSEAL_S3_ENDPOINT reachable?)` : '';
+  const name = c && c !== 'Error' ? c : undefined;
   return (
-    [c, s ? `(${s})` : undefined, message && message !== c ? message : undefined].filter(Boolean).join(' ') +
-      network || String(err)
+    [name, s ? `(${s})` : undefined, message && message !== c ? message : undefined]
+      .filter(Boolean)
+      .join(' ') + network || String(err)
   );
 }
