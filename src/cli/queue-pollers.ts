@@ -30,13 +30,21 @@ export interface MissingPoller {
   tasks: 'workflow' | 'activity';
 }
 
-async function pollerCount(client: Client, queue: string, type: number) {
+// A live worker polls again as soon as a long poll (at most about a minute) returns, so its last access is
+// never older than that; the server keeps listing a worker gone for some minutes, which this leaves out.
+const LIVE_POLLER_MS = 120_000;
+
+async function pollerCount(client: Client, queue: string, type: number): Promise<number> {
   const described = await client.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
     taskQueue: { name: queue },
     taskQueueType: type,
   });
-  return described.pollers?.length ?? 0;
+  const now = Date.now();
+  return (described.pollers ?? []).filter((p) => {
+    const seconds = p.lastAccessTime?.seconds;
+    return seconds == null || now - Number(seconds) * 1000 < LIVE_POLLER_MS;
+  }).length;
 }
 
 /** The role queues of `needed` that no worker polls (for the tasks the command needs of them). */
