@@ -279,6 +279,15 @@ const ARCHIVE_SETTINGS = {
     default: '2',
     about: 'volumes of one archive streamed at once',
   },
+  SNAPSEAL_VOLUME_STALL_SECONDS: {
+    schema: positiveInt,
+    // The longest pause of a healthy stream is one part's upload while the upload queue is full: a 5 MiB part
+    // (the default) at 100 KiB/s takes about 50 s. Twice that, rounded up: a dead connection (an S3 service
+    // restarted mid-upload) is aborted and the volume retried within 2 minutes, not left holding a slot.
+    default: '120',
+    about:
+      'abort and retry a volume stream that moved no byte for this long (raise it with large SNAPSEAL_PART_SIZE_MIB on slow links)',
+  },
   SNAPSEAL_VOLUMES_PER_BATCH: {
     schema: positiveInt.refine(
       (n) => n <= 1000,
@@ -337,6 +346,7 @@ export const archiveSchema = settingsObject(ARCHIVE_SETTINGS)
     uploadQueueSize: s.SNAPSEAL_UPLOAD_QUEUE_SIZE,
     maxVolumeBytes: s.SNAPSEAL_MAX_VOLUME_MIB,
     volumeConcurrency: s.SNAPSEAL_VOLUME_CONCURRENCY,
+    volumeStallMs: s.SNAPSEAL_VOLUME_STALL_SECONDS * 1000,
     volumesPerBatch: s.SNAPSEAL_VOLUMES_PER_BATCH,
     snapshotTimeoutMinutes: s.SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES,
     objectLockDays: s.SNAPSEAL_OBJECT_LOCK_DAYS,
