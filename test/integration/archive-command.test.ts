@@ -86,7 +86,7 @@ describe('snapseal archive (real stack)', () => {
     );
   });
 
-  it('never joins a completed run: a deleted archive is sealed anew, a present one is found by a new run', async () => {
+  it('never joins a completed run: a new run checks the bucket, finds the archive sealed, or says it is gone', async () => {
     const date = '2026-11-12';
     await loadSampleDay(h.search, h.template, date, 120);
     await h.runWorker(
@@ -96,7 +96,13 @@ describe('snapseal archive (real stack)', () => {
         expect(first.out).toMatchObject({ status: 'SEALED', sequence: 1 });
         const { archiveId } = first.out;
 
-        // The archive's folder is deleted from the bucket; its completed run stays in Temporal's history.
+        // Asked again, a new run (not the old result) finds the archive sealed by its own authenticated check.
+        const again = await snapseal<Archived>(['archive', '--date', date]);
+        expect(again.code).toBe(0);
+        expect(again.out.url).not.toBe(first.out.url);
+        expect(again.out).toMatchObject({ archiveId, status: 'ALREADY_SEALED', sequence: 1 });
+
+        // The archive's folder is deleted from the bucket; its completed runs stay in Temporal's history.
         const folder = archiveLayout(h.config.archive.prefix, archiveId).folder;
         const listed = await h.s3.send(
           new ListObjectsV2Command({ Bucket: h.config.archive.bucket, Prefix: folder }),
@@ -107,21 +113,16 @@ describe('snapseal archive (real stack)', () => {
             Delete: { Objects: (listed.Contents ?? []).map((o) => ({ Key: o.Key! })) },
           }),
         );
-
-        const again = await snapseal<Archived>(['archive', '--date', date]);
-        expect(again.code).toBe(0);
-        expect(again.out.url).not.toBe(first.out.url); // another run, not the old result
-        expect(again.out).toMatchObject({ archiveId, status: 'SEALED', sequence: 2 });
+        // A new run finds the chain naming an archive of this day that the bucket no longer holds, and says so
+        // (the old code printed the first run's "sealed" result).
+        const gone = await snapseal<{ ok: boolean; error: { message: string } }>(['archive', '--date', date]);
+        expect(gone.code).toBe(1);
+        expect(gone.out.ok).toBe(false);
+        expect(gone.out.error.message).toContain('Chain entry 1 names this archive');
         const manifest = archiveLayout(h.config.archive.prefix, archiveId).manifestKey;
         await expect(
           h.s3.send(new HeadObjectCommand({ Bucket: h.config.archive.bucket, Key: manifest })),
-        ).resolves.toBeDefined();
-
-        // Asked once more, a new run's own authenticated check finds the archive sealed.
-        const third = await snapseal<Archived>(['archive', '--date', date]);
-        expect(third.code).toBe(0);
-        expect(third.out.url).not.toBe(again.out.url);
-        expect(third.out).toMatchObject({ archiveId, status: 'ALREADY_SEALED', sequence: 2 });
+        ).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
       })(),
     );
   });
