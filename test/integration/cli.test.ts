@@ -1,12 +1,13 @@
 // The CLI and the worker process as a user runs them: clear messages and exit codes for bad input,
 // before any side effect.
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { Client, Connection } from '@temporalio/client';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDemoKeys, type DemoKeyFiles } from '../../src/demo/demo-keys';
-import { s3, uniqueName } from './stack';
+import { s3, stackConfig, uniqueName } from './stack';
 
 const root = join(__dirname, '..', '..');
 const bin = join(root, 'bin', 'snapseal.js');
@@ -363,5 +364,35 @@ describe('snapseal CLI and worker process', () => {
       ok: false,
       error: { name: 'ScheduleInputError', exitCode: 2 },
     });
+  });
+
+  it('names the restore queue no worker polls while `verify --workflow` waits, and says Ctrl-C leaves the run going', async () => {
+    const queue = uniqueName('cli-noverifier');
+    const cli = spawn('node', [bin, 'verify', '2026-01-01_nothing-here', '--workflow'], {
+      env: { ...process.env, SNAPSEAL_TASK_QUEUE: queue },
+    });
+    let stderr = '';
+    cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
+    const connection = await Connection.connect({ address: stackConfig().temporal.address });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        cli.stderr.on(
+          'data',
+          () => stderr.includes(`no worker polls task queue "${queue}-restore"`) && resolve(),
+        );
+        void exited.then(() => reject(new Error(`verify exited early: ${stderr}`)));
+      });
+      expect(stderr).toContain('role restore: start a worker with SNAPSEAL_WORKER_ROLES including restore');
+      cli.kill('SIGINT');
+      expect(await exited).toBe(130);
+      const workflowId = /stopped waiting; the run (\S+) continues on the workers\./.exec(stderr)?.[1];
+      expect(workflowId).toMatch(new RegExp(`^${queue}/verify/2026-01-01_nothing-here/`));
+      expect(stderr).toContain(`stop it:  snapseal cancel ${workflowId}`);
+      await new Client({ connection }).workflow.getHandle(workflowId!).terminate('test done');
+    } finally {
+      if (cli.exitCode === null) cli.kill('SIGKILL');
+      await connection.close();
+    }
   });
 });
