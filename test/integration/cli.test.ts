@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDemoKeys, type DemoKeyFiles } from '../../src/demo/demo-keys';
-import { s3, stackConfig, uniqueName } from './stack';
+import { removeBucket, s3, stackConfig, uniqueName } from './stack';
 
 const root = join(__dirname, '..', '..');
 const bin = join(root, 'bin', 'snapseal.js');
@@ -334,7 +334,37 @@ describe('snapseal CLI and worker process', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('is SNAPSEAL_S3_ENDPOINT reachable?');
     expect(refused.stderr).toContain('S3 ListObjectsV2 s3://');
-    for (const ran of [missing, badSecret, refused]) expect(ran.stderr).not.toMatch(/\n\s+at /);
+    const noCredentials = await run(bin, ['list'], {
+      SNAPSEAL_S3_ACCESS_KEY_ID: '',
+      SNAPSEAL_S3_SECRET_ACCESS_KEY: '',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
+    expect(noCredentials.code).toBe(3);
+    expect(noCredentials.stderr).toContain(
+      'no S3 credentials found: set SNAPSEAL_S3_ACCESS_KEY_ID and SNAPSEAL_S3_SECRET_ACCESS_KEY',
+    );
+    // MinIO without a remote tier refuses the lifecycle transition: the setting that turns it off is named.
+    const tierless = uniqueName('cli-tier');
+    try {
+      const setup = await run(bin, ['setup'], {
+        SNAPSEAL_ARCHIVE_BUCKET: tierless,
+        SNAPSEAL_STAGING_BUCKET: `${tierless}-staging`,
+        SNAPSEAL_LIFECYCLE_TRANSITIONS: 'true',
+      });
+      expect(setup.code).toBe(3);
+      expect(setup.stderr).toContain(
+        `S3 PutBucketLifecycleConfiguration s3://${tierless}/ (bucket of SNAPSEAL_ARCHIVE_BUCKET) failed: InvalidStorageClass`,
+      );
+      expect(setup.stderr).toContain('set SNAPSEAL_LIFECYCLE_TRANSITIONS=false');
+    } finally {
+      for (const bucket of [tierless, `${tierless}-staging`])
+        await removeBucket(s3(), bucket).catch((err: { name?: string }) => {
+          if (err.name !== 'NoSuchBucket') throw err;
+        });
+    }
+    for (const ran of [missing, badSecret, refused, noCredentials])
+      expect(ran.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('shows the Schedule as text unless --json, and says what pause and delete did', async () => {
