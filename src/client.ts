@@ -3,9 +3,11 @@
 import './cli/quiet-sdk-warnings'; // first: before any SDK client exists
 import { Command } from 'commander';
 import { registerArchiveCommand } from './cli/archive-command';
+import { registerCancelCommand } from './cli/cancel-command';
 import { registerDemoCommand } from './cli/demo-command';
 import { registerDrillCommand } from './cli/drill-command';
 import { exitCodeHelp } from './cli/exit-codes';
+import type { GlobalOptions } from './cli/cli-context';
 import { exitWithError } from './cli/exit-with-error';
 import { registerIamPolicyCommand } from './cli/iam-policy-command';
 import { registerKmsPublicKeyCommand } from './cli/kms-public-key-command';
@@ -33,6 +35,7 @@ const program = new Command('snapseal')
 
 for (const register of [
   registerArchiveCommand,
+  registerCancelCommand,
   registerListCommand,
   registerStatusCommand,
   registerScheduleCommand,
@@ -49,4 +52,4 @@ for (const register of [
   register(program);
 }
 
-program.parseAsync(process.argv).catch(exitWithError);
+program.parseAsync(process.argv).catch((err: unknown) => exitWithError(err, program.opts<GlobalOptions>()));

@@ -299,6 +299,15 @@ const ARCHIVE_SETTINGS = {
     default: '2',
     about: 'volumes of one archive streamed at once',
   },
+  SNAPSEAL_VOLUME_STALL_SECONDS: {
+    schema: positiveInt,
+    // The longest pause of a healthy stream is one part's upload while the upload queue is full: a 5 MiB part
+    // (the default) at 100 KiB/s takes about 50 s. Twice that, rounded up: a dead connection (an S3 service
+    // restarted mid-upload) is aborted and the volume retried within 2 minutes, not left holding a slot.
+    default: '120',
+    about:
+      'abort and retry a volume stream that moved no byte for this long (raise it with large SNAPSEAL_PART_SIZE_MIB on slow links)',
+  },
   SNAPSEAL_VOLUMES_PER_BATCH: {
     schema: positiveInt.refine(
       (n) => n <= 1000,
@@ -357,6 +366,7 @@ export const archiveSchema = settingsObject(ARCHIVE_SETTINGS)
     uploadQueueSize: s.SNAPSEAL_UPLOAD_QUEUE_SIZE,
     maxVolumeBytes: s.SNAPSEAL_MAX_VOLUME_MIB,
     volumeConcurrency: s.SNAPSEAL_VOLUME_CONCURRENCY,
+    volumeStallMs: s.SNAPSEAL_VOLUME_STALL_SECONDS * 1000,
     volumesPerBatch: s.SNAPSEAL_VOLUMES_PER_BATCH,
     snapshotTimeoutMinutes: s.SNAPSEAL_SNAPSHOT_TIMEOUT_MINUTES,
     objectLockDays: s.SNAPSEAL_OBJECT_LOCK_DAYS,
@@ -817,12 +827,21 @@ const SCHEDULE_SETTINGS = {
     default: 'UTC',
     about: 'time zone of the cron and of "yesterday"',
   },
+  SNAPSEAL_DAY_SETTLE_MINUTES: {
+    schema: z.union([z.literal('0'), positiveInt]).transform(Number),
+    // Shippers buffer and retry (Filebeat, Logstash, Fluent Bit hold minutes of events through an outage), so a
+    // day's last documents land after midnight; an hour covers that and still fits before the default 01:30 run.
+    default: '60',
+    about:
+      'minutes after a day ends (in SNAPSEAL_SCHEDULE_TIMEZONE) before it may be archived: late documents settle first',
+  },
 } as const satisfies Record<string, Setting>;
 
 export const scheduleSchema = settingsObject(SCHEDULE_SETTINGS).transform((s) => ({
   id: s.SNAPSEAL_SCHEDULE_ID,
   cron: s.SNAPSEAL_SCHEDULE_CRON,
   timeZone: s.SNAPSEAL_SCHEDULE_TIMEZONE,
+  settleMinutes: s.SNAPSEAL_DAY_SETTLE_MINUTES,
 }));
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 
@@ -975,16 +994,80 @@ function describeProblems(issues: readonly z.core.$ZodIssue[], raw: Record<strin
   return problems;
 }
 
+/**
+ * SNAPSEAL_* variables that are not settings yet belong to snapseal: the CLI's own (the settings file, debug
+ * output) and those of the development stack and its tests (scripts/stack.sh writes some into .stack/env).
+ */
+const NOT_SETTINGS = new Set([
+  'SNAPSEAL_ENV_FILE',
+  'SNAPSEAL_DEBUG',
+  'SNAPSEAL_CACHE_DIR',
+  'SNAPSEAL_CI_SECOND_TARGET',
+  'SNAPSEAL_RECORD_HISTORIES',
+  'SNAPSEAL_FAULT_WORKER_LOG',
+  'SNAPSEAL_OPENSEARCH_FS_REPO_PATH',
+  'SNAPSEAL_CI_ELASTICSEARCH',
+  'SNAPSEAL_NODE',
+  'SNAPSEAL_ADVERSARY_FULL',
+  'SNAPSEAL_ADVERSARY_REPORT',
+]);
+const isToolingVariable = (name: string): boolean =>
+  NOT_SETTINGS.has(name) || name.startsWith('SNAPSEAL_STACK_');
+
+/** Levenshtein distance: how many single-character edits turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The known setting nearest in spelling to `name`. */
+export function closestSetting(name: string): string {
+  let best = '';
+  let bestDistance = Infinity;
+  for (const known of Object.keys(SETTINGS)) {
+    const distance = editDistance(name, known);
+    if (distance < bestDistance) [best, bestDistance] = [known, distance];
+  }
+  return best;
+}
+
+/**
+ * A SNAPSEAL_* name that is no setting is a typo until proven otherwise: taken silently, the setting it meant
+ * would keep its default (another bucket, another time zone). One problem line per name, naming the closest.
+ */
+function unknownSettingProblems(env: NodeJS.ProcessEnv): string[] {
+  return Object.keys(env)
+    .filter((name) => name.startsWith('SNAPSEAL_') && !(name in SETTINGS) && !isToolingVariable(name))
+    .sort()
+    .map(
+      (name) =>
+        `${name} is not a snapseal setting: did you mean ${closestSetting(name)}? Correct the name or remove it (every setting is listed in the README).`,
+    );
+}
+
 /** The configuration of an environment; every problem of every setting at once, in one ConfigError. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = Object.fromEntries(
     Object.entries(SETTINGS).map(([name, spec]) => [name, env[name] ?? spec.default]),
   );
   const parsed = configSchema.safeParse(Object.fromEntries(Object.keys(SECTIONS).map((key) => [key, raw])));
-  if (!parsed.success) {
-    throw new ConfigError(
-      `Invalid configuration:\n  ${describeProblems(parsed.error.issues, raw).join('\n  ')}`,
-    );
+  const problems = [
+    ...unknownSettingProblems(env),
+    ...(parsed.success ? [] : describeProblems(parsed.error.issues, raw)),
+  ];
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return parsed.data;
 }

@@ -16,9 +16,6 @@ import { MessageFormatError } from '../pipeline/assert-seipd-v1';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
-// Generous: a large part on a slow link may hold the stream still for minutes; a dead connection holds it forever.
-const STALL_MS = 600_000;
-
 export interface VolumeProgress {
   volume: number;
   bytes: number;
@@ -70,14 +67,20 @@ export function createArchiveVolume(deps: ActivityDeps) {
       totalFiles: volume.entries.length,
     };
     // Heartbeat on a clock too (while an upload part is in flight no bytes move, yet the worker is alive),
-    // but give up on a stream that has moved no byte for STALL_MS: a dead connection must fail and retry,
-    // not keep a slot busy forever.
+    // saying how long no byte has moved; give up on a stream still for SNAPSEAL_VOLUME_STALL_SECONDS: a dead
+    // connection must fail and retry, not keep a slot busy forever.
+    const stallMs = config.archive.volumeStallMs;
     const stall = new AbortController();
     let lastMove = Date.now();
     const beat = setInterval(() => {
-      if (Date.now() - lastMove > STALL_MS)
-        stall.abort(new Error(`Volume ${index} stalled: no byte moved for ${STALL_MS / 1000} s`));
-      else ctx.heartbeat(progress);
+      const idleMs = Date.now() - lastMove;
+      if (idleMs > stallMs)
+        stall.abort(
+          new Error(
+            `Volume ${index} stalled: no byte moved for ${stallMs / 1000} s (SNAPSEAL_VOLUME_STALL_SECONDS); retrying it`,
+          ),
+        );
+      else ctx.heartbeat({ ...progress, idleSeconds: Math.floor(idleMs / 1000) });
     }, 10_000);
     const record = await streamVolume({
       s3,

@@ -33,6 +33,58 @@ export function calendarDateIn(instant: Date, timeZone: string, daysBack = 0): s
   return new Date(local - daysBack * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** How far `instant` is ahead of UTC in `timeZone`, in ms (the wall clock there, read as UTC, minus the instant). */
+function offsetMs(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  })
+    .formatToParts(new Date(instant))
+    .reduce<Record<string, number>>((acc, p) => ({ ...acc, [p.type]: Number(p.value) }), {});
+  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return wall - (instant - (instant % 1000));
+}
+
+/** The instant a calendar day ends in `timeZone` (its next day's midnight there; DST days last 23 or 25 h). */
+export function dayEndsAt(date: string, timeZone: string): Date {
+  const { year, month, day } = parseArchiveDate(date);
+  const nextMidnight = Date.UTC(year, month - 1, day + 1);
+  // The offset at the guess, then at the corrected instant: right across a DST change too.
+  let instant = nextMidnight - offsetMs(nextMidnight, timeZone);
+  instant = nextMidnight - offsetMs(instant, timeZone);
+  return new Date(instant);
+}
+
+/** A day asked for before it has ended (plus the settle time): an input error, nothing is started. */
+export class DayNotEndedError extends ArchiveDateError {}
+
+/**
+ * Refuse a day that has not ended in `timeZone` `settleMinutes` before `now`: documents of that day may still
+ * arrive (late shippers, buffers), and a sealed archive is final. Says when the day can be archived.
+ */
+export function assertDayEnded(
+  date: string,
+  timeZone: string,
+  settleMinutes: number,
+  now: Date,
+  sources = { timeZone: 'SNAPSEAL_SCHEDULE_TIMEZONE', settle: 'SNAPSEAL_DAY_SETTLE_MINUTES' },
+): void {
+  const ready = new Date(dayEndsAt(date, timeZone).getTime() + settleMinutes * 60_000);
+  if (now < ready) {
+    throw new DayNotEndedError(
+      `The day ${date} has not ended in ${timeZone} (${sources.timeZone}) plus ${settleMinutes} minutes to settle ` +
+        `(${sources.settle}): an archive is final, so documents still arriving would be left out. ` +
+        `It can be archived from ${ready.toISOString()}.`,
+    );
+  }
+}
+
 /** Fill {YYYY}, {MM} and {DD} of an index template (e.g. logdata-{DD}{MM}{YYYY} → logdata-21112026). */
 export function indicesForDate(template: string, date: string): string {
   const { year, month, day } = parseArchiveDate(date);

@@ -1,6 +1,7 @@
-// `snapseal archive`: start (or join) the archive of one day and wait for it with a progress line.
+// `snapseal archive`: start the archive of one day (or join its run in progress) and wait for it, saying what
+// it waits for: progress, a role no worker serves, an activity being retried; Ctrl-C leaves the run going.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import { calendarDateIn, parseArchiveDate } from '../archive/archive-date';
+import { assertDayEnded, calendarDateIn, parseArchiveDate } from '../archive/archive-date';
 import type { ArchiveResult } from '../archive/archive-types';
 import type { Config } from '../config';
 import { archiveSnapshot } from '../workflows';
@@ -10,6 +11,8 @@ import { BYTES_DONE, STAGE, VOLUMES_DONE, VOLUMES_TOTAL } from '../workflows/sea
 import type { Command } from 'commander';
 import { configFrom, output, withTemporal, workflowUrl, type GlobalOptions } from './cli-context';
 import { formatBytes } from './format';
+import { followRun, untilInterrupted, warnMissingPollers } from './follow-run';
+import { ARCHIVE_QUEUES } from './queue-pollers';
 
 export interface ArchiveCommandOptions {
   date?: string;
@@ -21,6 +24,7 @@ export interface ArchiveCommandOptions {
 export interface StartedArchive {
   workflowId: string;
   runId: string;
+  /** A run of this archive was in progress: it was joined, not started. */
   joined: boolean;
 }
 
@@ -37,45 +41,53 @@ export async function startArchive(
     { date, indices: options.indices },
     config.archive.indexTemplate,
   );
-  try {
-    const handle = await client.workflow.start(archiveSnapshot, {
-      taskQueue: config.temporal.taskQueue,
-      workflowId,
-      args: [{ date, indices: options.indices }],
-      staticSummary: archiveRunSummary(date, indexPattern, 'snapseal archive'),
-      // A failed or cancelled archive may be run again; a running or completed one is joined, not duplicated.
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-    });
-    return { workflowId, runId: handle.firstExecutionRunId, joined: false };
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const description = await client.workflow.getHandle(workflowId).describe();
-    return { workflowId, runId: description.runId, joined: true };
+  // A run found in progress that closes before it is described is not joined: the start is tried again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const handle = await client.workflow.start(archiveSnapshot, {
+        taskQueue: config.temporal.taskQueue,
+        workflowId,
+        args: [{ date, indices: options.indices }],
+        staticSummary: archiveRunSummary(date, indexPattern, 'snapseal archive'),
+        // A running archive is joined, never duplicated (the start fails below). A closed run, even a completed
+        // one, is never taken as the answer: its result may no longer hold (the archive deleted since), so a
+        // new run starts and its own authenticated check of the bucket decides whether the day is sealed.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      });
+      return { workflowId, runId: handle.firstExecutionRunId, joined: false };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const description = await client.workflow.getHandle(workflowId).describe();
+      if (description.status.name === 'RUNNING')
+        return { workflowId, runId: description.runId, joined: true };
+      if (attempt >= 3)
+        throw new Error(`Cannot start ${workflowId}: runs of it keep closing as it starts; try again`, {
+          cause: err,
+        });
+    }
   }
 }
 
-/** Wait for the run, printing one progress line to stderr whenever it changes. */
+/**
+ * Wait for the run, printing to stderr one progress line whenever it changes, and what it waits for (a role no
+ * worker polls, an activity being retried).
+ */
 export async function waitForArchive(
   client: Client,
   started: StartedArchive,
   progress: boolean,
+  baseQueue?: string,
 ): Promise<ArchiveResult> {
   const handle = client.workflow.getHandle<typeof archiveSnapshot>(started.workflowId, started.runId);
-  const result = handle.result();
-  if (!progress) return result;
-  let last = '';
-  let done = false;
-  void result.finally(() => (done = true)).catch(() => undefined);
-  while (!done) {
-    await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
-    if (done) break;
-    const attrs = (await handle.describe().catch(() => undefined))?.typedSearchAttributes;
-    if (!attrs) continue;
-    const line = `  ${attrs.get(STAGE) ?? 'starting'}: volumes ${attrs.get(VOLUMES_DONE) ?? 0}/${attrs.get(VOLUMES_TOTAL) ?? '?'}, ${formatBytes(attrs.get(BYTES_DONE) ?? 0)} archived`;
-    if (line !== last) process.stderr.write(`${line}\n`);
-    last = line;
-  }
-  return result;
+  if (!progress && baseQueue === undefined) return handle.result();
+  return followRun(client, handle, {
+    baseQueue,
+    needs: ARCHIVE_QUEUES,
+    progressLine: progress
+      ? (attrs) =>
+          `${attrs.get(STAGE) ?? 'starting'}: volumes ${attrs.get(VOLUMES_DONE) ?? 0}/${attrs.get(VOLUMES_TOTAL) ?? '?'}, ${formatBytes(attrs.get(BYTES_DONE) ?? 0)} archived`
+      : undefined,
+  });
 }
 
 function describeResult(result: ArchiveResult, config: Config): string {
@@ -99,20 +111,23 @@ export function registerArchiveCommand(program: Command): void {
     .action(async (opts: { date?: string; indices?: string; wait: boolean }) => {
       const g = program.opts<GlobalOptions>();
       const config = configFrom(g);
+      const date = opts.date ?? calendarDateIn(new Date(), config.schedule.timeZone, 1);
+      parseArchiveDate(date);
+      // A sealed archive is final: a day still going on (or just ended) would be sealed without its last documents.
+      assertDayEnded(date, config.schedule.timeZone, config.schedule.settleMinutes, new Date());
       await withTemporal(config, async (client) => {
-        const started = await startArchive(client, config, { ...opts, progress: !g.json });
+        const started = await startArchive(client, config, { ...opts, date, progress: !g.json });
         const url = workflowUrl(config, started.workflowId, started.runId);
-        const verb = started.joined ? 'joined' : 'started';
+        const verb = started.joined ? 'joined the run in progress of' : 'started';
         if (!opts.wait) {
-          output(
-            g,
-            { ...started, url },
-            () => `${started.joined ? 'joined running' : 'started'} ${started.workflowId}\n${url}`,
-          );
+          output(g, { ...started, url }, () => `${verb} ${started.workflowId}\n${url}`);
+          await warnMissingPollers(client, config.temporal.taskQueue, ARCHIVE_QUEUES);
           return;
         }
         if (!g.json) process.stderr.write(`${verb} ${started.workflowId}: ${url}\n`);
-        const result = await waitForArchive(client, started, !g.json);
+        const result = await untilInterrupted(started.workflowId, url, () =>
+          waitForArchive(client, started, !g.json, config.temporal.taskQueue),
+        );
         output(g, { ...result, workflowId: started.workflowId, url }, () => describeResult(result, config));
       });
     });

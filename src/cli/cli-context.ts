@@ -3,6 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig, withEnvFile, type Config } from '../config';
 import { createS3Client } from '../s3/create-s3-client';
+import { nameBucketSettings } from '../s3/s3-errors';
 import { temporalConnectionOptions } from '../temporal-connection';
 import { temporalTlsFailure } from '../temporal-tls-probe';
 
@@ -13,7 +14,13 @@ export interface GlobalOptions {
 
 export function configFrom(options: GlobalOptions): Config {
   const file = options.settingsFile ?? process.env.SNAPSEAL_ENV_FILE;
-  return loadConfig(file ? withEnvFile(file) : process.env);
+  const config = loadConfig(file ? withEnvFile(file) : process.env);
+  nameBucketSettings({
+    SNAPSEAL_ARCHIVE_BUCKET: config.archive.bucket,
+    SNAPSEAL_STAGING_BUCKET: config.staging.bucket,
+    SNAPSEAL_WITNESS_BUCKET: config.witness?.bucket,
+  });
+  return config;
 }
 
 /** The Temporal server could not be reached at all (nothing was asked of it). */

@@ -1,17 +1,29 @@
 // The CLI's exit codes, in one table: the commands and exitWithError set them, `snapseal --help` prints them
 // and the README's "Exit codes" table matches them (a unit test compares the two).
-export const ExitCode = { Success: 0, Failure: 1, Usage: 2, Config: 3, Verification: 4, Stale: 5 } as const;
+export const ExitCode = {
+  Success: 0,
+  Failure: 1,
+  Usage: 2,
+  Config: 3,
+  Verification: 4,
+  Stale: 5,
+  Unhealthy: 6,
+} as const;
 
 export type ExitCodeName = keyof typeof ExitCode;
 
 const MEANING: Record<ExitCodeName, string> = {
   Success: 'success',
   Failure: 'the command failed (a service unreachable, a run that failed); the message says what and where',
-  Usage: 'invalid input: an unknown command or option, a bad date, archive id, cron or time zone',
-  Config: 'configuration or key problem: a setting, the settings file or a key file',
+  Usage:
+    'invalid input: an unknown command or option, a bad date, archive id, cron or time zone, a day that has not ended (plus SNAPSEAL_DAY_SETTLE_MINUTES)',
+  Config:
+    'configuration or key problem: a setting (an unknown SNAPSEAL_* name too), the settings file, a key file, S3 credentials or a bucket setting',
   Verification:
-    'verification failed: `verify`, `verify --chain` or `drill run` found a problem, or `restore` found tampering',
+    'verification failed: `verify`, `verify --chain` or `drill run` found a problem (a decryption key the volumes were not encrypted for too), or `restore` found tampering',
   Stale: '`status`: the newest archive is older than `--max-age-hours` (default 26), or there is none',
+  Unhealthy:
+    "`status`: archiving cannot run: Temporal unreachable, the Schedule missing or paused, no worker polling a role's task queue, or the witness ahead of the chain",
 };
 
 export interface ExitCodeRow {

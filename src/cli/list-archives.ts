@@ -1,6 +1,7 @@
-// The archives in the archive bucket (sealed ones, from their manifests) and the runs still in progress.
-// Only the newest `limit` archives are read (one chain entry and one manifest each); the chain's key list,
-// which is cheap, gives the total. A manifest that cannot be read says why, archive by archive.
+// The archives in the archive bucket (sealed ones, from their manifests) and the runs still in progress, in
+// the order of the days they hold (a backfilled day is sealed later, with a higher sequence, than the days
+// after it), each with its sequence in the chain. Every chain entry is read (small: it names the archive, so
+// its date); only the manifests of the newest `limit` days are. A manifest that cannot be read says why.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
 import { isChainEntryKey, type ChainEntry } from '../archive/archive-chain';
@@ -23,6 +24,8 @@ export interface ArchiveListing {
   bytes: number;
   volumes: number;
   sequence?: number;
+  /** When the manifest was sealed (sealed archives). */
+  sealedAt?: string;
   status: string;
   /** Why the manifest could not be read (status is then not SEALED). */
   problem?: string;
@@ -54,13 +57,15 @@ export async function listArchives(
   for await (const o of listObjects(s3, bucket, chainPrefix(config.archive.prefix))) {
     if (isChainEntryKey(config.archive.prefix, o.key)) entryKeys.push(o.key); // zero-padded: lexicographic is numeric order
   }
-  const shown = limit > 0 ? entryKeys.slice(-limit) : entryKeys;
-  const rows: ArchiveListing[] = [];
-  for (const key of shown) {
+  const entries: ChainEntry[] = [];
+  for (const key of entryKeys) {
     const entry = await readJson<ChainEntry>(s3, bucket, key);
-    if (!entry) continue; // removed between the listing and the read
-    rows.push(await describeEntry(s3, bucket, entry));
+    if (entry) entries.push(entry); // else removed between the listing and the read
   }
+  entries.sort(byDateThenSequence);
+  const shown = limit > 0 ? entries.slice(-limit) : entries;
+  const rows: ArchiveListing[] = [];
+  for (const entry of shown) rows.push(await describeEntry(s3, bucket, entry));
   if (temporal) {
     const query = `WorkflowType = '${archiveSnapshot.name}' AND ExecutionStatus = 'Running' AND TaskQueue = '${config.temporal.taskQueue}'`;
     for await (const wf of temporal.workflow.list({ query })) {
@@ -80,6 +85,15 @@ export async function listArchives(
   return { rows, totalArchives: entryKeys.length };
 }
 
+/** The day an archive id names (ids start with YYYY-MM-DD); '' for none. */
+const dateOfArchiveId = (archiveId: string): string => /^\d{4}-\d{2}-\d{2}/.exec(archiveId)?.[0] ?? '';
+
+/** Oldest day first; one day archived twice (other indices), in the order sealed. */
+export function byDateThenSequence(a: ChainEntry, b: ChainEntry): number {
+  const [da, db] = [dateOfArchiveId(a.archiveId), dateOfArchiveId(b.archiveId)];
+  return da < db ? -1 : da > db ? 1 : a.sequence - b.sequence;
+}
+
 async function describeEntry(s3: S3Client, bucket: string, entry: ChainEntry): Promise<ArchiveListing> {
   const base = { id: entry.archiveId, sequence: entry.sequence };
   try {
@@ -91,13 +105,14 @@ async function describeEntry(s3: S3Client, bucket: string, entry: ChainEntry): P
       indices: manifest.indices.map((i) => i.name),
       bytes: manifest.volumes.reduce((s, v) => s + v.ciphertextBytes, 0),
       volumes: manifest.volumes.length,
+      sealedAt: manifest.createdAt,
       status: 'SEALED',
     };
   } catch (err) {
     if (!(err instanceof ManifestUnreadableError)) throw err;
     return {
       ...base,
-      date: '?',
+      date: dateOfArchiveId(entry.archiveId) || '?',
       snapshot: '?',
       indices: [],
       bytes: 0,

@@ -11,10 +11,10 @@ function describeList({ rows, totalArchives }: ArchiveList): string {
   return [
     ...rows.map(
       (r) =>
-        `${r.status.padEnd(10)} ${r.id}  date ${r.date}  ${r.volumes} volume(s)  ${formatBytes(r.bytes)}  ${r.indices.join(',')}${r.problem ? `\n           ${r.problem}` : ''}`,
+        `${r.status.padEnd(10)} ${r.sequence !== undefined ? `#${r.sequence}`.padEnd(5) : '     '} ${r.id}  date ${r.date}  ${r.volumes} volume(s)  ${formatBytes(r.bytes)}  ${r.indices.join(',')}${r.problem ? `\n           ${r.problem}` : ''}`,
     ),
     ...(sealedShown < totalArchives
-      ? [`(newest ${sealedShown} of ${totalArchives} archives; --limit 0 shows all)`]
+      ? [`(the ${sealedShown} newest of ${totalArchives} archives by day; --limit 0 shows all)`]
       : []),
   ].join('\n');
 }
@@ -22,8 +22,8 @@ function describeList({ rows, totalArchives }: ArchiveList): string {
 export function registerListCommand(program: Command): void {
   program
     .command('list')
-    .description('list archives: sealed ones and runs in progress')
-    .option('--limit <n>', 'show the newest n archives (0: all)', '20')
+    .description('list archives by day (oldest first) with their sequence in the chain, and runs in progress')
+    .option('--limit <n>', 'show the n archives of the newest days (0: all)', '20')
     .action(async (opts: { limit: string }) => {
       const g = program.opts<GlobalOptions>();
       const config = configFrom(g);

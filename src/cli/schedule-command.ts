@@ -157,53 +157,83 @@ async function withSchedule<T>(
   }
 }
 
-/** What `schedule describe|pause|unpause|trigger|delete` do to the daily Schedule. */
-const SCHEDULE_ACTIONS: Record<string, { description: string; run: (h: ScheduleHandle) => Promise<object> }> =
-  {
-    describe: {
-      description: 'show the Schedule, its next runs and recent actions',
-      run: async (h) => {
-        const d = await h.describe();
-        return {
-          scheduleId: d.scheduleId,
-          paused: d.state.paused,
-          nextActionTimes: d.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()),
-          recentActions: d.info.recentActions.map((a) => ({
-            scheduledAt: a.scheduledAt.toISOString(),
-            workflowId: a.action.workflow.workflowId,
-          })),
-        };
-      },
-    },
-    pause: {
-      description: 'pause the Schedule',
-      run: async (h) => {
-        await h.pause('paused from the snapseal CLI');
-        return { scheduleId: h.scheduleId, paused: true };
-      },
-    },
-    unpause: {
-      description: 'resume the Schedule',
-      run: async (h) => {
-        await h.unpause('unpaused from the snapseal CLI');
-        return { scheduleId: h.scheduleId, paused: false };
-      },
-    },
-    trigger: {
-      description: 'start a run now (archives the day before now)',
-      run: async (h) => {
-        await h.trigger();
-        return { scheduleId: h.scheduleId, triggered: true };
-      },
-    },
-    delete: {
-      description: 'delete the Schedule (archives stay)',
-      run: async (h) => {
-        await h.delete();
-        return { scheduleId: h.scheduleId, deleted: true };
-      },
+interface ScheduleAction {
+  description: string;
+  /** The result, printed by `human` (or as JSON with --json). */
+  run: (h: ScheduleHandle) => Promise<{ json: object; human: string }>;
+}
+
+/** An action whose result is shown as `human` says (or as JSON). */
+function scheduleAction<R extends object>(action: {
+  description: string;
+  run: (h: ScheduleHandle) => Promise<R>;
+  human: (result: R) => string;
+}): ScheduleAction {
+  return {
+    description: action.description,
+    run: async (h) => {
+      const result = await action.run(h);
+      return { json: result, human: action.human(result) };
     },
   };
+}
+
+/** What `schedule describe|pause|unpause|trigger|delete` do to the daily Schedule, and how each says it. */
+const SCHEDULE_ACTIONS: Record<string, ScheduleAction> = {
+  describe: scheduleAction({
+    description: 'show the Schedule, its next runs and recent actions',
+    run: async (h) => {
+      const d = await h.describe();
+      return {
+        scheduleId: d.scheduleId,
+        paused: d.state.paused,
+        nextActionTimes: d.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()),
+        recentActions: d.info.recentActions.map((a) => ({
+          scheduledAt: a.scheduledAt.toISOString(),
+          workflowId: a.action.workflow.workflowId,
+        })),
+      };
+    },
+    human: (d) =>
+      [
+        `schedule ${d.scheduleId}${d.paused ? ' (PAUSED)' : ''}`,
+        `  next runs: ${d.nextActionTimes.length ? d.nextActionTimes.join(', ') : 'none'}`,
+        `  recent runs: ${d.recentActions.length ? d.recentActions.map((a) => `${a.scheduledAt} ${a.workflowId}`).join(', ') : 'none'}`,
+      ].join('\n'),
+  }),
+  pause: scheduleAction({
+    description: 'pause the Schedule',
+    run: async (h) => {
+      await h.pause('paused from the snapseal CLI');
+      return { scheduleId: h.scheduleId, paused: true };
+    },
+    human: (r) => `paused ${r.scheduleId}: no daily archive runs until 'snapseal schedule unpause'`,
+  }),
+  unpause: scheduleAction({
+    description: 'resume the Schedule',
+    run: async (h) => {
+      await h.unpause('unpaused from the snapseal CLI');
+      return { scheduleId: h.scheduleId, paused: false };
+    },
+    human: (r) => `resumed ${r.scheduleId}`,
+  }),
+  trigger: scheduleAction({
+    description: 'start a run now (archives the day before now)',
+    run: async (h) => {
+      await h.trigger();
+      return { scheduleId: h.scheduleId, triggered: true };
+    },
+    human: (r) => `triggered ${r.scheduleId}: a run starts now ('snapseal status' shows it)`,
+  }),
+  delete: scheduleAction({
+    description: 'delete the Schedule (archives stay)',
+    run: async (h) => {
+      await h.delete();
+      return { scheduleId: h.scheduleId, deleted: true };
+    },
+    human: (r) => `deleted ${r.scheduleId} (the archives stay)`,
+  }),
+};
 
 /** How a created Schedule is shown: what Temporal understood, as its next start times. */
 export function describeCreated(created: CreatedSchedule, what: string): string {
@@ -240,7 +270,7 @@ export function registerScheduleCommand(program: Command): void {
         const g = globals();
         const config = configFrom(g);
         const result = await withTemporal(config, (client) => withSchedule(client, config, action.run));
-        output(g, result, () => JSON.stringify(result, null, 2));
+        output(g, result.json, () => result.human);
       });
   }
 }

@@ -1,16 +1,16 @@
-// `snapseal status`: is archiving healthy? The newest sealed archive and its age, the Schedule's next run and
-// last outcome, days missing from the chain, runs in progress; stale (exit code 5) past --max-age-hours, so
-// it serves as a cron job or Kubernetes probe.
+// `snapseal status`: is archiving healthy? The archive of the newest day and its age, the Schedule's next run
+// and last outcome, days missing from the chain, runs in progress; unhealthy (exit code 6) when archiving
+// cannot run (Temporal unreachable, the Schedule missing or paused, a role's queue without a worker, the
+// witness ahead of the chain); else stale (exit code 5) past --max-age-hours: a cron job or Kubernetes probe.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
-import { readChainHead } from '../archive/archive-chain';
-import { readSealedManifest } from '../archive/read-sealed-manifest';
-import { ArchiveBucket } from '../buckets/buckets';
 import type { Command } from 'commander';
 import type { Config } from '../config';
 import { configFrom, output, withS3AndTemporalIfReachable, type GlobalOptions } from './cli-context';
 import { ExitCode } from './exit-codes';
 import { listArchives } from './list-archives';
+import { ARCHIVE_QUEUES, describeMissingPollers, missingPollers } from './queue-pollers';
+import { listObjects } from '../s3/s3-objects';
 
 export interface ArchivingStatus {
   newest?: { archiveId: string; date: string; sequence: number; sealedAt: string; ageHours: number };
@@ -24,6 +24,8 @@ export interface ArchivingStatus {
   };
   /** Why the Schedule and running archives are unknown (Temporal unreachable, no schedule). */
   scheduleNote?: string;
+  /** Why archiving cannot run as scheduled, one line each; any makes the status unhealthy (exit code 6). */
+  problems: string[];
   /** Days between the first and the newest sealed archive that have no archive. */
   missedDays: string[];
   running: { id: string; date: string; status: string }[];
@@ -71,6 +73,17 @@ async function scheduleStatus(client: Client, config: Config): Promise<Archiving
   }
 }
 
+/** The highest sequence the witness holds a record of (its keys are zero-padded sequences), 0 for none. */
+async function newestWitnessedSequence(s3: S3Client, config: Config): Promise<number> {
+  if (!config.witness) return 0;
+  let newest = 0;
+  for await (const o of listObjects(s3, config.witness.bucket, config.witness.prefix)) {
+    const m = /(\d{8})\.json$/.exec(o.key);
+    if (m) newest = Math.max(newest, Number(m[1]));
+  }
+  return newest;
+}
+
 export async function archivingStatus(
   s3: S3Client,
   temporal: Client | undefined,
@@ -79,21 +92,41 @@ export async function archivingStatus(
   now = Date.now(),
 ): Promise<ArchivingStatus> {
   const { rows } = await listArchives(s3, temporal, config); // every archive: missed days need them all
-  const head = await readChainHead(new ArchiveBucket(s3, config.archive.bucket, config.archive.prefix));
+  const sealed = rows.filter((r) => r.status === 'SEALED' && r.sequence !== undefined);
+  // The newest day, not the newest seal: a backfilled old day is sealed last, yet archiving is only up to
+  // date when the latest days are in (rows come oldest day first).
+  const latest = sealed.at(-1);
   let newest: ArchivingStatus['newest'];
   let ageMs = Infinity;
-  if (head) {
-    const { manifest } = await readSealedManifest(s3, config.archive.bucket, head.manifestKey);
-    ageMs = now - Date.parse(manifest.createdAt);
+  if (latest) {
+    ageMs = now - Date.parse(latest.sealedAt!);
     newest = {
-      archiveId: head.archiveId,
-      date: manifest.date,
-      sequence: head.sequence,
-      sealedAt: manifest.createdAt,
+      archiveId: latest.id,
+      date: latest.date,
+      sequence: latest.sequence!,
+      sealedAt: latest.sealedAt!,
       ageHours: Math.round((ageMs / 3_600_000) * 100) / 100,
     };
   }
+  const problems: string[] = [];
+  const chainSequence = Math.max(0, ...rows.map((r) => r.sequence ?? 0));
+  const witnessed = await newestWitnessedSequence(s3, config);
+  if (witnessed > chainSequence)
+    problems.push(
+      `the witness (SNAPSEAL_WITNESS_BUCKET) saw sequence ${witnessed}, the chain ends at ${chainSequence}: archives were removed; run 'snapseal verify --chain'`,
+    );
   const schedule = temporal ? await scheduleStatus(temporal, config) : undefined;
+  if (!temporal) problems.push(`Temporal unreachable at ${config.temporal.address} (TEMPORAL_ADDRESS)`);
+  else if (!schedule)
+    problems.push(
+      `no schedule "${config.schedule.id}" (SNAPSEAL_SCHEDULE_ID): create it with 'snapseal schedule create'`,
+    );
+  else if (schedule.paused)
+    problems.push(`schedule "${schedule.scheduleId}" is paused: resume it with 'snapseal schedule unpause'`);
+  if (temporal) {
+    const missing = await missingPollers(temporal, config.temporal.taskQueue, ARCHIVE_QUEUES);
+    if (missing.length > 0) problems.push(describeMissingPollers(missing));
+  }
   return {
     newest,
     stale: ageMs > maxAgeHours * 3_600_000,
@@ -104,7 +137,8 @@ export async function archivingStatus(
       : schedule
         ? undefined
         : `no schedule "${config.schedule.id}" (SNAPSEAL_SCHEDULE_ID)`,
-    missedDays: missingDays(rows.filter((r) => r.status === 'SEALED').map((r) => r.date)),
+    problems,
+    missedDays: missingDays(sealed.map((r) => r.date)),
     running: rows
       .filter((r) => r.status.startsWith('RUNNING'))
       .map(({ id, date, status }) => ({ id, date, status })),
@@ -112,10 +146,12 @@ export async function archivingStatus(
 }
 
 export function describeStatus(s: ArchivingStatus): string {
+  const verdict = s.problems.length > 0 ? 'UNHEALTHY' : s.stale ? 'STALE' : 'OK';
   const lines = [
     s.newest
-      ? `${s.stale ? 'STALE' : 'OK'}: newest archive ${s.newest.archiveId} (#${s.newest.sequence}, date ${s.newest.date}) sealed ${s.newest.sealedAt}, ${s.newest.ageHours} h ago (limit ${s.maxAgeHours} h)`
-      : `STALE: no sealed archive yet (limit ${s.maxAgeHours} h)`,
+      ? `${verdict}: newest archive ${s.newest.archiveId} (#${s.newest.sequence}, date ${s.newest.date}) sealed ${s.newest.sealedAt}, ${s.newest.ageHours} h ago (limit ${s.maxAgeHours} h)${s.stale && verdict !== 'STALE' ? ', STALE' : ''}`
+      : `${verdict === 'OK' ? 'STALE' : verdict}: no sealed archive yet (limit ${s.maxAgeHours} h)`,
+    ...s.problems.map((p) => `problem: ${p}`),
   ];
   if (s.schedule) {
     lines.push(
@@ -140,7 +176,7 @@ export function registerStatusCommand(program: Command): void {
   program
     .command('status')
     .description(
-      'newest archive and its age, the Schedule, missed days, running archives; exit code 5 when stale (a probe)',
+      'archive of the newest day and its age, the Schedule, workers, missed days, running archives; exit code 6 when archiving cannot run, 5 when stale (a probe)',
     )
     .option('--max-age-hours <hours>', 'stale when the newest archive is older than this', '26')
     .action(async (opts: { maxAgeHours: string }) => {
@@ -157,6 +193,8 @@ export function registerStatusCommand(program: Command): void {
         archivingStatus(s3, temporal, config, maxAgeHours),
       );
       output(g, status, () => describeStatus(status));
-      if (status.stale) process.exitCode = ExitCode.Stale;
+      // Unhealthy first: a stale archive is what follows from archiving that cannot run.
+      if (status.problems.length > 0) process.exitCode = ExitCode.Unhealthy;
+      else if (status.stale) process.exitCode = ExitCode.Stale;
     });
 }

@@ -104,10 +104,51 @@ export function s3OperationOf(err: unknown): S3Operation | undefined {
   return (err as S3LikeError)?.$snapseal;
 }
 
+// Which setting names each bucket, as the process's configuration says (nameBucketSettings): an error about a
+// bucket then says what to change.
+const bucketSettings = new Map<string, string>();
+
+/** Record which setting names which bucket (e.g. "team-archive" → SNAPSEAL_ARCHIVE_BUCKET), for error messages. */
+export function nameBucketSettings(settings: Record<string, string | undefined>): void {
+  for (const [setting, bucket] of Object.entries(settings)) if (bucket) bucketSettings.set(bucket, setting);
+}
+
 export function describeS3Operation(op: S3Operation | undefined): string {
   if (!op) return 'an S3 request';
-  const where = op.bucket ? ` s3://${op.bucket}/${op.key ?? ''}` : '';
+  const setting = op.bucket ? bucketSettings.get(op.bucket) : undefined;
+  const where = op.bucket
+    ? ` s3://${op.bucket}/${op.key ?? ''}${setting ? ` (bucket of ${setting})` : ''}`
+    : '';
   return `${op.action}${where}`;
+}
+
+// No credentials at all: the SDK's default chain found none (not an answer of the service).
+const NO_CREDENTIALS = 'CredentialsProviderError';
+const BAD_CREDENTIALS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch']);
+// Answers that mean a setting is wrong, whatever is retried: exit code 3 in the CLI.
+const SETTING_PROBLEMS = new Set([
+  'NoSuchBucket',
+  'InvalidBucketName',
+  'InvalidStorageClass',
+  'PermanentRedirect',
+  'AuthorizationHeaderMalformed',
+]);
+
+/** Whether an error (or its cause) is an S3 problem of configuration: credentials, a bucket, a storage class. */
+export function s3ProblemExitsAsConfig(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 10; e = (e as S3LikeError).cause, depth++) {
+    const c = code(e);
+    if (c === NO_CREDENTIALS || (c && (BAD_CREDENTIALS.has(c) || SETTING_PROBLEMS.has(c)))) return true;
+    if (isServiceError(e) && isAccessDenied(e)) return true;
+  }
+  return false;
+}
+
+/** One line for a failed S3 request: the operation, bucket and key, the setting behind them, and what to do. */
+export function describeS3Failure(err: unknown): string | undefined {
+  const s3Error = findS3Error(err);
+  if (!s3Error) return undefined;
+  return `S3 ${describeS3Operation(s3OperationOf(s3Error))} failed: ${describeS3Error(s3Error)}`;
 }
 
 export function describeS3Error(err: unknown): string {
@@ -115,14 +156,22 @@ export function describeS3Error(err: unknown): string {
   const s = status(err);
   if (c === 'NoSuchBucket') return 'the bucket does not exist: create it first, e.g. with `snapseal setup`';
   if (c === 'NotFound' && s === 404) return 'not found (404): create it first, e.g. with `snapseal setup`';
-  if (isAccessDenied(err)) return 'access denied (403): check the S3 credentials and the bucket policy';
-  if (c === 'InvalidAccessKeyId' || c === 'SignatureDoesNotMatch')
+  // Before access denied: a wrong key or secret is answered with 403 too.
+  if (c && BAD_CREDENTIALS.has(c))
     return `${c}: check SNAPSEAL_S3_ACCESS_KEY_ID and SNAPSEAL_S3_SECRET_ACCESS_KEY`;
+  if (isAccessDenied(err)) return 'access denied (403): check the S3 credentials and the bucket policy';
+  if (c === NO_CREDENTIALS)
+    return 'no S3 credentials found: set SNAPSEAL_S3_ACCESS_KEY_ID and SNAPSEAL_S3_SECRET_ACCESS_KEY (or _FILE), or provide AWS default credentials';
+  if (c === 'InvalidStorageClass')
+    return `${c}: this S3 service does not offer the cold storage class (SNAPSEAL_COLD_STORAGE_CLASS); on MinIO without a remote tier set SNAPSEAL_LIFECYCLE_TRANSITIONS=false`;
   const e = err as S3LikeError;
   const message = e?.message;
-  const network = !isServiceError(err) && e?.code ? ` (${e.code}; is SNAPSEAL_S3_ENDPOINT reachable?)` : '';
+  // No HTTP answer at all (the SDK adds $metadata to network errors too, without a status).
+  const network = s === undefined && e?.code ? ` (${e.code}; is SNAPSEAL_S3_ENDPOINT reachable?)` : '';
+  const name = c && c !== 'Error' ? c : undefined;
   return (
-    [c, s ? `(${s})` : undefined, message && message !== c ? message : undefined].filter(Boolean).join(' ') +
-      network || String(err)
+    [name, s ? `(${s})` : undefined, message && message !== c ? message : undefined]
+      .filter(Boolean)
+      .join(' ') + network || String(err)
   );
 }

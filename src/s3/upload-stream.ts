@@ -52,6 +52,11 @@ export function startStreamUpload(
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let versionId: string | undefined;
+  // Every request of the upload is cancelled when the stream is destroyed (an abort, a stall, a failure):
+  // else the SDK may retry a part or the object after the caller gave up, and a late copy of an abandoned
+  // attempt could land over the next attempt's object.
+  const requests = new AbortController();
+  const signal = { abortSignal: requests.signal };
 
   const createUpload = (): Promise<string> =>
     (uploadId ??= s3
@@ -62,6 +67,7 @@ export function startStreamUpload(
           ContentType: contentType,
           ChecksumAlgorithm: 'CRC32',
         }),
+        signal,
       )
       .then((r) => r.UploadId!));
 
@@ -81,6 +87,7 @@ export function startStreamUpload(
               ChecksumCRC32: checksum,
             }),
           ),
+          signal,
         ),
       )
       .then((r) => {
@@ -140,6 +147,7 @@ export function startStreamUpload(
                 ChecksumCRC32: crc32Base64(data),
               }),
             ),
+            signal,
           );
           versionId = put.VersionId;
           return;
@@ -157,11 +165,13 @@ export function startStreamUpload(
             UploadId: await uploadId,
             MultipartUpload: { Parts: parts },
           }),
+          signal,
         );
         versionId = completed.VersionId;
       })().then(() => callback(), callback);
     },
     destroy(err, callback) {
+      if (err) requests.abort(err);
       filling = undefined;
       spare.length = 0;
       callback(err);
@@ -181,6 +191,7 @@ export function startStreamUpload(
     body,
     done,
     abort: async () => {
+      requests.abort(new Error(`Upload of s3://${bucket}/${key} aborted`));
       body.destroy();
       await Promise.allSettled(inFlight);
       await abortUpload();

@@ -8,7 +8,7 @@ import { finished, pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import { authenticateManifest, ManifestNotAuthentic } from '../archive/authenticated-manifest';
 import { ByteLimitExceeded, createByteLimit } from '../pipeline/byte-limit';
-import { decryptStream } from '../pipeline/openpgp-decrypt';
+import { DecryptionKeyMismatch, decryptStream } from '../pipeline/openpgp-decrypt';
 import { assertSafeTarEntry, UnsafeTarEntry } from '../pipeline/safe-tar-entry';
 import type { ArchiveManifest } from '../pipeline/manifest';
 import { Sha256PassThrough } from '../pipeline/sha256-pass-through';
@@ -153,11 +153,13 @@ export async function checkVolume(
       (err: unknown) => next(err as Error),
     );
   });
+  let source: Readable | undefined;
   try {
     const got = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: volume.key }));
-    const source = got.Body as Readable;
+    source = got.Body as Readable;
+    // pipe() forwards no error: a connection reset after a refused decryption must not go unheard (a crash).
+    source.on('error', (err) => ciphertext.destroy(err));
     if (got.ContentLength !== undefined && got.ContentLength !== volume.ciphertextBytes) {
-      source.destroy();
       problem({
         volume: volume.index,
         problem: `${UNREADABLE}: it is ${got.ContentLength} bytes, not the ${volume.ciphertextBytes} of its manifest entry (not decrypted)`,
@@ -174,6 +176,11 @@ export async function checkVolume(
         volume: volume.index,
         problem: `decrypted tar is longer than the ${err.limit} bytes of its manifest entry: unpacking stopped there`,
       });
+    } else if (err instanceof DecryptionKeyMismatch) {
+      problem({
+        volume: volume.index,
+        problem: `cannot be decrypted with SNAPSEAL_DECRYPTION_KEY_FILE: the volume is ${err.message}; give the private key of a recipient (SNAPSEAL_RECIPIENT_KEY_FILES at the time of sealing)`,
+      });
     } else if (err instanceof UnsafeTarEntry) {
       problem({
         volume: volume.index,
@@ -182,6 +189,8 @@ export async function checkVolume(
       });
     } else problem({ volume: volume.index, problem: `${UNREADABLE}: ${(err as Error).message}` });
     return { problems, files: seen.size, plaintextBytes: plaintext.bytes, readable: false };
+  } finally {
+    source?.destroy(); // ended already after a full read; else the connection is released now
   }
   if (ciphertext.digestHex() !== volume.ciphertextSha256 || ciphertext.bytes !== volume.ciphertextBytes) {
     problem({ volume: volume.index, problem: 'encrypted volume does not match its manifest sha256' });

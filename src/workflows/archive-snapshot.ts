@@ -185,6 +185,15 @@ export async function archiveSnapshot(
     });
     sealed = true;
     run.stage('sealed', { sequence: seal.sequence, manifestKey: seal.manifestKey });
+    // One line per sealed archive: what an operator reading the worker's log needs to know it happened.
+    log.info('Archive sealed', {
+      archiveId,
+      sequence: seal.sequence,
+      volumes: seal.volumes,
+      plaintextBytes: seal.plaintextBytes,
+      ciphertextBytes: seal.ciphertextBytes,
+      durationSeconds: Math.round((Date.now() - workflowInfo().startTime.getTime()) / 1000),
+    });
     return { ...seal, status: 'SEALED', snapshot: target.snapshot, indices: progress.prepared.indices };
   } catch (err) {
     // The next run goes on with this one's staging: nothing to clean up yet.

@@ -1,12 +1,13 @@
 // The CLI and the worker process as a user runs them: clear messages and exit codes for bad input,
 // before any side effect.
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { Client, Connection } from '@temporalio/client';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDemoKeys, type DemoKeyFiles } from '../../src/demo/demo-keys';
-import { s3, uniqueName } from './stack';
+import { removeBucket, s3, stackConfig, uniqueName } from './stack';
 
 const root = join(__dirname, '..', '..');
 const bin = join(root, 'bin', 'snapseal.js');
@@ -245,5 +246,183 @@ describe('snapseal CLI and worker process', () => {
     expect(code).toBe(3);
     expect(stderr).toContain('SNAPSEAL_OPENSEARCH_URL="http://***@ not a host"');
     expect(stderr).not.toContain('hunter2');
+  });
+
+  it('stops at a misspelt setting, in the environment or the settings file, naming the closest one, before any bucket exists', async () => {
+    const bucket = uniqueName('cli-typo');
+    const typo = await run(bin, ['setup'], {
+      SNAPSEAL_ARCHIVE_BUKET: bucket,
+      SNAPSEAL_ARCHIVE_BUCKET: `${bucket}-meant`,
+      SNAPSEAL_STAGING_BUCKET: `${bucket}-staging`,
+    });
+    expect(typo.code).toBe(3);
+    expect(typo.stderr).toContain(
+      'SNAPSEAL_ARCHIVE_BUKET is not a snapseal setting: did you mean SNAPSEAL_ARCHIVE_BUCKET?',
+    );
+    for (const name of [`${bucket}-meant`, `${bucket}-staging`]) {
+      await expect(s3().send(new HeadBucketCommand({ Bucket: name }))).rejects.toMatchObject({
+        $metadata: { httpStatusCode: 404 },
+      });
+    }
+    const file = join(dir, 'typo.env');
+    await writeFile(file, 'SNAPSEAL_SCHEDULE_TIMEZON=Europe/Berlin\n');
+    const fromFile = await run(bin, ['--json', '--settings-file', file, 'schedule', 'describe']);
+    expect(fromFile.code).toBe(3);
+    // --json: the error is one JSON value on stdout.
+    expect(JSON.parse(fromFile.stdout)).toEqual({
+      ok: false,
+      error: {
+        name: 'ConfigError',
+        exitCode: 3,
+        message: expect.stringContaining(
+          'SNAPSEAL_SCHEDULE_TIMEZON is not a snapseal setting: did you mean SNAPSEAL_SCHEDULE_TIMEZONE?',
+        ),
+      },
+    });
+  });
+
+  it('refuses to archive a day that has not ended (plus the settle time) with exit code 2, saying when it can run', async () => {
+    const queue = uniqueName('cli-today');
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    for (const date of [today, tomorrow]) {
+      const { code, stderr } = await run(bin, ['archive', '--date', date], { SNAPSEAL_TASK_QUEUE: queue });
+      expect(code).toBe(2);
+      expect(stderr).toContain(`The day ${date} has not ended in UTC (SNAPSEAL_SCHEDULE_TIMEZONE)`);
+      expect(stderr).toMatch(/It can be archived from \d{4}-\d{2}-\d{2}T01:00:00\.000Z\./);
+    }
+    // Yesterday has ended, yet not the settle time after it when that is long enough.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const settling = await run(bin, ['archive', '--date', yesterday, '--no-wait'], {
+      SNAPSEAL_TASK_QUEUE: queue,
+      SNAPSEAL_DAY_SETTLE_MINUTES: '2880',
+    });
+    expect(settling.code).toBe(2);
+    expect(settling.stderr).toContain('plus 2880 minutes to settle (SNAPSEAL_DAY_SETTLE_MINUTES)');
+    // Nothing was started: there is no run to cancel.
+    const cancel = await run(bin, ['--json', 'cancel', '--date', today], { SNAPSEAL_TASK_QUEUE: queue });
+    expect(cancel.code).toBe(1);
+    expect(JSON.parse(cancel.stdout)).toMatchObject({
+      ok: false,
+      error: { name: 'NothingToCancelError', message: expect.stringContaining('No run') },
+    });
+  });
+
+  it('names the S3 request, bucket and setting of an S3 error; exit code 3 for configuration, 1 for an outage', async () => {
+    const bucket = uniqueName('cli-nobucket');
+    const missing = await run(bin, ['list'], {
+      SNAPSEAL_ARCHIVE_BUCKET: bucket,
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain(
+      `S3 ListObjectsV2 s3://${bucket}/ (bucket of SNAPSEAL_ARCHIVE_BUCKET) failed: the bucket does not exist`,
+    );
+    const badSecret = await run(bin, ['list'], {
+      SNAPSEAL_S3_SECRET_ACCESS_KEY: 'not-the-secret',
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
+    expect(badSecret.code).toBe(3);
+    expect(badSecret.stderr).toContain(
+      'SignatureDoesNotMatch: check SNAPSEAL_S3_ACCESS_KEY_ID and SNAPSEAL_S3_SECRET_ACCESS_KEY',
+    );
+    expect(badSecret.stderr).toContain('(bucket of SNAPSEAL_ARCHIVE_BUCKET)');
+    const refused = await run(bin, ['list'], {
+      SNAPSEAL_S3_ENDPOINT: 'http://127.0.0.1:9099',
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is SNAPSEAL_S3_ENDPOINT reachable?');
+    expect(refused.stderr).toContain('S3 ListObjectsV2 s3://');
+    const noCredentials = await run(bin, ['list'], {
+      SNAPSEAL_S3_ACCESS_KEY_ID: '',
+      SNAPSEAL_S3_SECRET_ACCESS_KEY: '',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
+    expect(noCredentials.code).toBe(3);
+    expect(noCredentials.stderr).toContain(
+      'no S3 credentials found: set SNAPSEAL_S3_ACCESS_KEY_ID and SNAPSEAL_S3_SECRET_ACCESS_KEY',
+    );
+    // MinIO without a remote tier refuses the lifecycle transition: the setting that turns it off is named.
+    const tierless = uniqueName('cli-tier');
+    try {
+      const setup = await run(bin, ['setup'], {
+        SNAPSEAL_ARCHIVE_BUCKET: tierless,
+        SNAPSEAL_STAGING_BUCKET: `${tierless}-staging`,
+        SNAPSEAL_LIFECYCLE_TRANSITIONS: 'true',
+      });
+      expect(setup.code).toBe(3);
+      expect(setup.stderr).toContain(
+        `S3 PutBucketLifecycleConfiguration s3://${tierless}/ (bucket of SNAPSEAL_ARCHIVE_BUCKET) failed: InvalidStorageClass`,
+      );
+      expect(setup.stderr).toContain('set SNAPSEAL_LIFECYCLE_TRANSITIONS=false');
+    } finally {
+      for (const bucket of [tierless, `${tierless}-staging`])
+        await removeBucket(s3(), bucket).catch((err: { name?: string }) => {
+          if (err.name !== 'NoSuchBucket') throw err;
+        });
+    }
+    for (const ran of [missing, badSecret, refused, noCredentials])
+      expect(ran.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('shows the Schedule as text unless --json, and says what pause and delete did', async () => {
+    const env = { SNAPSEAL_SCHEDULE_ID: uniqueName('cli-human') };
+    const created = await run(bin, ['schedule', 'create', '--cron', '30 1 * * *'], env);
+    try {
+      expect(created.code).toBe(0);
+      const paused = await run(bin, ['schedule', 'pause'], env);
+      expect(paused.stdout).toBe(
+        `paused ${env.SNAPSEAL_SCHEDULE_ID}: no daily archive runs until 'snapseal schedule unpause'\n`,
+      );
+      const described = await run(bin, ['schedule', 'describe'], env);
+      expect(described.code).toBe(0);
+      expect(described.stdout).toMatch(
+        new RegExp(`^schedule ${env.SNAPSEAL_SCHEDULE_ID} \\(PAUSED\\)\n  next runs: `),
+      );
+      expect(described.stdout).not.toContain('{');
+      const json = await run(bin, ['--json', 'schedule', 'describe'], env);
+      expect(JSON.parse(json.stdout)).toMatchObject({ scheduleId: env.SNAPSEAL_SCHEDULE_ID, paused: true });
+    } finally {
+      const deleted = await run(bin, ['schedule', 'delete'], env);
+      expect(deleted.stdout).toBe(`deleted ${env.SNAPSEAL_SCHEDULE_ID} (the archives stay)\n`);
+    }
+    const gone = await run(bin, ['--json', 'schedule', 'describe'], env);
+    expect(gone.code).toBe(2);
+    expect(JSON.parse(gone.stdout)).toMatchObject({
+      ok: false,
+      error: { name: 'ScheduleInputError', exitCode: 2 },
+    });
+  });
+
+  it('names the restore queue no worker polls while `verify --workflow` waits, and says Ctrl-C leaves the run going', async () => {
+    const queue = uniqueName('cli-noverifier');
+    const cli = spawn('node', [bin, 'verify', '2026-01-01_nothing-here', '--workflow'], {
+      env: { ...process.env, SNAPSEAL_TASK_QUEUE: queue },
+    });
+    let stderr = '';
+    cli.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
+    const connection = await Connection.connect({ address: stackConfig().temporal.address });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        cli.stderr.on(
+          'data',
+          () => stderr.includes(`no worker polls task queue "${queue}-restore"`) && resolve(),
+        );
+        void exited.then(() => reject(new Error(`verify exited early: ${stderr}`)));
+      });
+      expect(stderr).toContain('role restore: start a worker with SNAPSEAL_WORKER_ROLES including restore');
+      cli.kill('SIGINT');
+      expect(await exited).toBe(130);
+      const workflowId = /stopped waiting; the run (\S+) continues on the workers\./.exec(stderr)?.[1];
+      expect(workflowId).toMatch(new RegExp(`^${queue}/verify/2026-01-01_nothing-here/`));
+      expect(stderr).toContain(`stop it:  snapseal cancel ${workflowId}`);
+      await new Client({ connection }).workflow.getHandle(workflowId!).terminate('test done');
+    } finally {
+      if (cli.exitCode === null) cli.kill('SIGKILL');
+      await connection.close();
+    }
   });
 });

@@ -140,6 +140,20 @@ describe('worker metrics and logs (real stack, real worker process)', () => {
         archiveId: result.archiveId,
       });
 
+    // One line per sealed archive: sequence, volumes, bytes and how long the run took.
+    const sealedLines = runLines.filter((e) => e.message === 'Archive sealed');
+    expect(sealedLines).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        archiveId: result.archiveId,
+        sequence: result.sequence,
+        volumes: result.volumes,
+        plaintextBytes: result.plaintextBytes,
+        ciphertextBytes: result.ciphertextBytes,
+        durationSeconds: expect.any(Number),
+      }),
+    ]);
+
     const secrets = [
       h.config.s3.credentials!.secretAccessKey.reveal(),
       ...(await keyLines(h.keys.archiverPrivate)),

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { inspect } from 'node:util';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, SETTINGS, withEnvFile } from '../../src/config';
+import { ConfigError, loadConfig, SETTINGS, withEnvFile, closestSetting } from '../../src/config';
 
 describe('configuration', () => {
   it('loads defaults', () => {
@@ -163,6 +163,41 @@ describe('configuration', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('stops at a SNAPSEAL_* name that is no setting, naming the closest one, from the environment or a settings file', async () => {
+    expect(() => loadConfig({ SNAPSEAL_ARCHIVE_BUKET: 'team-audit-archive' })).toThrow(
+      'SNAPSEAL_ARCHIVE_BUKET is not a snapseal setting: did you mean SNAPSEAL_ARCHIVE_BUCKET?',
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'snapseal-settings-'));
+    try {
+      const file = join(dir, 'snapseal.env');
+      await writeFile(file, 'SNAPSEAL_SCHEDULE_TIMEZON=Europe/Berlin\n');
+      expect(() => loadConfig(withEnvFile(file, {}))).toThrow(
+        'SNAPSEAL_SCHEDULE_TIMEZON is not a snapseal setting: did you mean SNAPSEAL_SCHEDULE_TIMEZONE?',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // Listed with the other problems, in one error.
+    let message = '';
+    try {
+      loadConfig({ SNAPSEAL_PART_SIZE_MIB: '1', SNAPSEAL_WORKER_ROLE: 'stream' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('did you mean SNAPSEAL_WORKER_ROLES?');
+    expect(message).toContain('SNAPSEAL_PART_SIZE_MIB="1"');
+    // The CLI's own variables and the development stack's are not settings, and not typos.
+    expect(() =>
+      loadConfig({
+        SNAPSEAL_DEBUG: '1',
+        SNAPSEAL_ENV_FILE: '/x',
+        SNAPSEAL_STACK_ENV: '/y',
+        SNAPSEAL_STACK_BIN: '/z',
+      }),
+    ).not.toThrow();
+    expect(closestSetting('TEMPORAL_ADRESS')).toBe('TEMPORAL_ADDRESS');
   });
 
   it('is documented: the README lists every setting', () => {

@@ -1,4 +1,7 @@
 import {
+  assertDayEnded,
+  dayEndsAt,
+  DayNotEndedError,
   assertArchiveId,
   archiveIdFor,
   calendarDateIn,
@@ -23,6 +26,35 @@ describe('archive dates', () => {
     // Still the 21st in New York: yesterday there is the 20th.
     expect(calendarDateIn(instant, 'America/New_York', 1)).toBe('2026-11-20');
     expect(calendarDateIn(new Date('2026-03-01T12:00:00Z'), 'UTC', 1)).toBe('2026-02-28');
+  });
+
+  it('ends a day at the next midnight of its time zone, 23 or 25 hours later across DST', () => {
+    expect(dayEndsAt('2026-11-21', 'UTC').toISOString()).toBe('2026-11-22T00:00:00.000Z');
+    expect(dayEndsAt('2026-11-21', 'Europe/Berlin').toISOString()).toBe('2026-11-21T23:00:00.000Z');
+    expect(dayEndsAt('2026-07-01', 'Europe/Berlin').toISOString()).toBe('2026-07-01T22:00:00.000Z');
+    expect(dayEndsAt('2026-11-21', 'America/New_York').toISOString()).toBe('2026-11-22T05:00:00.000Z');
+    // 29 March 2026: Berlin springs forward, the day ends at 22:00 UTC (it began at 23:00 UTC the day before).
+    expect(dayEndsAt('2026-03-28', 'Europe/Berlin').toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(dayEndsAt('2026-03-29', 'Europe/Berlin').toISOString()).toBe('2026-03-29T22:00:00.000Z');
+    expect(dayEndsAt('2026-10-25', 'Europe/Berlin').toISOString()).toBe('2026-10-25T23:00:00.000Z');
+    expect(dayEndsAt('2026-12-31', 'Asia/Kolkata').toISOString()).toBe('2026-12-31T18:30:00.000Z');
+  });
+
+  it('refuses a day that has not ended plus the settle time, saying from when it can be archived', () => {
+    const berlin = (now: string) => () => assertDayEnded('2026-12-05', 'Europe/Berlin', 60, new Date(now));
+    expect(berlin('2026-12-05T12:00:00Z')).toThrow(DayNotEndedError);
+    expect(berlin('2026-12-05T12:00:00Z')).toThrow(
+      'The day 2026-12-05 has not ended in Europe/Berlin (SNAPSEAL_SCHEDULE_TIMEZONE) plus 60 minutes to settle (SNAPSEAL_DAY_SETTLE_MINUTES)',
+    );
+    expect(berlin('2026-12-05T23:59:59Z')).toThrow('It can be archived from 2026-12-06T00:00:00.000Z.');
+    expect(berlin('2026-12-06T00:00:00Z')).not.toThrow();
+    // A future day is refused the same way.
+    expect(() => assertDayEnded('2027-01-01', 'UTC', 0, new Date('2026-12-05T12:00:00Z'))).toThrow(
+      'It can be archived from 2027-01-02T00:00:00.000Z.',
+    );
+    expect(() => assertDayEnded('2026-12-04', 'UTC', 0, new Date('2026-12-05T00:00:00Z'))).not.toThrow();
+    // An input error: the CLI exits with code 2.
+    expect(new DayNotEndedError('x').name).toBe('ArchiveDateError');
   });
 
   it('gives one archive id per day and selection, whatever the order of the selection', () => {

@@ -58,11 +58,36 @@ describe('snapseal list', () => {
     expect(rows[3]!.problem).toContain('ECONNREFUSED');
   });
 
-  it('reads only the archives it shows', async () => {
+  it('reads every chain entry (they name the days) but only the manifests it shows', async () => {
     const { client, reads } = bucket();
     const list = await listArchives(client, undefined, config, 1);
     expect(list.rows.map((r) => r.id)).toEqual(['unreachable']);
     expect(list.totalArchives).toBe(4);
-    expect(reads).toEqual([`${prefix}chain/00000004.json`, 'm/unreachable']);
+    expect(reads.filter((k) => !k.includes('/chain/'))).toEqual(['m/unreachable']);
+  });
+
+  it('orders by day, not by sequence: a backfilled day sealed last sits among its neighbours', async () => {
+    const days = ['2026-12-01', '2026-12-05', '2026-11-27', '2026-12-03']; // sequence 1..4
+    const entryKey = (i: number) => `${prefix}chain/${String(i + 1).padStart(8, '0')}.json`;
+    const client = {
+      send: async (command: unknown) => {
+        if (command instanceof ListObjectsV2Command)
+          return { Contents: days.map((_, i) => ({ Key: entryKey(i), Size: 1 })), IsTruncated: false };
+        const key = (command as GetObjectCommand).input.Key!;
+        const i = days.findIndex((_, j) => entryKey(j) === key);
+        if (i < 0) throw s3Error('NoSuchKey', 404); // the manifests: their days come from the ids
+        const text = JSON.stringify({ sequence: i + 1, archiveId: `${days[i]}_logs`, manifestKey: `m/${i}` });
+        return { Body: { transformToString: async () => text } };
+      },
+    } as unknown as S3Client;
+    const all = await listArchives(client, undefined, config);
+    expect(all.rows.map((r) => [r.date, r.sequence])).toEqual([
+      ['2026-11-27', 3],
+      ['2026-12-01', 1],
+      ['2026-12-03', 4],
+      ['2026-12-05', 2],
+    ]);
+    const newest = await listArchives(client, undefined, config, 2);
+    expect(newest.rows.map((r) => r.date)).toEqual(['2026-12-03', '2026-12-05']);
   });
 });

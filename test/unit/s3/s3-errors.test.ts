@@ -1,10 +1,13 @@
 import {
   classifyS3Error,
   describeS3Error,
+  describeS3Failure,
   findS3Error,
   isNotFound,
   isPermanentS3Error,
   isPreconditionFailed,
+  nameBucketSettings,
+  s3ProblemExitsAsConfig,
 } from '../../../src/s3/s3-errors';
 
 const s3Error = (name: string, status: number) =>
@@ -55,5 +58,33 @@ describe('S3 error classification', () => {
     expect(describeS3Error(s3Error('NoSuchBucket', 404))).toContain('snapseal setup');
     expect(describeS3Error(s3Error('AccessDenied', 403))).toContain('check the S3 credentials');
     expect(describeS3Error(networkError('ECONNREFUSED'))).toContain('SNAPSEAL_S3_ENDPOINT');
+  });
+
+  it('names the request, the bucket and key, and the setting that names the bucket', () => {
+    nameBucketSettings({ SNAPSEAL_ARCHIVE_BUCKET: 'team-audit-archive', SNAPSEAL_WITNESS_BUCKET: undefined });
+    const missing = Object.assign(s3Error('NoSuchBucket', 404), {
+      $snapseal: { action: 'ListObjectsV2', bucket: 'team-audit-archive' },
+    });
+    expect(describeS3Failure(new Error('listing failed', { cause: missing }))).toBe(
+      'S3 ListObjectsV2 s3://team-audit-archive/ (bucket of SNAPSEAL_ARCHIVE_BUCKET) failed: the bucket does not exist: create it first, e.g. with `snapseal setup`',
+    );
+    expect(describeS3Failure(new Error('plain'))).toBeUndefined();
+  });
+
+  it('tells configuration problems (exit code 3) from outages', () => {
+    expect(s3ProblemExitsAsConfig(new Error('x', { cause: s3Error('NoSuchBucket', 404) }))).toBe(true);
+    expect(s3ProblemExitsAsConfig(s3Error('SignatureDoesNotMatch', 403))).toBe(true);
+    expect(s3ProblemExitsAsConfig(s3Error('InvalidStorageClass', 400))).toBe(true);
+    expect(s3ProblemExitsAsConfig(s3Error('AccessDenied', 403))).toBe(true);
+    const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    expect(s3ProblemExitsAsConfig(noCredentials)).toBe(true);
+    expect(describeS3Error(noCredentials)).toContain('SNAPSEAL_S3_ACCESS_KEY_ID');
+    expect(describeS3Error(s3Error('InvalidStorageClass', 400))).toContain(
+      'SNAPSEAL_LIFECYCLE_TRANSITIONS=false',
+    );
+    expect(s3ProblemExitsAsConfig(networkError('ECONNREFUSED'))).toBe(false);
+    expect(s3ProblemExitsAsConfig(s3Error('InternalError', 500))).toBe(false);
   });
 });
