@@ -22,11 +22,17 @@ export interface UploadTarget {
   queueSize: number;
 }
 
+/** The object S3 stored: its version (versioned buckets) and ETag, as the completing request answered them. */
+export interface UploadedObject {
+  versionId?: string;
+  etag?: string;
+}
+
 export interface StreamUpload {
   /** Write the object's bytes here; end it to complete the upload. */
   body: Writable;
-  /** Resolves once S3 has the whole object; rejects (and aborts the upload) on failure. */
-  done: Promise<void>;
+  /** Resolves once S3 has the whole object, with what S3 answered; rejects (and aborts the upload) on failure. */
+  done: Promise<UploadedObject>;
   abort(): Promise<void>;
 }
 
@@ -45,6 +51,7 @@ export function startStreamUpload(
   const parts: CompletedPart[] = [];
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
+  let uploaded: UploadedObject = {};
 
   const createUpload = (): Promise<string> =>
     (uploadId ??= s3
@@ -122,7 +129,7 @@ export function startStreamUpload(
         const rest = filling?.subarray(0, filled) ?? Buffer.alloc(0);
         if (uploadId === undefined) {
           const data = rest;
-          await s3.send(
+          const put = await s3.send(
             unsignedPayload(
               new PutObjectCommand({
                 Bucket: bucket,
@@ -134,6 +141,7 @@ export function startStreamUpload(
               }),
             ),
           );
+          uploaded = { versionId: put.VersionId, etag: put.ETag };
           return;
         }
         if (rest.length > 0) {
@@ -142,7 +150,7 @@ export function startStreamUpload(
         }
         await Promise.all(inFlight);
         if (failure) throw failure;
-        await s3.send(
+        const completed = await s3.send(
           new CompleteMultipartUploadCommand({
             Bucket: bucket,
             Key: key,
@@ -150,6 +158,7 @@ export function startStreamUpload(
             MultipartUpload: { Parts: parts },
           }),
         );
+        uploaded = { versionId: completed.VersionId, etag: completed.ETag };
       })().then(() => callback(), callback);
     },
     destroy(err, callback) {
@@ -159,8 +168,8 @@ export function startStreamUpload(
     },
   });
 
-  const done = new Promise<void>((resolve, reject) => {
-    body.once('finish', resolve);
+  const done = new Promise<UploadedObject>((resolve, reject) => {
+    body.once('finish', () => resolve(uploaded));
     body.once('error', reject);
   }).catch(async (err: unknown) => {
     await Promise.allSettled(inFlight);

@@ -1,9 +1,11 @@
 // An in-memory bucket answering the few S3 calls small-object code makes (GetObject, PutObject with
-// If-None-Match, ListObjectsV2 by prefix, GetObjectRetention: none), with S3's error shapes, and recording each
+// If-None-Match, ListObjectsV2 by prefix, HeadObject (size and an ETag), GetObjectRetention: none), with S3's
+// error shapes, and recording each
 // put's parameters. Keys only: every bucket name reaches the same objects.
 import {
   GetObjectCommand,
   GetObjectRetentionCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type PutObjectCommandInput,
@@ -45,6 +47,11 @@ export function memoryBucket(): MemoryBucket {
       const prefix = command.input.Prefix ?? '';
       const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).sort();
       return { Contents: keys.map((Key) => ({ Key, Size: objects.get(Key)!.length })), IsTruncated: false };
+    }
+    if (command instanceof HeadObjectCommand) {
+      const body = objects.get(command.input.Key!);
+      if (!body) throw s3Error('NotFound', 404);
+      return { ContentLength: body.length, ETag: `"${body.length}"` };
     }
     if (command instanceof GetObjectRetentionCommand) throw s3Error('NoSuchObjectLockConfiguration', 404);
     throw new Error(`the memory bucket does not answer ${(command as object).constructor.name}`);
