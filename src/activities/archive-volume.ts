@@ -43,7 +43,8 @@ export interface UploadProof {
 type VolumeHeartbeat = Partial<VolumeProgress> & { uploaded?: UploadProof };
 
 export function summary(record: VolumeRecord, recordSha256: string): VolumeResult {
-  const { index, key, plaintextBytes, plaintextSha256, ciphertextBytes, ciphertextSha256, versionId } = record;
+  const { index, key, plaintextBytes, plaintextSha256, ciphertextBytes, ciphertextSha256, versionId } =
+    record;
   return {
     index,
     key,

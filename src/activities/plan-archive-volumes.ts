@@ -21,7 +21,11 @@ export function createPlanArchiveVolumes({ config, s3, buckets }: ActivityDeps) 
         `Snapshot "${target.snapshot}" reported SUCCESS but s3://${config.staging.bucket}/${target.folders.repositoryBasePath}/ holds no blobs`,
       );
     }
-    const stored = await writePlan(buckets.staging, target.folders, planSafely(target, blobs, maxVolumeBytes));
+    const stored = await writePlan(
+      buckets.staging,
+      target.folders,
+      planSafely(target, blobs, maxVolumeBytes),
+    );
     const { index } = stored;
     return {
       planDigest: stored.planDigest,

@@ -1,12 +1,7 @@
 // The three buckets snapseal uses, each behind its own adapter, built once per process from the configuration.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config';
-import {
-  planIndexKey,
-  planPageKey,
-  volumeRecordKey,
-  type RunFolders,
-} from '../archive/archive-layout';
+import { planIndexKey, planPageKey, volumeRecordKey, type RunFolders } from '../archive/archive-layout';
 import type { PlanPageRef } from '../archive/archive-types';
 import { Bucket, type WrittenObject } from './bucket';
 import type { Vouch } from './trust';
