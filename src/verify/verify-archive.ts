@@ -141,10 +141,7 @@ export async function checkVolume(
     );
   });
   try {
-    // The version the manifest names (the one sealed), so a version written over it later is not what is read.
-    const got = await deps.s3.send(
-      new GetObjectCommand({ Bucket: deps.bucket, Key: volume.key, VersionId: volume.versionId }),
-    );
+    const got = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: volume.key }));
     const source = got.Body as Readable;
     const decrypted = await decryptStream(source.pipe(ciphertext), deps.decryptionKeys);
     await pipeline(decrypted, plaintext, unpack);

@@ -5,6 +5,7 @@
 // the snapshot's staging folder before planning.
 import {
   GetObjectCommand,
+  GetObjectRetentionCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
   ListObjectsV2Command,
@@ -82,7 +83,7 @@ describe('forged volumes are never signed (real stack)', () => {
   }
 
   /** Attack 1: the older volume in the slot, and its digests (and the new version) in the staging record. */
-  async function forgeVolumeOne(date: string): Promise<void> {
+  async function forgeVolumeOne(date: string): Promise<{ versionId?: string }> {
     const copied = await copyOlderVolume(date);
     const source = olderManifest.volumes[0]!;
     const key = await recordKeyOf(date);
@@ -102,6 +103,7 @@ describe('forged volumes are never signed (real stack)', () => {
     await h.s3.send(
       new PutObjectCommand({ Bucket: h.config.staging.bucket, Key: key, Body: JSON.stringify(record) }),
     );
+    return copied;
   }
 
   const start = (date: string): Promise<WorkflowHandle> =>
@@ -157,7 +159,8 @@ describe('forged volumes are never signed (real stack)', () => {
   }
 
   beforeAll(async () => {
-    h = await createArchiveHarness({ SNAPSEAL_MAX_VOLUME_MIB: '1' });
+    // Retention on: the seal retains the volume versions it verified.
+    h = await createArchiveHarness({ SNAPSEAL_MAX_VOLUME_MIB: '1', SNAPSEAL_OBJECT_LOCK_DAYS: '1' });
     await loadSampleDay(h.search, h.template, OLDER, 1000);
     older = await h.runWorker(
       h.temporal.workflow.execute('archiveSnapshot', {
@@ -173,7 +176,7 @@ describe('forged volumes are never signed (real stack)', () => {
   it('refuses to seal an older volume copied into the slot with its digests in the staging record (attack 1)', async () => {
     // Before: the seal signed the forged record and `snapseal verify` printed OK, exit 0.
     const date = '2026-11-11';
-    const cause = failureOf(await sealAfter(date, () => forgeVolumeOne(date)));
+    const cause = failureOf(await sealAfter(date, async () => void (await forgeVolumeOne(date))));
     expect(cause.type).toBe('ArchiveTampered');
     expect(cause.nonRetryable).toBe(true);
     expect(cause.message).toContain(
@@ -235,9 +238,10 @@ describe('forged volumes are never signed (real stack)', () => {
     // Before: the retry found a record and an object of the recorded size, and the forged volume was sealed.
     const date = '2026-11-13';
     await loadSampleDay(h.search, h.template, date, 1000);
+    let forged: string | undefined;
     const sealed = await archiveWith(
       date,
-      failFirstAttemptAfter(() => forgeVolumeOne(date)),
+      failFirstAttemptAfter(async () => void (forged = (await forgeVolumeOne(date)).versionId)),
     );
     expect(sealed.status).toBe('SEALED');
     const manifest = parseManifest((await bytesOf(h.config.archive.bucket, sealed.manifestKey)).toString());
@@ -249,6 +253,23 @@ describe('forged volumes are never signed (real stack)', () => {
       new HeadObjectCommand({ Bucket: h.config.archive.bucket, Key: slotOf(date) }),
     );
     expect(volume.versionId).toBe(current.VersionId);
+    // Retention names that version; the forged one under it is not retained.
+    const retention = (versionId?: string) =>
+      h.s3
+        .send(
+          new GetObjectRetentionCommand({
+            Bucket: h.config.archive.bucket,
+            Key: slotOf(date),
+            VersionId: versionId,
+          }),
+        )
+        .then(
+          (r) => r.Retention?.Mode,
+          () => undefined,
+        );
+    expect(await retention(volume.versionId)).toBe('GOVERNANCE');
+    expect(forged).toBeDefined();
+    expect(await retention(forged)).toBeUndefined();
     const report = await verifyWithConfig(h.config, sealed.archiveId);
     expect(report.problems).toEqual([]);
   });
