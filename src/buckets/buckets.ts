@@ -42,7 +42,8 @@ export class StagingBucket extends Bucket {
 
   /**
    * A volume record as the seal reads it: nothing vouches for one record alone, but its batch's digest in
-   * Temporal history covers it, and the seal recomputes that digest before it uses a byte (seal-archive.ts).
+   * Temporal history covers it, and the seal recomputes that digest before it uses a byte
+   * (src/activities/read-volume-records.ts).
    */
   readVolumeRecordForBatchCheck(folders: RunFolders, index: number): Promise<Buffer | undefined> {
     return this.readUnbound(
