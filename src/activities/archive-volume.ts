@@ -1,16 +1,19 @@
 // Streams one volume: its staging blobs → deterministic tar → sha256 → OpenPGP → sha256 → multipart upload.
-// Heartbeats carry progress; a volume already uploaded by an earlier attempt is recognised and not redone.
-// The volume's blobs come from its page of the stored plan (digest-checked), fetched with If-Match on the
+// Heartbeats carry progress. Once the upload is complete, the heartbeat details carry its proof (the record's
+// sha256, the ciphertext's sha256, the S3 version and ETag) before the record is written to staging: a retried
+// attempt trusts an earlier upload only when the record and the volume object are exactly what that proof
+// names (they are in Temporal, not in the bucket); anything else is streamed again.
+// The volume's blobs come from its page of the stored plan (a bound read), fetched with If-Match on the
 // ETag planned: a blob changed or removed after planning fails the volume as StagingChanged.
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
-import { archiveLayout, volumeRecordKey } from '../archive/archive-layout';
+import { archiveLayout } from '../archive/archive-layout';
 import type { ArchiveTarget, VolumeResult } from '../archive/archive-types';
 import { streamVolume, type VolumeRecord } from '../archive/stream-volume';
+import { recordDigest } from '../archive/volume-digests';
 import { PlanIntegrityError, readPlannedVolume, type PlanPageRef } from '../archive/volume-plan-store';
+import { TamperedObjectError } from '../buckets/trust';
 import type { PlannedVolume } from '../pipeline/volume-plan';
-import { readJson, writeObject } from '../s3/s3-objects';
 import { isNotFound, isPreconditionFailed } from '../s3/s3-errors';
 import { MessageFormatError } from '../pipeline/assert-seipd-v1';
 import type { ActivityDeps } from './activity-deps';
@@ -24,13 +27,36 @@ export interface VolumeProgress {
   totalFiles: number;
 }
 
-export function summary(record: VolumeRecord): VolumeResult {
-  const { files, ...rest } = record;
-  return { ...rest, fileCount: files.length };
+/** What an attempt that finished the upload knows of it, kept in its heartbeat details. */
+export interface UploadProof {
+  /** sha256 of the volume record's bytes, as written to staging. */
+  recordSha256: string;
+  ciphertextSha256: string;
+  /** The S3 version and ETag the upload created. */
+  versionId?: string;
+  etag?: string;
+}
+
+type VolumeHeartbeat = Partial<VolumeProgress> & { uploaded?: UploadProof };
+
+export function summary(record: VolumeRecord, recordSha256: string): VolumeResult {
+  const { index, key, plaintextBytes, plaintextSha256, ciphertextBytes, ciphertextSha256, versionId } =
+    record;
+  return {
+    index,
+    key,
+    fileCount: record.files.length,
+    plaintextBytes,
+    plaintextSha256,
+    ciphertextBytes,
+    ciphertextSha256,
+    recordSha256,
+    ...(versionId ? { versionId } : {}),
+  };
 }
 
 export function createArchiveVolume(deps: ActivityDeps) {
-  const { config, s3, keys } = deps;
+  const { config, s3, keys, buckets } = deps;
   return async function archiveVolume(
     target: ArchiveTarget,
     page: PlanPageRef,
@@ -38,15 +64,12 @@ export function createArchiveVolume(deps: ActivityDeps) {
   ): Promise<VolumeResult> {
     const ctx = Context.current();
     const layout = archiveLayout(config.archive.prefix, target.archiveId);
-    const recordKey = volumeRecordKey(target.folders, index);
 
-    const done = await readJson<VolumeRecord>(s3, config.staging.bucket, recordKey);
-    if (done && (await objectSize(deps, layout.volumeKey(index))) === done.ciphertextBytes) {
-      ctx.log.info('Volume already uploaded by an earlier attempt', { volume: index });
-      return summary(done);
-    }
+    const earlier = (ctx.info.heartbeatDetails as VolumeHeartbeat | undefined)?.uploaded;
+    const proven = earlier && (await provenUpload(deps, target, index, earlier));
+    if (proven) return proven;
 
-    const volume = await readPlannedVolume(s3, config.staging.bucket, target.folders, page, index).catch(
+    const volume = await readPlannedVolume(buckets.staging, target.folders, page, index).catch(
       (err: unknown) => {
         if (err instanceof PlanIntegrityError)
           throw permanentFailure(
@@ -111,9 +134,70 @@ export function createArchiveVolume(deps: ActivityDeps) {
         throw stagingChanged(target, volume, err) ?? err;
       })
       .finally(() => clearInterval(beat));
-    await writeObject(s3, config.staging.bucket, recordKey, JSON.stringify(record));
-    return summary(record);
+    const bytes = Buffer.from(JSON.stringify(record), 'utf8');
+    const proof: UploadProof = {
+      recordSha256: recordDigest(bytes),
+      ciphertextSha256: record.ciphertextSha256,
+      ...(record.versionId ? { versionId: record.versionId } : {}),
+      ...(record.etag ? { etag: record.etag } : {}),
+    };
+    // In Temporal before the record is in the bucket: a retry trusts a record only with this digest.
+    ctx.heartbeat({ ...progress, uploaded: proof } satisfies VolumeHeartbeat);
+    await buckets.staging.writeVolumeRecord(target.folders, index, bytes);
+    return summary(record, proof.recordSha256);
   };
+}
+
+/**
+ * The volume an earlier attempt uploaded, if its heartbeat details prove it: the staging record has exactly the
+ * sha256 they name, and the volume's current object is the version (and ETag) they name. Undefined (stream
+ * again) otherwise: a record missing or changed, or a volume written over, is never taken on its word.
+ */
+async function provenUpload(
+  { config, buckets }: ActivityDeps,
+  target: ArchiveTarget,
+  index: number,
+  proof: UploadProof,
+): Promise<VolumeResult | undefined> {
+  const { log } = Context.current();
+  const key = archiveLayout(config.archive.prefix, target.archiveId).volumeKey(index);
+  if (!proof.versionId && !proof.etag) return undefined;
+  let record: VolumeRecord;
+  try {
+    const bytes = await buckets.staging.readVolumeRecord(target.folders, index, {
+      by: 'heartbeat',
+      sha256: proof.recordSha256,
+    });
+    record = JSON.parse(bytes.toString('utf8')) as VolumeRecord;
+  } catch (err) {
+    if (!(err instanceof TamperedObjectError)) throw err;
+    log.warn('The record of an earlier upload is not what its attempt recorded; streaming the volume again', {
+      volume: index,
+      problem: err.message,
+    });
+    return undefined;
+  }
+  const current = await buckets.archive.head(key);
+  const same =
+    record.index === index &&
+    record.key === key &&
+    record.ciphertextSha256 === proof.ciphertextSha256 &&
+    current?.size === record.ciphertextBytes &&
+    (!proof.versionId || current.versionId === proof.versionId) &&
+    (!proof.etag || current.etag === proof.etag);
+  if (!same) {
+    log.warn('The volume object is not the one an earlier attempt uploaded; streaming the volume again', {
+      volume: index,
+      object: buckets.archive.url(key),
+      uploadedVersion: proof.versionId,
+      currentVersion: current?.versionId,
+    });
+    return undefined;
+  }
+  log.info('Volume already uploaded by an earlier attempt (proved by its heartbeat details)', {
+    volume: index,
+  });
+  return summary(record, proof.recordSha256);
 }
 
 /** A blob whose planned version is gone (412 on If-Match, or 404): the snapshot's staging copy changed. */
@@ -137,14 +221,4 @@ function stagingChanged(target: ArchiveTarget, volume: PlannedVolume, err: unkno
     );
   }
   return undefined;
-}
-
-async function objectSize({ config, s3 }: ActivityDeps, key: string): Promise<number | undefined> {
-  try {
-    const head = await s3.send(new HeadObjectCommand({ Bucket: config.archive.bucket, Key: key }));
-    return head.ContentLength;
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
 }

@@ -1,13 +1,15 @@
 // Lists the finished snapshot's blobs once, cuts them into volumes and stores the plan in the run's staging
 // work folder. Only the plan's digest and a summary go into workflow history; each volume reads its own page.
+// A blob whose name restore would refuse fails the plan: it cannot be a snapshot's, and is never sealed.
 import type { ArchiveTarget, VolumePlanSummary } from '../archive/archive-types';
 import { listStagingBlobs } from '../archive/staging-blobs';
 import { readPlanPages, writePlan, PlanIntegrityError, type PlanPageRef } from '../archive/volume-plan-store';
+import { UnsafeTarEntry } from '../pipeline/safe-tar-entry';
 import { planVolumes } from '../pipeline/volume-plan';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
-export function createPlanArchiveVolumes({ config, s3 }: ActivityDeps) {
+export function createPlanArchiveVolumes({ config, s3, buckets }: ActivityDeps) {
   return async function planArchiveVolumes(
     target: ArchiveTarget,
     maxVolumeBytes: number,
@@ -20,10 +22,9 @@ export function createPlanArchiveVolumes({ config, s3 }: ActivityDeps) {
       );
     }
     const stored = await writePlan(
-      s3,
-      config.staging.bucket,
+      buckets.staging,
       target.folders,
-      planVolumes(blobs, maxVolumeBytes),
+      planSafely(target, blobs, maxVolumeBytes),
     );
     const { index } = stored;
     return {
@@ -39,8 +40,25 @@ export function createPlanArchiveVolumes({ config, s3 }: ActivityDeps) {
   };
 }
 
+function planSafely(
+  target: ArchiveTarget,
+  blobs: Parameters<typeof planVolumes>[0],
+  maxVolumeBytes: number,
+): ReturnType<typeof planVolumes> {
+  try {
+    return planVolumes(blobs, maxVolumeBytes);
+  } catch (err) {
+    if (!(err instanceof UnsafeTarEntry)) throw err;
+    throw permanentFailure(
+      FailureType.StagingChanged,
+      `Staging blob ${JSON.stringify(err.entry)} of snapshot "${target.snapshot}" has a name no snapshot repository writes (${err.message}). Nothing was archived: something else writes to the staging folder ${target.folders.runFolder}; stop it and start the archive again.`,
+      err,
+    );
+  }
+}
+
 /** The plan pages a batch of volumes needs, each with the digest its volumes check their page against. */
-export function createLookUpPlanPages({ config, s3 }: ActivityDeps) {
+export function createLookUpPlanPages({ buckets }: ActivityDeps) {
   return async function lookUpPlanPages(
     target: ArchiveTarget,
     planDigest: string,
@@ -48,14 +66,7 @@ export function createLookUpPlanPages({ config, s3 }: ActivityDeps) {
     lastVolume: number,
   ): Promise<PlanPageRef[]> {
     try {
-      return await readPlanPages(
-        s3,
-        config.staging.bucket,
-        target.folders,
-        planDigest,
-        firstVolume,
-        lastVolume,
-      );
+      return await readPlanPages(buckets.staging, target.folders, planDigest, firstVolume, lastVolume);
     } catch (err) {
       if (err instanceof PlanIntegrityError)
         throw permanentFailure(

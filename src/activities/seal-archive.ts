@@ -1,11 +1,13 @@
 // Seals an archive: builds the manifest from the volume records in staging, links it to the chain head, signs
 // it and stores signature then manifest. The manifest is written last: until it exists the archive is not
-// complete. The input stays small whatever the archive's size: the volumes' results are read from S3. A worker
+// complete. The input stays small whatever the archive's size: the volumes' results are read from S3, each
+// bound to Temporal history through its batch's digest (./read-volume-records.ts), and the manifest and the
+// retention name the exact volume versions verified. A worker
 // whose key did not sign the previous manifest seals only after a key rotation record hands the chain over to it.
 import { PutObjectRetentionCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { claimChainEntry, type ChainEntry, type ChainLink } from '../archive/archive-chain';
-import { archiveLayout, chainEntryKey, volumeRecordKey } from '../archive/archive-layout';
+import { archiveLayout, chainEntryKey } from '../archive/archive-layout';
 import {
   manifestStore,
   ManifestNotAuthentic,
@@ -19,12 +21,12 @@ import {
   type RotationRef,
 } from '../archive/rotation-records';
 import type { ArchiveTarget, SealResult } from '../archive/archive-types';
-import type { VolumeRecord } from '../archive/stream-volume';
+import type { VolumeDigests } from '../archive/volume-digests';
 import type { ClusterInfo, IndexInfo } from '../opensearch/snapshot-api';
 import { KeyRotationError } from '../keys/key-rotation';
 import { serializeManifest, type ArchiveManifest } from '../pipeline/manifest';
 import { fingerprint } from '../pipeline/openpgp-keys';
-import { readJson, writeObject } from '../s3/s3-objects';
+import { writeObject } from '../s3/s3-objects';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version';
 import {
   assertSequenceUnwitnessed,
@@ -35,6 +37,7 @@ import { promisedRetention } from '../evidence/retention-promise';
 import { stampManifest } from '../evidence/stamp-manifest';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
+import { readVolumeRecords } from './read-volume-records';
 
 export interface SealInput {
   target: ArchiveTarget;
@@ -44,10 +47,11 @@ export interface SealInput {
   indices: IndexInfo[];
   planDigest: string;
   volumeCount: number;
+  /** The batches' digests over their volume records, from history: what the records read back must match. */
+  volumeDigests?: VolumeDigests;
 }
 
 const MAX_CLAIM_ATTEMPTS = 10;
-const RECORD_READS_AT_ONCE = 16;
 
 /** The manifest about to be signed links only to a proven predecessor; a planted head signs nothing. */
 async function proveLinkTarget(
@@ -116,7 +120,7 @@ export function createSealArchive(deps: ActivityDeps) {
       );
     }
     const layout = archiveLayout(config.archive.prefix, target.archiveId);
-    const records = await readVolumeRecords(deps, target, input.volumeCount);
+    const records = await readVolumeRecords(deps, target, input.volumeCount, input.volumeDigests);
 
     const build = (
       sequence: number,
@@ -148,6 +152,7 @@ export function createSealArchive(deps: ActivityDeps) {
           plaintextSha256: r.plaintextSha256,
           ciphertextBytes: r.ciphertextBytes,
           ciphertextSha256: r.ciphertextSha256,
+          ...(r.versionId ? { versionId: r.versionId } : {}),
           files: r.files,
         })),
       };
@@ -194,8 +199,14 @@ export function createSealArchive(deps: ActivityDeps) {
     const retention = promisedRetention(config.archive, input.createdAt);
     for (const r of records) {
       if (retention) {
+        // The exact version verified and signed: a version written over it later is not the one retained.
         await s3.send(
-          new PutObjectRetentionCommand({ Bucket: config.archive.bucket, Key: r.key, Retention: retention }),
+          new PutObjectRetentionCommand({
+            Bucket: config.archive.bucket,
+            Key: r.key,
+            ...(r.versionId ? { VersionId: r.versionId } : {}),
+            Retention: retention,
+          }),
         );
       }
     }
@@ -242,41 +253,4 @@ export function createSealArchive(deps: ActivityDeps) {
       ciphertextBytes: records.reduce((s, r) => s + r.ciphertextBytes, 0),
     };
   };
-}
-
-/**
- * Records 1..count in order, a few reads in flight. Only the manifest's own content is held (a record is a
- * manifest volume entry), so memory grows with the manifest and nothing else.
- */
-async function readVolumeRecords(
-  { config, s3 }: ActivityDeps,
-  target: ArchiveTarget,
-  count: number,
-): Promise<VolumeRecord[]> {
-  const layout = archiveLayout(config.archive.prefix, target.archiveId);
-  const records = new Array<VolumeRecord>(count);
-  let next = 1;
-  const reader = async (): Promise<void> => {
-    for (let index = next++; index <= count; index = next++) {
-      const key = volumeRecordKey(target.folders, index);
-      const record = await readJson<VolumeRecord>(s3, config.staging.bucket, key);
-      if (!record || record.index !== index || record.key !== layout.volumeKey(index)) {
-        throw permanentFailure(
-          FailureType.StagingChanged,
-          `The record of volume ${index} (s3://${config.staging.bucket}/${key}) is missing or names another volume; the run's staging work folder changed`,
-        );
-      }
-      records[index - 1] = {
-        index: record.index,
-        key: record.key,
-        plaintextBytes: record.plaintextBytes,
-        plaintextSha256: record.plaintextSha256,
-        ciphertextBytes: record.ciphertextBytes,
-        ciphertextSha256: record.ciphertextSha256,
-        files: record.files,
-      };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(RECORD_READS_AT_ONCE, count) }, reader));
-  return records;
 }

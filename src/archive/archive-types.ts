@@ -72,6 +72,11 @@ export interface VolumeBatchResult {
   volumes: number;
   plaintextBytes: number;
   ciphertextBytes: number;
+  /**
+   * Digest over the batch's volume record digests in order (src/archive/volume-digests.ts): what the seal checks
+   * the records it reads back against. Absent from batches of older code, and when a volume's result had none.
+   */
+  recordsDigest?: string;
 }
 
 export interface VolumeResult {
@@ -82,6 +87,10 @@ export interface VolumeResult {
   plaintextSha256: string;
   ciphertextBytes: number;
   ciphertextSha256: string;
+  /** sha256 of the volume record written to staging: binds the record (files included) to history. */
+  recordSha256?: string;
+  /** The S3 version of the uploaded volume (versioned archive bucket): the one the seal retains and names. */
+  versionId?: string;
 }
 
 export interface SealResult {

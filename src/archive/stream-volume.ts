@@ -11,12 +11,18 @@ import { createChunkCoalescer } from '../pipeline/coalesce-chunks';
 import { createDeterministicTar, TarSourceError, type TarFileRecord } from '../pipeline/deterministic-tar';
 import { createSeipdV1Assertion } from '../pipeline/assert-seipd-v1';
 import { VolumeCryptoStream } from '../pipeline/volume-crypto-stream';
-import { startStreamUpload, type UploadTarget } from '../s3/upload-stream';
+import { startStreamUpload, type UploadedObject, type UploadTarget } from '../s3/upload-stream';
 import { volumeName } from './archive-layout';
 import type { VolumeResult } from './archive-types';
 
-export interface VolumeRecord extends Omit<VolumeResult, 'fileCount'> {
+/**
+ * What archive-volume records of an uploaded volume (in staging, bound to history by its sha256): the manifest's
+ * volume entry, and the version and ETag S3 gave the upload.
+ */
+export interface VolumeRecord extends Omit<VolumeResult, 'fileCount' | 'recordSha256'> {
   files: TarFileRecord[];
+  /** The upload's ETag as S3 answered it (how a resumed attempt recognises its own upload). */
+  etag?: string;
 }
 
 export interface StreamVolumeInput {
@@ -62,8 +68,9 @@ export async function streamVolume(input: StreamVolumeInput): Promise<VolumeReco
     fileSizes: input.entries.map((e) => e.size),
   });
   const upload = startStreamUpload(s3, destination);
+  let uploaded: UploadedObject;
   try {
-    await Promise.all([
+    [, uploaded] = await Promise.all([
       pipeline(tar.stream, createChunkCoalescer(), progress, crypto, createSeipdV1Assertion(), upload.body, {
         signal,
       }),
@@ -88,5 +95,7 @@ export async function streamVolume(input: StreamVolumeInput): Promise<VolumeReco
     plaintextSha256: digests.plaintextSha256,
     ciphertextBytes: digests.ciphertextBytes,
     ciphertextSha256: digests.ciphertextSha256,
+    ...(uploaded.versionId ? { versionId: uploaded.versionId } : {}),
+    ...(uploaded.etag ? { etag: uploaded.etag } : {}),
   };
 }

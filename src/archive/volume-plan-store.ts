@@ -1,11 +1,12 @@
 // The volume plan in the run's staging work folder: one page object per group of volumes and an index naming
 // each page's sha256. The index's own sha256 is the plan digest, the only part of the plan kept in workflow
-// history; every read checks the digest it was given, so a plan altered in staging is refused.
-import type { S3Client } from '@aws-sdk/client-s3';
+// history; every read is a bound read through the staging adapter (the index bound to the plan digest, each
+// page to the digest the index names), so a plan altered in staging is refused.
 import { createHash } from 'node:crypto';
+import type { StagingBucket } from '../buckets/buckets';
+import { TamperedObjectError } from '../buckets/trust';
 import { pagePlan, type PlannedVolume } from '../pipeline/volume-plan';
-import { readText, writeObject } from '../s3/s3-objects';
-import { planIndexKey, planPageKey, type RunFolders } from './archive-layout';
+import type { RunFolders } from './archive-layout';
 import type { PlanPageRef } from './archive-types';
 
 export type { PlanPageRef } from './archive-types';
@@ -42,8 +43,7 @@ const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8
 
 /** Writes the pages, then the index (written last: a plan without its index is never used). */
 export async function writePlan(
-  s3: S3Client,
-  bucket: string,
+  staging: StagingBucket,
   folders: RunFolders,
   volumes: PlannedVolume[],
 ): Promise<StoredPlan> {
@@ -56,7 +56,7 @@ export async function writePlan(
       const page: PlanPage = { format: 'snapseal-plan-page/1', page: i + 1, volumes: pages[i]! };
       const text = JSON.stringify(page);
       largestPageBytes = Math.max(largestPageBytes, Buffer.byteLength(text));
-      await writeObject(s3, bucket, planPageKey(folders, i + 1), text, { ContentType: 'application/json' });
+      await staging.writePlanPage(folders, i + 1, text);
       refs[i] = {
         page: i + 1,
         firstVolume: pages[i]![0]!.index,
@@ -75,46 +75,41 @@ export async function writePlan(
     pages: refs,
   };
   const text = JSON.stringify(index);
-  await writeObject(s3, bucket, planIndexKey(folders), text, { ContentType: 'application/json' });
+  await staging.writePlanIndex(folders, text);
   return { planDigest: sha256(text), index, indexBytes: Buffer.byteLength(text), largestPageBytes };
 }
 
-async function readVerified(s3: S3Client, bucket: string, key: string, digest: string): Promise<string> {
-  const text = await readText(s3, bucket, key);
-  if (text === undefined)
-    throw new PlanIntegrityError(`The volume plan object s3://${bucket}/${key} is missing`);
-  if (sha256(text) !== digest) {
-    throw new PlanIntegrityError(
-      `The volume plan object s3://${bucket}/${key} does not match the digest recorded when planning (${digest})`,
-    );
+/** A bound read's refusal, as the plan's own error (the run fails as StagingChanged, naming the object). */
+async function bound(read: Promise<Buffer>): Promise<string> {
+  try {
+    return (await read).toString('utf8');
+  } catch (err) {
+    if (err instanceof TamperedObjectError)
+      throw new PlanIntegrityError(`The volume plan object ${err.message}`, { cause: err });
+    throw err;
   }
-  return text;
 }
 
 /** The pages that hold volumes first..last, read from the index checked against the plan digest. */
 export async function readPlanPages(
-  s3: S3Client,
-  bucket: string,
+  staging: StagingBucket,
   folders: RunFolders,
   planDigest: string,
   firstVolume: number,
   lastVolume: number,
 ): Promise<PlanPageRef[]> {
-  const index = JSON.parse(await readVerified(s3, bucket, planIndexKey(folders), planDigest)) as PlanIndex;
+  const index = JSON.parse(await bound(staging.readPlanIndex(folders, planDigest))) as PlanIndex;
   return index.pages.filter((p) => p.lastVolume >= firstVolume && p.firstVolume <= lastVolume);
 }
 
 /** One volume of the plan, from its page checked against the page digest the index gave. */
 export async function readPlannedVolume(
-  s3: S3Client,
-  bucket: string,
+  staging: StagingBucket,
   folders: RunFolders,
   ref: PlanPageRef,
   index: number,
 ): Promise<PlannedVolume> {
-  const page = JSON.parse(
-    await readVerified(s3, bucket, planPageKey(folders, ref.page), ref.sha256),
-  ) as PlanPage;
+  const page = JSON.parse(await bound(staging.readPlanPage(folders, ref))) as PlanPage;
   const volume = page.volumes.find((v) => v.index === index);
   if (page.page !== ref.page || !volume)
     throw new PlanIntegrityError(`Volume ${index} is not on page ${ref.page} of the volume plan`);

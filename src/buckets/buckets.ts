@@ -3,8 +3,11 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config';
 import { createS3Client } from '../s3/create-s3-client';
 import type { StreamUpload } from '../s3/upload-stream';
-import { Bucket } from './bucket';
 import { deleteEveryVersion, startStagedUpload, versioningOf } from './restore-staging';
+import { planIndexKey, planPageKey, volumeRecordKey, type RunFolders } from '../archive/archive-layout';
+import type { PlanPageRef } from '../archive/archive-types';
+import { Bucket, type WrittenObject } from './bucket';
+import type { Vouch } from './trust';
 
 /** The archive bucket: volumes, manifests, signatures, time-stamp tokens, retention records, the chain. */
 export class ArchiveBucket extends Bucket {}
@@ -26,6 +29,47 @@ export class StagingBucket extends Bucket {
   /** Every version and delete marker under `prefix` (narrowed by `which`) removed; returns the keys removed. */
   deleteEveryVersion(prefix: string, which?: (key: string) => boolean): Promise<number> {
     return deleteEveryVersion(this, prefix, which);
+  }
+
+  // ---- A run's work folder: the volume plan and the volume records ----
+
+  /** The volume plan's index, bound to the plan digest in Temporal history. */
+  readPlanIndex(folders: RunFolders, planDigest: string): Promise<Buffer> {
+    return this.readBound(planIndexKey(folders), { by: 'history', sha256: planDigest });
+  }
+
+  /** One page of the volume plan, bound to the page digest its (bound) index names. */
+  readPlanPage(folders: RunFolders, ref: PlanPageRef): Promise<Buffer> {
+    return this.readBound(planPageKey(folders, ref.page), { by: 'plan', sha256: ref.sha256 });
+  }
+
+  writePlanIndex(folders: RunFolders, text: string): Promise<WrittenObject> {
+    return this.put(planIndexKey(folders), text, { ContentType: 'application/json' });
+  }
+
+  writePlanPage(folders: RunFolders, page: number, text: string): Promise<WrittenObject> {
+    return this.put(planPageKey(folders, page), text, { ContentType: 'application/json' });
+  }
+
+  writeVolumeRecord(folders: RunFolders, index: number, bytes: Uint8Array): Promise<WrittenObject> {
+    return this.put(volumeRecordKey(folders, index), bytes, { ContentType: 'application/json' });
+  }
+
+  /** A volume record an attempt's heartbeat details vouch for (a resumed volume proving its upload). */
+  readVolumeRecord(folders: RunFolders, index: number, vouch: Vouch): Promise<Buffer> {
+    return this.readBound(volumeRecordKey(folders, index), vouch);
+  }
+
+  /**
+   * A volume record as the seal reads it: nothing vouches for one record alone, but its batch's digest in
+   * Temporal history covers it, and the seal recomputes that digest before it uses a byte
+   * (src/activities/read-volume-records.ts).
+   */
+  readVolumeRecordForBatchCheck(folders: RunFolders, index: number): Promise<Buffer | undefined> {
+    return this.readUnbound(
+      volumeRecordKey(folders, index),
+      "its batch digest in Temporal history, recomputed by the seal's readVolumeRecords",
+    );
   }
 }
 

@@ -44,6 +44,9 @@ export const manifestSchema = z.object({
       plaintextSha256: sha256,
       ciphertextBytes: count,
       ciphertextSha256: sha256,
+      // The S3 version of the volume the seal verified and retained: readers fetch exactly that version. Absent
+      // in manifests sealed before volume versions were recorded (readers then take the current version).
+      versionId: z.string().min(1).optional(),
       files: z.array(fileSchema),
     }),
   ),

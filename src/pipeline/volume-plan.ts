@@ -1,7 +1,9 @@
 // Cuts a snapshot's blobs into volumes: sorted by key (byte order), packed greedily, each volume a complete
 // tar of at most `maxVolumeBytes` (a blob larger than that gets a volume of its own). Deterministic, so the
 // same listing always gives the same volumes. The plan is then cut into pages (whole volumes, a bounded
-// number of files each) so that a volume's worker reads one small object, never the whole plan.
+// number of files each) so that a volume's worker reads one small object, never the whole plan. A blob whose
+// name restore would refuse (src/pipeline/safe-tar-entry.ts) is refused here, before anything is archived.
+import { assertSafeTarEntry } from './safe-tar-entry';
 import { TAR_END, tarEntryBytes } from './tar-layout';
 
 export interface PlannedBlob {
@@ -37,6 +39,8 @@ export function planVolumes(blobs: PlannedBlob[], maxVolumeBytes: number): Plann
       `The maximum volume size must be at least ${MIN_VOLUME_BYTES} bytes (1 MiB); got ${maxVolumeBytes}`,
     );
   }
+  // The rule restore applies to every entry it unpacks: a name it would refuse is never sealed (UnsafeTarEntry).
+  for (const blob of blobs) assertSafeTarEntry({ name: blob.key });
   const sorted = [...blobs].sort(byteOrder);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i - 1]!.key === sorted[i]!.key)

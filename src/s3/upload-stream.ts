@@ -22,10 +22,16 @@ export interface UploadTarget {
   queueSize: number;
 }
 
+/** The object S3 stored: its version (versioned buckets) and ETag, as the completing request answered them. */
+export interface UploadedObject {
+  versionId?: string;
+  etag?: string;
+}
+
 export interface StreamUpload {
   /** Write the object's bytes here; end it to complete the upload. */
   body: Writable;
-  /** Resolves once S3 has the whole object; rejects (and aborts the upload) on failure. */
+  /** Resolves once S3 has the whole object, with what S3 answered; rejects (and aborts the upload) on failure. */
   done: Promise<UploadedObject>;
   abort(): Promise<void>;
 }
@@ -51,7 +57,7 @@ export function startStreamUpload(
   const parts: CompletedPart[] = [];
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
-  let versionId: string | undefined;
+  let uploaded: UploadedObject = {};
   // Every request of the upload is cancelled when the stream is destroyed (an abort, a stall, a failure):
   // else the SDK may retry a part or the object after the caller gave up, and a late copy of an abandoned
   // attempt could land over the next attempt's object.
@@ -149,7 +155,7 @@ export function startStreamUpload(
             ),
             signal,
           );
-          versionId = put.VersionId;
+          uploaded = { versionId: put.VersionId, etag: put.ETag };
           return;
         }
         if (rest.length > 0) {
@@ -167,7 +173,7 @@ export function startStreamUpload(
           }),
           signal,
         );
-        versionId = completed.VersionId;
+        uploaded = { versionId: completed.VersionId, etag: completed.ETag };
       })().then(() => callback(), callback);
     },
     destroy(err, callback) {
@@ -179,7 +185,7 @@ export function startStreamUpload(
   });
 
   const done = new Promise<UploadedObject>((resolve, reject) => {
-    body.once('finish', () => resolve(versionId === undefined ? {} : { versionId }));
+    body.once('finish', () => resolve(uploaded));
     body.once('error', reject);
   }).catch(async (err: unknown) => {
     await Promise.allSettled(inFlight);

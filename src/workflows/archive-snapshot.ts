@@ -64,6 +64,11 @@ export interface ArchiveContinuation {
   nextBatch: number;
   volumesDone: number;
   bytesDone: number;
+  /**
+   * Each finished batch's digest over its volume records (null: none), in batch order: the seal checks the
+   * records against them. Absent in continuations of older code (the seal then refuses the run).
+   */
+  batchDigests?: (string | null)[];
 }
 
 /** The run's progress for the Temporal UI: search attributes, and the details shown with the run (run-details.ts). */
@@ -168,6 +173,7 @@ export async function archiveSnapshot(
         nextBatch: 1,
         volumesDone: 0,
         bytesDone: 0,
+        batchDigests: [],
       };
       run.stage('streaming');
     }
@@ -182,6 +188,10 @@ export async function archiveSnapshot(
       indices: progress.prepared.indices,
       planDigest: progress.plan.planDigest,
       volumeCount: progress.plan.volumeCount,
+      volumeDigests: {
+        volumesPerBatch: settings.volumesPerBatch,
+        batches: progress.batchDigests ?? [],
+      },
     });
     sealed = true;
     run.stage('sealed', { sequence: seal.sequence, manifestKey: seal.manifestKey });
@@ -254,6 +264,8 @@ async function archiveBatches(
     });
     progress.volumesDone += done.volumes;
     progress.bytesDone += done.plaintextBytes;
+    // Only continuations of older code lack the list; their seal is refused (earlier batches have no digest).
+    if (progress.batchDigests) progress.batchDigests[batch - 1] = done.recordsDigest ?? null;
     upsertSearchAttributes([
       { key: VOLUMES_DONE, value: progress.volumesDone },
       { key: BYTES_DONE, value: progress.bytesDone },

@@ -8,7 +8,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { ChildProcess } from 'node:child_process';
 import type { ArchiveResult } from '../../src/archive/archive-types';
 import { archiveIdFor, indicesForDate } from '../../src/archive/archive-date';
-import { archiveLayout, volumeName } from '../../src/archive/archive-layout';
+import { archiveLayout } from '../../src/archive/archive-layout';
 import { verifyWithConfig } from '../../src/verify/verify-with-config';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import {
@@ -60,11 +60,16 @@ const killPoints: Record<string, KillPoint> = {
   },
   'between volumes': {
     date: '2026-11-10',
-    // The first thing volume 2's activity does is to look for its record from an earlier attempt.
-    parkAt: (h) => (method, path) =>
-      method === 'GET' &&
-      path.startsWith(`/${h.config.staging.bucket}/`) &&
-      path.includes(`/work/${volumeName(2)}.json`),
+    // The first thing volume 2's activity does is to read its page of the plan (volume 1 read a page before it;
+    // volumes stream one at a time here).
+    parkAt: (h) => {
+      let pageReads = 0;
+      return (method, path) =>
+        method === 'GET' &&
+        path.startsWith(`/${h.config.staging.bucket}/`) &&
+        path.includes('/work/plan/page-') &&
+        ++pageReads === 2;
+    },
     readsAgain: false,
   },
   'between batches': {

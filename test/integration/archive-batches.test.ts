@@ -4,7 +4,7 @@
 // 256 KB, each volume completes exactly once, and every history replays with the bundled workflow code.
 // The fakes live in this one test; every other test runs the real activities. As in production, one Worker
 // per role queue (src/worker-factory.ts): workflows on the archive queue, each fake on its role's queue.
-import { Client, Connection } from '@temporalio/client';
+import { ApplicationFailure, Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { runFolders } from '../../src/archive/archive-layout';
 import type {
@@ -18,6 +18,7 @@ import type {
 } from '../../src/archive/archive-types';
 import type { createActivities } from '../../src/activities';
 import type { SealInput } from '../../src/activities/seal-archive';
+import { batchDigest } from '../../src/archive/volume-digests';
 import type { SnapshotStatus } from '../../src/opensearch/snapshot-api';
 import { taskQueuesFor, WORKER_ROLES } from '../../src/task-queues';
 import { ROLE_ACTIVITIES } from '../../src/worker-factory';
@@ -108,9 +109,25 @@ function fakeActivities(completions: Map<number, number>): Partial<Activities> {
         plaintextSha256: digest(index),
         ciphertextBytes: 2,
         ciphertextSha256: digest(index + 1),
+        recordSha256: digest(index + 2),
       };
     },
     async sealArchive(input: SealInput): Promise<SealResult> {
+      // Every batch's digest over its record digests reached the seal, across continue-as-new.
+      const expected = Array.from({ length: VOLUMES / VOLUMES_PER_BATCH }, (_, b) =>
+        batchDigest(
+          Array.from({ length: VOLUMES_PER_BATCH }, (_, i) => {
+            const index = b * VOLUMES_PER_BATCH + i + 1;
+            return { index, recordSha256: digest(index + 2) };
+          }),
+        ),
+      );
+      const reached = JSON.stringify(input.volumeDigests);
+      if (reached !== JSON.stringify({ volumesPerBatch: VOLUMES_PER_BATCH, batches: expected }))
+        throw ApplicationFailure.nonRetryable(
+          `the seal got volume digests ${reached?.slice(0, 300)}`,
+          'Check',
+        );
       return {
         archiveId: input.target.archiveId,
         manifestKey: `${input.target.archiveId}/manifest.json`,

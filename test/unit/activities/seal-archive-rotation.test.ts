@@ -9,6 +9,7 @@ import { createBuckets } from '../../../src/buckets/buckets';
 import { readChainHead } from '../../../src/archive/archive-chain';
 import { archiveLayout, runFolders, volumeRecordKey } from '../../../src/archive/archive-layout';
 import { recordKeyRotation } from '../../../src/archive/rotation-records';
+import { batchDigest, recordDigest } from '../../../src/archive/volume-digests';
 import { loadConfig } from '../../../src/config';
 import { parseManifest } from '../../../src/pipeline/manifest';
 import { fingerprint } from '../../../src/pipeline/openpgp-keys';
@@ -37,20 +38,20 @@ describe('sealArchive and key rotation', () => {
   function seal(day: number, signing: PrivateKey) {
     const archiveId = `2026-09-0${day}_logs`;
     const folders = runFolders(config.staging.prefix, archiveId, 'run-1');
-    bucket.objects.set(
-      volumeRecordKey(folders, 1),
-      Buffer.from(
-        JSON.stringify({
-          index: 1,
-          key: archiveLayout(config.archive.prefix, archiveId).volumeKey(1),
-          plaintextBytes: 10,
-          plaintextSha256: digest('a'),
-          ciphertextBytes: 20,
-          ciphertextSha256: digest('b'),
-          files: [],
-        }),
-      ),
+    const volumeKey = archiveLayout(config.archive.prefix, archiveId).volumeKey(1);
+    const record = Buffer.from(
+      JSON.stringify({
+        index: 1,
+        key: volumeKey,
+        plaintextBytes: 10,
+        plaintextSha256: digest('a'),
+        ciphertextBytes: 20,
+        ciphertextSha256: digest('b'),
+        files: [],
+      }),
     );
+    bucket.objects.set(volumeRecordKey(folders, 1), record);
+    bucket.objects.set(volumeKey, Buffer.alloc(20));
     const sealArchive = createSealArchive({
       config,
       s3: bucket.client,
@@ -79,6 +80,11 @@ describe('sealArchive and key rotation', () => {
       indices: [],
       planDigest: digest('c'),
       volumeCount: 1,
+      // As the archive workflow passes them: the one batch's digest over its record (from history).
+      volumeDigests: {
+        volumesPerBatch: 100,
+        batches: [batchDigest([{ index: 1, recordSha256: recordDigest(record) }])],
+      },
     };
     return sealArchive(input);
   }

@@ -52,6 +52,19 @@ describe('manifest', () => {
     expect(serializeManifest(reordered)).toBe(text);
   });
 
+  it("names each volume's S3 version when it has one; manifests without versions stay as they were", () => {
+    const versioned: ArchiveManifest = {
+      ...manifest,
+      volumes: [{ ...manifest.volumes[0]!, versionId: 'v-1' }],
+    };
+    const text = serializeManifest(versioned);
+    expect(JSON.parse(text).volumes[0].versionId).toBe('v-1');
+    expect(parseManifest(text)).toEqual(versioned);
+    // An older manifest (no versionId) serialises to the same bytes as before: its signature still holds.
+    expect(serializeManifest(manifest)).not.toContain('versionId');
+    expect(() => parseManifest(text.replace('"v-1"', '""'))).toThrow('volumes.0.versionId');
+  });
+
   it('says where a malformed manifest is wrong', () => {
     const broken = JSON.parse(serializeManifest(manifest));
     broken.volumes[0].ciphertextSha256 = 'xyz';

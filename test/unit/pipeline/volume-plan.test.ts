@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { createDeterministicTar } from '../../../src/pipeline/deterministic-tar';
+import { UnsafeTarEntry } from '../../../src/pipeline/safe-tar-entry';
 import { MIN_VOLUME_BYTES, pagePlan, planVolumes, type PlannedBlob } from '../../../src/pipeline/volume-plan';
 import { collect } from './streams';
 
@@ -57,6 +58,22 @@ describe('planVolumes', () => {
     const again = planVolumes([...blobs].reverse(), MiB);
     expect(once[0]!.entries.map((e) => e.key)).toEqual(['B', '_', 'a', 'a/z', 'b']);
     expect(again).toEqual(once);
+  });
+
+  it('refuses a blob whose name restore would refuse, naming it, before any volume is planned', () => {
+    for (const [name, reason] of [
+      ['indices/u1/../../etc/x', 'climbs out of its folder'],
+      ['a/../b', 'climbs out of its folder'],
+      ['/abs/path', 'absolute path'],
+      ['a\\..\\b', 'backslash'],
+      ['a//b', 'empty or "." path segment'],
+      ['a\u0001b', 'control character'],
+    ]) {
+      const plan = () => planVolumes([blob('indices/u1/0/__a', 10), blob(name!, 1)], MiB);
+      expect(plan).toThrow(UnsafeTarEntry);
+      expect(plan).toThrow(`tar entry ${JSON.stringify(name)}`);
+      expect(plan).toThrow(reason!);
+    }
   });
 
   it("keeps each blob's ETag, the version the volume must read", () => {

@@ -1,10 +1,12 @@
 // An in-memory bucket answering the few S3 calls small-object code makes (GetObject, PutObject with
-// If-None-Match, ListObjectsV2 and ListObjectVersions by prefix, GetObjectRetention: none), with S3's error
-// shapes, and recording each put's parameters. Keys only: every bucket name reaches the same objects. It is an
-// unversioned bucket: each object is its one version "null" (tests that change `objects` rewrite history).
+// If-None-Match, ListObjectsV2 and ListObjectVersions by prefix, HeadObject (size and an ETag),
+// GetObjectRetention: none), with S3's error shapes, and recording each put's parameters. Keys only: every
+// bucket name reaches the same objects. It is an unversioned bucket: each object is its one version "null"
+// (tests that change `objects` rewrite history).
 import {
   GetObjectCommand,
   GetObjectRetentionCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
@@ -60,6 +62,11 @@ export function memoryBucket(): MemoryBucket {
         })),
         IsTruncated: false,
       };
+    }
+    if (command instanceof HeadObjectCommand) {
+      const body = objects.get(command.input.Key!);
+      if (!body) throw s3Error('NotFound', 404);
+      return { ContentLength: body.length, ETag: `"${body.length}"` };
     }
     if (command instanceof GetObjectRetentionCommand) throw s3Error('NoSuchObjectLockConfiguration', 404);
     throw new Error(`the memory bucket does not answer ${(command as object).constructor.name}`);
