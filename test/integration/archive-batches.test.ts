@@ -4,6 +4,7 @@
 // 256 KB, each volume completes exactly once, and every history replays with the bundled workflow code.
 // The fakes live in this one test; every other test runs the real activities. As in production, one Worker
 // per role queue (src/worker-factory.ts): workflows on the archive queue, each fake on its role's queue.
+import { inWorkerThread } from './replay-in-worker-thread';
 import { ApplicationFailure, Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { runFolders } from '../../src/archive/archive-layout';
@@ -227,7 +228,8 @@ describe('a 20,000-volume archive (real Temporal, fake volume work)', () => {
 
     const replayStarted = Date.now();
     let replayed = 0;
-    for await (const replay of Worker.runReplayHistories({ workflowBundle }, runs)) {
+    // In a worker thread, not the test process (see workflow-replay.test.ts).
+    for await (const replay of Worker.runReplayHistories(inWorkerThread({ workflowBundle }), runs)) {
       expect(replay.error).toBeUndefined();
       replayed += 1;
     }

@@ -4,6 +4,7 @@
 // 2. the histories committed in fixtures/histories (binary protobuf, recorded by this test with SNAPSEAL_RECORD_HISTORIES=1)
 //    are replayed too: they stand for runs in flight when new code is deployed, which only recorded
 //    histories of the older code can catch. Re-record them when a change is made on purpose (with patched()).
+import { inWorkerThread } from './replay-in-worker-thread';
 import { type HistoryAndWorkflowId, WorkflowClient } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
@@ -21,7 +22,9 @@ const workflowsPath = require.resolve('../../src/workflows');
 
 async function replay(histories: HistoryAndWorkflowId[]): Promise<string[]> {
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowsPath }, histories)) {
+  // In a worker thread, like a real worker (replay defaults to the calling thread): the workflow sandbox's
+  // promise hooks must not stay installed in the test process, where Node.js 24 hands them promises they fail on.
+  for await (const result of Worker.runReplayHistories(inWorkerThread({ workflowsPath }), histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   return failures;
