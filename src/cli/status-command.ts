@@ -6,6 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { Config } from '../config';
+import { assuranceOf, describeAssurance, type Assurance } from '../verify/assurance';
 import { configFrom, output, withS3AndTemporalIfReachable, type GlobalOptions } from './cli-context';
 import { ExitCode } from './exit-codes';
 import { listArchives } from './list-archives';
@@ -29,6 +30,8 @@ export interface ArchivingStatus {
   /** Days between the first and the newest sealed archive that have no archive. */
   missedDays: string[];
   running: { id: string; date: string; status: string }[];
+  /** What the settings in force let snapseal prove, and what not (src/verify/assurance.ts). */
+  assurance: Assurance;
 }
 
 const DAY_MS = 86_400_000;
@@ -142,6 +145,7 @@ export async function archivingStatus(
     running: rows
       .filter((r) => r.status.startsWith('RUNNING'))
       .map(({ id, date, status }) => ({ id, date, status })),
+    assurance: assuranceOf(config),
   };
 }
 
@@ -165,6 +169,7 @@ export function describeStatus(s: ArchivingStatus): string {
   lines.push(
     s.running.length ? `running: ${s.running.map((r) => `${r.id} ${r.status}`).join(', ')}` : 'running: none',
   );
+  lines.push(describeAssurance(s.assurance));
   return lines.join('\n');
 }
 

@@ -5,6 +5,7 @@ import { assertArchiveId } from '../archive/archive-date';
 import { taskQueuesFor } from '../task-queues';
 import type { ChainProblem } from '../verify/verify-chain';
 import type { VerifyReport } from '../verify/verify-archive';
+import { assuranceOf, describeAssurance } from '../verify/assurance';
 import { verifyChainWithConfig, verifyWithConfig } from '../verify/verify-with-config';
 import { verifyArchiveWorkflow } from '../workflows';
 import { configFrom, output, withTemporal, type GlobalOptions } from './cli-context';
@@ -41,10 +42,17 @@ export function registerVerifyCommand(program: Command): void {
       const config = configFrom(g);
       if (opts.chain) {
         const report = await verifyChainWithConfig(config);
-        output(g, report, () =>
-          report.ok
-            ? `OK chain of ${report.archives} archive(s): every manifest signed and linked to the one before${report.witnessedSequence !== undefined ? `; the witness saw sequence ${report.witnessedSequence}` : ''}`
-            : `BROKEN chain (${report.archives} authentic manifest(s)); first problem: ${describeChainProblem(report.firstBroken!)}\n${report.problems.map((p) => `  ${describeChainProblem(p)}`).join('\n')}`,
+        // What this OK is worth: the evidence in force, and what it cannot show with these settings.
+        const assurance = assuranceOf(config);
+        output(
+          g,
+          { ...report, assurance },
+          () =>
+            `${
+              report.ok
+                ? `OK chain of ${report.archives} archive(s): every manifest signed and linked to the one before${report.witnessedSequence !== undefined ? `; the witness saw sequence ${report.witnessedSequence}` : ''}`
+                : `BROKEN chain (${report.archives} authentic manifest(s)); first problem: ${describeChainProblem(report.firstBroken!)}\n${report.problems.map((p) => `  ${describeChainProblem(p)}`).join('\n')}`
+            }\n${describeAssurance(assurance)}`,
         );
         if (!report.ok) process.exitCode = ExitCode.Verification;
         return;

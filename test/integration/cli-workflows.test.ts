@@ -68,9 +68,15 @@ describe('snapseal commands that run on the workers', () => {
         expect(drill.code).toBe(0);
         expect(drill.out).toMatchObject({ archiveId, passed: true });
 
-        const chain = await snapseal<{ ok: boolean; archives: number }>(['verify', '--chain']);
+        const chain = await snapseal<{
+          ok: boolean;
+          archives: number;
+          assurance: { inForce: string[]; notProven: string[] };
+        }>(['verify', '--chain']);
         expect(chain.code).toBe(0);
         expect(chain.out).toMatchObject({ ok: true, archives: 1 });
+        // An OK says what it is worth: no time-stamp authority here, so createdAt is the signer's word.
+        expect(chain.out.assurance.notProven.join('\n')).toMatch(/no time-stamp authority/);
       })(),
     );
   });

@@ -105,6 +105,9 @@ describe('snapseal status (real stack)', () => {
     expect(s.missedDays).toEqual(['2026-11-19']);
     expect(s.schedule).toMatchObject({ scheduleId: h.config.schedule.id, paused: false });
     expect(Date.parse(s.schedule!.nextRun!)).toBeGreaterThan(Date.now());
+    // The assurance in force is part of the answer: this harness seals without a witness or retention.
+    expect(s.assurance.inForce).toContain('witness: off');
+    expect(s.assurance.notProven.join('\n')).toMatch(/no witness: a cut tail .* cannot be detected/);
 
     const strict = await h.runWorker(statusJson(['--max-age-hours', '0.0001']));
     expect(strict.code).toBe(5);
