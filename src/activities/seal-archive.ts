@@ -145,16 +145,8 @@ export function createSealArchive(deps: ActivityDeps) {
         signer: keys.signingFingerprint!,
         previous,
         ...(rotation ? { rotation } : {}),
-        volumes: records.map((r) => ({
-          index: r.index,
-          key: r.key,
-          plaintextBytes: r.plaintextBytes,
-          plaintextSha256: r.plaintextSha256,
-          ciphertextBytes: r.ciphertextBytes,
-          ciphertextSha256: r.ciphertextSha256,
-          ...(r.versionId ? { versionId: r.versionId } : {}),
-          files: r.files,
-        })),
+        // readVolumeRecords hands on exactly the manifest's volume entries (nothing else of a record).
+        volumes: records,
       };
       const bytes = Buffer.from(serializeManifest(manifest), 'utf8');
       return { manifest, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };

@@ -3,12 +3,8 @@
 // wrong pinned fingerprint and on a tampered volume. Its time-stamp token check (openssl ts) passes on the
 // token a real TSA gave the seal, and fails on a token over other bytes; its chain witness check (aws, jq)
 // passes on the chain as sealed, and fails when the newest chain entry is cut.
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  GetObjectRetentionCommand,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { removeWitnessBucket } from './remove-witness-bucket';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -22,9 +18,8 @@ import { requestTimestamp } from '../../src/evidence/request-timestamp';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, type ArchiveHarness } from './archive-harness';
 import { gnupg, type GnuPG } from './gnupg';
-import { removeBucket, uniqueName } from './stack';
+import { uniqueName } from './stack';
 import { startTestTsa, type TestTsa } from './tsa-server';
-import { waitFor } from './wait-for';
 
 const root = join(__dirname, '..', '..');
 
@@ -131,26 +126,7 @@ describe('the by-hand procedure of the README (real stack)', () => {
   afterAll(async () => {
     await gpgHome?.close();
     if (h) {
-      // COMPLIANCE records cannot be removed by anyone before their date: wait for it, then remove the bucket.
-      const last = await h.s3
-        .send(
-          new GetObjectRetentionCommand({
-            Bucket: witnessBucket,
-            Key: witnessRecordKey(h.config.witness!.prefix, 2),
-          }),
-        )
-        .then((r) => r.Retention?.RetainUntilDate)
-        .catch(() => undefined);
-      if (last) await waitFor(() => Date.now() > new Date(last).getTime() + 1000, 'witness retention to end');
-      await waitFor(
-        () =>
-          removeBucket(h.s3, witnessBucket).then(
-            () => true,
-            (err: { name?: string }) => err.name === 'NoSuchBucket',
-          ),
-        `removal of ${witnessBucket}`,
-        { timeoutMs: 60_000, everyMs: 2000 },
-      );
+      await removeWitnessBucket(h.s3, witnessBucket, witnessRecordKey(h.config.witness!.prefix, 2));
     }
     await h?.close();
     await tsa?.close();

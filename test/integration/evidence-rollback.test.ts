@@ -4,13 +4,13 @@
 // foreign authority while a seal waits on its own, and plants a key rotation record before rotate-key runs.
 // Each is named (verify and verify --chain exit 4; the seal and rotate-key refuse), and each case puts the
 // buckets back as they were.
+import { removeWitnessBucket } from './remove-witness-bucket';
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
-  GetObjectRetentionCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
   PutObjectCommand,
@@ -35,7 +35,7 @@ import { fingerprint, generateDemoKeys, readSigningKey } from '../../src/pipelin
 import { verifyChainWithConfig, verifyWithConfig } from '../../src/verify/verify-with-config';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, workerEnv, type ArchiveHarness } from './archive-harness';
-import { removeBucket, uniqueName } from './stack';
+import { uniqueName } from './stack';
 import { startTestTsa, type TestTsa } from './tsa-server';
 import { waitFor } from './wait-for';
 
@@ -139,21 +139,7 @@ describe('evidence cannot be rolled back by a bucket writer (real stack)', () =>
 
   afterAll(async () => {
     if (h) {
-      // COMPLIANCE records cannot be removed by anyone before their date: wait for it, then remove the bucket.
-      const last = await h.s3
-        .send(new GetObjectRetentionCommand({ Bucket: witnessBucket, Key: witnessKey(sealed.length) }))
-        .then((r) => r.Retention?.RetainUntilDate)
-        .catch(() => undefined);
-      if (last) await waitFor(() => Date.now() > new Date(last).getTime() + 1000, 'witness retention to end');
-      await waitFor(
-        () =>
-          removeBucket(h.s3, witnessBucket).then(
-            () => true,
-            (err: { name?: string }) => err.name === 'NoSuchBucket',
-          ),
-        `removal of ${witnessBucket}`,
-        { timeoutMs: 60_000, everyMs: 2000 },
-      );
+      await removeWitnessBucket(h.s3, witnessBucket, witnessKey(sealed.length));
       await h.close();
     }
     await tsa?.close();

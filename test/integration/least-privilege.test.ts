@@ -1,6 +1,7 @@
 // Least privilege on the real stack: each role runs with credentials of its own (a MinIO user whose policy is
 // deploy/iam/<role>.json, rendered for this test's buckets). Every role's job succeeds (archive → seal →
 // witness → verify → restore), and each action a role must not take is refused by the server.
+import { removeWitnessBucket } from './remove-witness-bucket';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,6 @@ import { join } from 'node:path';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
-  GetObjectRetentionCommand,
   PutObjectCommand,
   PutObjectRetentionCommand,
   S3Client,
@@ -31,8 +31,7 @@ import { taskQueuesFor } from '../../src/task-queues';
 import { createSnapsealWorker } from '../../src/worker-factory';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, workerEnv, type ArchiveHarness } from './archive-harness';
-import { removeBucket, uniqueName } from './stack';
-import { waitFor } from './wait-for';
+import { uniqueName } from './stack';
 
 const DATE = '2026-11-14';
 const WITNESS_RETENTION = '30s';
@@ -164,25 +163,7 @@ describe('least privilege per role (real stack, one MinIO user per role)', () =>
     }
     await rm(mcDir, { recursive: true, force: true });
     if (!h) return;
-    // COMPLIANCE witness records outlive the test by WITNESS_RETENTION; then the bucket can go.
-    const kept = await h.s3
-      .send(
-        new GetObjectRetentionCommand({
-          Bucket: witnessBucket,
-          Key: witnessRecordKey(h.config.witness!.prefix, 1),
-        }),
-      )
-      .then((r) => r.Retention?.RetainUntilDate)
-      .catch(() => undefined);
-    if (kept) await waitFor(() => Date.now() > new Date(kept).getTime() + 1000, 'witness retention to end');
-    await waitFor(
-      () =>
-        removeBucket(h.s3, witnessBucket).then(
-          () => true,
-          () => false,
-        ),
-      'witness bucket removed',
-    );
+    await removeWitnessBucket(h.s3, witnessBucket, witnessRecordKey(h.config.witness!.prefix, 1));
     await h.close();
   });
 

@@ -2,6 +2,7 @@
 // COMPLIANCE) names a cut tail and refuses a seal over it, every sealed object's retention is read back and
 // held to its promise, and a signer whose key is at hand but not pinned is refused. Each case fails if the
 // detection breaks, and puts the archive bucket back as it was.
+import { removeWitnessBucket } from './remove-witness-bucket';
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,8 +34,7 @@ import { verifyChainWithConfig, verifyWithConfig } from '../../src/verify/verify
 import { taskQueuesFor } from '../../src/task-queues';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, type ArchiveHarness } from './archive-harness';
-import { removeBucket, uniqueName } from './stack';
-import { waitFor } from './wait-for';
+import { uniqueName } from './stack';
 
 const DAYS = ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04'] as const;
 // Short, so the test can remove its witness bucket once the COMPLIANCE retention has run out.
@@ -115,26 +115,7 @@ describe('chain witness and retention evidence (real stack)', () => {
 
   afterAll(async () => {
     if (!h) return;
-    // COMPLIANCE records cannot be removed by anyone before their date: wait for it, then remove the bucket.
-    const last = await h.s3
-      .send(
-        new GetObjectRetentionCommand({
-          Bucket: witnessBucket,
-          Key: witnessRecordKey(h.config.witness!.prefix, sealed.length),
-        }),
-      )
-      .then((r) => r.Retention?.RetainUntilDate)
-      .catch(() => undefined);
-    if (last) await waitFor(() => Date.now() > new Date(last).getTime() + 1000, 'witness retention to end');
-    await waitFor(
-      () =>
-        removeBucket(h.s3, witnessBucket).then(
-          () => true,
-          (err: { name?: string }) => err.name === 'NoSuchBucket',
-        ),
-      `removal of ${witnessBucket}`,
-      { timeoutMs: 60_000, everyMs: 2000 },
-    );
+    await removeWitnessBucket(h.s3, witnessBucket, witnessRecordKey(h.config.witness!.prefix, sealed.length));
     await h.close();
   });
 
