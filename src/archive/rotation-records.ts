@@ -53,11 +53,16 @@ async function readStoredRotation(
   layout: RotationRecordLayout,
 ): Promise<StoredRotation> {
   try {
-    const [record, oldSig, newSig] = await Promise.all([
+    // All three read at once; a problem is reported in this order (record, old key's, new key's signature), so
+    // the same tampering always gets the same message.
+    const read = await Promise.allSettled([
       archive.readEvidence(layout.recordKey),
       archive.readEvidence(layout.oldKeySignatureKey),
       archive.readEvidence(layout.newKeySignatureKey),
     ]);
+    const failed = read.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [record, oldSig, newSig] = read.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
     return {
       record: record?.bytes,
       recordSha256: record?.sha256,
