@@ -125,6 +125,16 @@ export class Bucket {
     const { versionId } = history.versions[0]!;
     const bytes = await this.get(key, versionId);
     if (!bytes) throw new TamperedObjectError(this.name, key, `version ${versionId} vanished while read`);
+    if (!writtenOver) {
+      // Looked at again after the read: a version or delete marker written while this read ran is named too.
+      const after = (await this.histories(key)).find((h) => h.key === key);
+      try {
+        if (after) assertWrittenOnce(this.name, after);
+      } catch (err) {
+        if (!(err instanceof TamperedObjectError)) throw err;
+        writtenOver = err;
+      }
+    }
     return { record: { key, bytes, sha256: sha256Hex(bytes), versionId }, writtenOver };
   }
 
