@@ -12,7 +12,7 @@ import {
   type RecordedSite,
   type StepResult,
 } from './adversary-stack';
-import { KNOWN_MISSED } from './known-missed';
+import { knownMissed } from './known-missed';
 import { siteName } from './read-sites';
 import {
   judgeEvidence,
@@ -204,11 +204,10 @@ describe('adversary suite: a bucket writer tampers with every read (real stack)'
     const missed = rows
       .filter((r) => r.outcome?.verdict === 'MISSED')
       .map((r) => `${siteName(r.site.site)} × ${r.kind}`);
-    const ranCases = new Set(
-      rows.filter((r) => r.outcome).map((r) => `${siteName(r.site.site)} × ${r.kind}`),
-    );
-    // Known cases (./known-missed.ts) may stay MISSED; a new one fails, and so does a known one now caught.
-    expect(missed.filter((c) => !(c in KNOWN_MISSED))).toEqual([]);
-    expect(Object.keys(KNOWN_MISSED).filter((c) => ranCases.has(c) && !missed.includes(c))).toEqual([]);
+    // Known gaps (./known-missed.ts) are reported; any other MISSED case fails the suite.
+    const known = missed.filter((c) => knownMissed(c) !== undefined);
+    if (known.length > 0)
+      console.log(`known gaps, still MISSED (test/adversary/known-missed.ts):\n  ${known.join('\n  ')}`);
+    expect(missed.filter((c) => knownMissed(c) === undefined)).toEqual([]);
   }, 3_600_000);
 });
