@@ -43,6 +43,7 @@ describe('restoreArchive wait limit (real Temporal, fake activities)', () => {
     const stillRecovering = 'r-logdata-21112026 shard 1 (INDEX)';
     let checks = 0;
     let compared = 0;
+    let stagedChecks = 0;
     const cleanups: RestorePlan[] = [];
     const activities = {
       async thawArchive(): Promise<ThawStatus> {
@@ -55,6 +56,11 @@ describe('restoreArchive wait limit (real Temporal, fake activities)', () => {
         return { files: 1, bytes: 1, staged: { volume: 1, objects: 1, versionsSha256: '00'.repeat(32) } };
       },
       async startRestoreFromArchive(): Promise<void> {},
+      // A timed-out restore first checks that the staged versions are still the ones written: here they are.
+      async checkStagedRestore(): Promise<{ objects: number }> {
+        stagedChecks += 1;
+        return { objects: 1 };
+      },
       async checkRestore(): Promise<RestoreProgress> {
         checks += 1;
         return { done: false, shards: 2, doneShards: 1, pending: [stillRecovering] };
@@ -122,6 +128,7 @@ describe('restoreArchive wait limit (real Temporal, fake activities)', () => {
       });
       expect(checks).toBeGreaterThanOrEqual(3);
       expect(compared).toBe(0);
+      expect(stagedChecks).toBe(1);
       expect(cleanups).toEqual([plan, plan]);
       // The stage names how the run ended, not the cleanup retry that came after.
       expect(await stage()).toBe('restore-timed-out');
