@@ -2,7 +2,16 @@
 # Makes a fresh checkout runnable (npm run demo, and the first half of npm test): the system tools the local
 # stack needs, then node_modules exactly as the lock file says. What only the tests use comes with
 # scripts/bootstrap-tests.sh (npm test); what only the bench compares against, with scripts/bench.sh.
+#
+#   scripts/bootstrap.sh           all of it: system packages, then the stack's programs beside npm install
+#   scripts/bootstrap.sh system    the system packages only (apt)
+#   scripts/bootstrap.sh packages  node_modules only (the demo runs the stack's install itself, earlier)
 set -euo pipefail
+part=${1:-all}
+case "$part" in
+  all | system | packages) ;;
+  *) echo "[bootstrap] error: unknown part '$part' (all, system or packages)" >&2 && exit 2 ;;
+esac
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
@@ -22,11 +31,14 @@ fi
 # shellcheck source=scripts/apt-missing.sh
 . scripts/apt-missing.sh
 install_missing bootstrap ${need_apt[@]+"${need_apt[@]}"}
+[ "$part" != system ] || exit 0
 
 # The stack's programs (Temporal CLI, MinIO, the OpenSearch launcher; cached after the first time) install
 # while npm installs the packages: from empty caches both mostly wait on downloads.
-bash scripts/stack.sh install &
-stack_install=$!
+if [ "$part" = all ]; then
+  bash scripts/stack.sh install &
+  stack_install=$!
+fi
 
 # Reinstall node_modules only when the lock file changed since the last install.
 stamp=node_modules/.snapseal-lock-sha256
@@ -38,4 +50,4 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   npm install --no-audit --no-fund --loglevel=error
   echo "$want" >"$stamp"
 fi
-wait "$stack_install" || { echo "[bootstrap] installing the local stack failed (see above)" >&2 && exit 1; }
+[ "$part" != all ] || wait "$stack_install" || { echo "[bootstrap] installing the local stack failed (see above)" >&2 && exit 1; }
