@@ -18,6 +18,11 @@ export interface BenchOptions {
   keep: boolean;
   /** One extra snapseal run (1 worker) with `node --cpu-prof`, summarised in the report. */
   cpuProfile: boolean;
+  /**
+   * Node.js binaries the snapseal workers run on, each worker count once per binary (empty: the bench's own
+   * node). Compares Node.js versions side by side in one run.
+   */
+  workerNodes: string[];
   /** Only render RESULTS.md and results.svg again from this results.json (no measurement). */
   renderFrom?: string;
 }
@@ -33,6 +38,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --only <list>        comma-separated subset of: ${ALL_PARTS.join(',')} (default: all)
   --workers <list>     snapseal worker process counts, one run each (default 1,2,4)
   --volume-mib <n>     SNAPSEAL_MAX_VOLUME_MIB of the snapseal runs (default 256)
+  --worker-node <list> comma-separated node binaries for the snapseal workers, every worker count run on each
+                       (default: the bench's own node), e.g. /usr/bin/node,$(scripts/node.sh path)/node
   --cpu-prof           one more snapseal run (1 worker) under node --cpu-prof, top functions in the report
   --keep               keep archives, the restic repository and the temporary directory
   --render <json>      measure nothing: write RESULTS.md and results.svg again from a results.json (into --out)
@@ -59,6 +66,7 @@ export function parseBenchOptions(
     volumeMib: 256,
     keep: false,
     cpuProfile: false,
+    workerNodes: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
@@ -92,6 +100,10 @@ export function parseBenchOptions(
         break;
       case '--volume-mib':
         options.volumeMib = Math.round(positiveNumber('--volume-mib', value()));
+        break;
+      case '--worker-node':
+        options.workerNodes = (value() ?? '').split(',').filter(Boolean);
+        if (options.workerNodes.length === 0) throw new UsageError('--worker-node expects node binaries');
         break;
       case '--keep':
         options.keep = true;

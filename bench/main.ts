@@ -28,6 +28,7 @@ import { runReadLimit } from './run-read-limit';
 import { runPipedShellPipeline } from './run-piped-shell-pipeline';
 import { runRestic } from './run-restic';
 import { runShellPipeline } from './run-shell-pipeline';
+import { nodeVersionOf } from './worker-processes';
 import {
   listCpuProfiles,
   runSnapseal,
@@ -186,11 +187,20 @@ async function bench(options: BenchOptions, command: string): Promise<void> {
       volumeMib: options.volumeMib,
       logDir: scratchDir,
     });
+    const workerNodes = options.workerNodes.map((path) => ({ path, version: nodeVersionOf(path) }));
+    type WorkerNode = { path: string; version: string };
+    const runs = options.workerCounts.flatMap((workers): { workers: number; workerNode?: WorkerNode }[] =>
+      workerNodes.length === 0 ? [{ workers }] : workerNodes.map((workerNode) => ({ workers, workerNode })),
+    );
     if (has('snapseal')) {
-      for (const [i, workers] of options.workerCounts.entries()) {
+      for (const [i, { workers, workerNode }] of runs.entries()) {
         await quiesce();
-        say(`snapseal: ${workers} worker process(es), archiveSnapshot through Temporal`);
-        const run = await runSnapseal(snapsealInput(workers, `${stamp}-${i + 1}w${workers}`));
+        const on = workerNode ? ` on Node.js ${workerNode.version}` : '';
+        say(`snapseal: ${workers} worker process(es)${on}, archiveSnapshot through Temporal`);
+        const run = await runSnapseal({
+          ...snapsealInput(workers, `${stamp}-${i + 1}w${workers}`),
+          workerNode,
+        });
         const repeat = measurements.filter((m) => m.id.split('#')[0] === run.measurement.id).length;
         if (repeat > 0) {
           run.measurement.id += `#${repeat + 1}`;

@@ -24,6 +24,8 @@ export interface SnapsealRunInput {
   signingKeyFile: string;
   volumeMib: number;
   logDir: string;
+  /** The workers' Node.js binary and its version, when not the bench's own node. */
+  workerNode?: { path: string; version: string };
   /** Directory for `node --cpu-prof` profiles of the workers; no profiling when absent. */
   cpuProfileDir?: string;
 }
@@ -75,7 +77,13 @@ export async function runSnapseal(input: SnapsealRunInput): Promise<SnapsealRunR
   const env = snapsealWorkerEnv(input, taskQueue, archivePrefix);
   const nodeArgs = input.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', input.cpuProfileDir] : [];
   if (input.cpuProfileDir) await mkdir(input.cpuProfileDir, { recursive: true });
-  const workers = await startWorkers(input.workers, env, join(input.logDir, `${input.runId}-`), nodeArgs);
+  const workers = await startWorkers(
+    input.workers,
+    env,
+    join(input.logDir, `${input.runId}-`),
+    nodeArgs,
+    input.workerNode?.path,
+  );
   const sources: CpuSource[] = [
     ...workers.flatMap((w, i) => [
       { name: `worker ${i + 1}`, pid: w.pid },
@@ -112,8 +120,8 @@ export async function runSnapseal(input: SnapsealRunInput): Promise<SnapsealRunR
     const peakStartup = Math.max(...figures.map((f) => f.startupPeakRssBytes));
     const plural = input.workers === 1 ? '' : 'es';
     const measurement: Measurement = {
-      id: `snapseal-${input.workers}`,
-      label: `snapseal, ${input.workers} worker process${plural} (streaming phase)`,
+      id: `snapseal-${input.workers}${input.workerNode ? `-node${input.workerNode.version}` : ''}`,
+      label: `snapseal, ${input.workers} worker process${plural}${input.workerNode ? ` on Node.js ${input.workerNode.version}` : ''} (streaming phase)`,
       seconds: phases.streaming.seconds,
       bytes: phases.plan.totalBytes,
       peakRssBytes: Math.max(peakRun, peakStartup),

@@ -1,6 +1,6 @@
 // snapseal worker processes (`node dist/worker.js`) started by the bench: wait until they poll, read their peak
 // RSS and disk writes from /proc while they run, stop them with SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -55,6 +55,7 @@ export async function startWorkers(
   env: NodeJS.ProcessEnv,
   logPrefix: string,
   nodeArgs: string[] = [],
+  nodePath: string = process.execPath,
 ): Promise<WorkerProcess[]> {
   if (!existsSync(WORKER_SCRIPT)) {
     throw new Error(`${WORKER_SCRIPT} is missing: run 'npm run build' first (npm run bench does)`);
@@ -65,7 +66,7 @@ export async function startWorkers(
       const logFile = `${logPrefix}worker-${i + 1}.log`;
       const fd = openSync(logFile, 'a');
       const spawnedAtMs = Date.now();
-      const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...nodeArgs, WORKER_SCRIPT], {
+      const child = spawn(nodePath, [...WORKER_NODE_FLAGS, ...nodeArgs, WORKER_SCRIPT], {
         env,
         stdio: ['ignore', fd, fd],
       });
@@ -126,4 +127,16 @@ export async function stopWorkers(workers: WorkerProcess[], graceMs = 60_000): P
         }),
     ),
   );
+}
+
+/** The version a node binary reports ("24.19.0"); a clear error when it cannot run. */
+export function nodeVersionOf(path: string): string {
+  const out = spawnSync(path, ['--version'], { encoding: 'utf8' });
+  const version = out.status === 0 ? out.stdout.trim().replace(/^v/, '') : '';
+  if (!/^\d+\.\d+\.\d+/.test(version)) {
+    throw new Error(
+      `--worker-node ${path}: not a runnable node binary (${out.error?.message ?? out.stderr.trim()})`,
+    );
+  }
+  return version;
 }
