@@ -9,7 +9,7 @@ import type { Config } from './config';
 import { loadArchiveKeys, rolesForKeys } from './keys/load-archive-keys';
 import { startWorkerObservability } from './metrics/worker-observability';
 import { createOpenSearchClient } from './opensearch/create-opensearch-client';
-import { createS3Client } from './s3/create-s3-client';
+import { createS3Client, S3_IDLE_TIMEOUT_MS } from './s3/create-s3-client';
 import { createBuckets } from './buckets/buckets';
 import { taskQueuesFor, type WorkerRole } from './task-queues';
 import { temporalConnectionOptions } from './temporal-connection';
@@ -95,7 +95,10 @@ export async function createSnapsealWorker(
   // Connected before anything is started (metrics server, clients): a bad Temporal setting leaves nothing behind.
   const connection = await connectWorker(config);
   const bundlePath = join(__dirname, WORKFLOW_BUNDLE_FILE);
-  const s3 = createS3Client(config.s3);
+  // A volume stream's read may wait on its upload as long as the stall bound allows: never cut it sooner.
+  const s3 = createS3Client(config.s3, {
+    idleTimeoutMs: Math.max(S3_IDLE_TIMEOUT_MS, config.archive.volumeStallMs),
+  });
   const opensearch = createOpenSearchClient(config.opensearch, config.s3.region);
   const observability = await startWorkerObservability(config, s3, existsSync(bundlePath)).catch(
     async (err: unknown) => {

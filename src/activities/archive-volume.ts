@@ -14,7 +14,13 @@ import { recordDigest } from '../archive/volume-digests';
 import { PlanIntegrityError, readPlannedVolume, type PlanPageRef } from '../archive/volume-plan-store';
 import { TamperedObjectError } from '../buckets/trust';
 import type { PlannedVolume } from '../pipeline/volume-plan';
-import { isNotFound, isPreconditionFailed } from '../s3/s3-errors';
+import {
+  describeS3Operation,
+  isMissingBucket,
+  isNotFound,
+  isPreconditionFailed,
+  s3OperationOf,
+} from '../s3/s3-errors';
 import { MessageFormatError } from '../pipeline/assert-seipd-v1';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
@@ -77,7 +83,7 @@ export function createArchiveVolume(deps: ActivityDeps) {
             `${err.message}; refusing to archive from it`,
             err,
           );
-        throw err;
+        throw stagingBucketGone(config.staging.bucket, index, err) ?? err;
       },
     );
 
@@ -131,7 +137,9 @@ export function createArchiveVolume(deps: ActivityDeps) {
         // A volume GnuPG 2.2 could not read would come out the same on every retry: stop the run.
         if (err instanceof MessageFormatError)
           throw permanentFailure(FailureType.KeyUnusable, `Volume ${index}: ${err.message}`, err);
-        throw stagingChanged(target, volume, err) ?? err;
+        throw (
+          stagingBucketGone(config.staging.bucket, index, err) ?? stagingChanged(target, volume, err) ?? err
+        );
       })
       .finally(() => clearInterval(beat));
     const bytes = Buffer.from(JSON.stringify(record), 'utf8');
@@ -198,6 +206,24 @@ async function provenUpload(
     volume: index,
   });
   return summary(record, proof.recordSha256);
+}
+
+/**
+ * The staging bucket deleted under the run (NoSuchBucket from a read of it). Not retried: S3 deletes only an
+ * empty bucket, so the snapshot's staged copy and the plan went with it, and a bucket made again is empty; a
+ * retry could only fail the same way (or as a removed blob) after its backoff.
+ */
+function stagingBucketGone(bucket: string, index: number, err: unknown): Error | undefined {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    const request = s3OperationOf(e);
+    if (!isMissingBucket(e) || (request?.bucket !== undefined && request.bucket !== bucket)) continue;
+    return permanentFailure(
+      FailureType.StagingChanged,
+      `Staging bucket "${bucket}" (SNAPSEAL_STAGING_BUCKET) no longer exists: S3 answered NoSuchBucket to ${describeS3Operation(request)} while volume ${index} was read from it. The snapshot's staged copy went with the bucket, so no retry can finish this run; nothing was signed. Find what deleted the bucket, create it again (snapseal setup) and start the archive again.`,
+      err,
+    );
+  }
+  return undefined;
 }
 
 /** A blob whose planned version is gone (412 on If-Match, or 404): the snapshot's staging copy changed. */

@@ -2,9 +2,10 @@
 // object must be a version snapseal wrote and nothing else. Versioning makes any later write visible (a new
 // version or delete marker); cleanup therefore removes every version, not just the current one.
 import { DeleteObjectsCommand, GetBucketVersioningCommand, type ObjectIdentifier } from '@aws-sdk/client-s3';
+import { isMissingBucket } from '../s3/s3-errors';
 import { abortUploads } from '../s3/s3-objects';
 import { startStreamUpload, type StreamUpload } from '../s3/upload-stream';
-import type { Bucket } from './bucket';
+import type { Bucket, KeyHistory } from './bucket';
 
 /** The bucket's versioning as S3 reports it: 'Enabled', 'Suspended' or 'off'. */
 export async function versioningOf(bucket: Bucket): Promise<string> {
@@ -24,13 +25,21 @@ export function startStagedUpload(
 /**
  * Removes every version and delete marker under `prefix` (and unfinished uploads), so nothing staged outlives
  * the run in a noncurrent version; `which` narrows it to some keys (default: all). Returns how many keys it removed.
+ * A bucket that no longer exists holds nothing to remove: 0, so the rest of a cleanup (unsealed volumes) still runs.
  */
 export async function deleteEveryVersion(
   bucket: Bucket,
   prefix: string,
   which: (key: string) => boolean = () => true,
 ): Promise<number> {
-  const histories = (await bucket.histories(prefix)).filter((h) => which(h.key));
+  let listed: KeyHistory[];
+  try {
+    listed = await bucket.histories(prefix);
+  } catch (err) {
+    if (isMissingBucket(err)) return 0;
+    throw err;
+  }
+  const histories = listed.filter((h) => which(h.key));
   const ids: ObjectIdentifier[] = histories.flatMap((h) =>
     [...h.versions, ...h.deleteMarkers].map((v) => ({ Key: h.key, VersionId: v.versionId })),
   );

@@ -80,6 +80,11 @@ export function isPreconditionFailed(err: unknown): boolean {
   return classifyS3Error(err) === 'precondition-failed';
 }
 
+/** Whether S3 answered that the bucket itself does not exist (NoSuchBucket), as opposed to a missing key. */
+export function isMissingBucket(err: unknown): boolean {
+  return code(err) === 'NoSuchBucket';
+}
+
 /** Permanent: a missing bucket, denied access, bad credentials or a request the server will never accept. */
 export function isPermanentS3Error(err: unknown): boolean {
   return classifyS3Error(err) === 'permanent';

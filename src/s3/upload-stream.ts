@@ -15,6 +15,9 @@ import { Writable } from 'node:stream';
 import { crc32Base64 } from './part-checksum';
 import { unsignedPayload } from './unsigned-payload';
 
+/** How long aborting a failed upload may take before the stream gives up on it (it stays for cleanup). */
+export const ABORT_UPLOAD_TIMEOUT_MS = 30_000;
+
 export interface UploadTarget {
   bucket: string;
   key: string;
@@ -112,9 +115,14 @@ export function startStreamUpload(
     if (failure) throw failure;
   };
 
+  // Best effort within ABORT_UPLOAD_TIMEOUT_MS: a failed volume must give its slot back while S3 is still away;
+  // an upload left open is aborted by the run's cleanup (and the bucket's lifecycle rule).
   const abortUpload = async (): Promise<void> => {
     const id = await uploadId?.catch(() => undefined);
-    if (id) await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: id }));
+    if (id)
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: id }), {
+        abortSignal: AbortSignal.timeout(ABORT_UPLOAD_TIMEOUT_MS),
+      });
   };
 
   let nextPart = 1;

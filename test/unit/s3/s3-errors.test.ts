@@ -3,6 +3,7 @@ import {
   describeS3Error,
   describeS3Failure,
   findS3Error,
+  isMissingBucket,
   isNotFound,
   isPermanentS3Error,
   isPreconditionFailed,
@@ -23,6 +24,8 @@ describe('S3 error classification', () => {
     expect(isNotFound(s3Error('NoSuchBucket', 404))).toBe(false);
     expect(isPermanentS3Error(s3Error('NoSuchBucket', 404))).toBe(true);
     expect(isPermanentS3Error(s3Error('NoSuchKey', 404))).toBe(false);
+    expect(isMissingBucket(s3Error('NoSuchBucket', 404))).toBe(true);
+    expect(isMissingBucket(s3Error('NoSuchKey', 404))).toBe(false);
   });
 
   it('treats denied access and bad credentials as permanent and server trouble as retryable', () => {
