@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { Config } from '../config';
 import { describeS3Error, isNotFound } from '../s3/s3-errors';
+import { describeDuration } from '../verify/assurance';
 
 export interface BucketReport {
   bucket: string;
@@ -207,7 +208,7 @@ async function ensureWitnessBucket(s3: S3Client, config: Config): Promise<Bucket
     objectLock,
     versioning: await versioningStatus(s3, bucket),
     lifecycle: [
-      `one record per seal under ${prefix}, COMPLIANCE retention ${retentionSeconds % 86_400 === 0 ? `${retentionSeconds / 86_400} days` : `${retentionSeconds} s`}`,
+      `one record per seal under ${prefix}, COMPLIANCE retention ${describeDuration(retentionSeconds)}`,
     ],
     otherLifecycleRules: [],
     warnings: objectLock

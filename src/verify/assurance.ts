@@ -11,8 +11,10 @@ export interface Assurance {
 
 type AssuranceConfig = Pick<Config, 'archive' | 'witness' | 'evidence' | 'keys'>;
 
-function days(seconds: number): string {
-  return seconds % 86_400 === 0 ? `${seconds / 86_400} days` : `${seconds} s`;
+/** A retention in seconds as people say it: "2557 days", "1 day", "40 s". */
+export function describeDuration(seconds: number): string {
+  if (seconds % 86_400 !== 0) return `${seconds} s`;
+  return seconds === 86_400 ? '1 day' : `${seconds / 86_400} days`;
 }
 
 export function assuranceOf(config: AssuranceConfig): Assurance {
@@ -34,7 +36,7 @@ export function assuranceOf(config: AssuranceConfig): Assurance {
   if (witness) {
     const named = witness.bucket === defaultWitnessBucket(archive.bucket) ? 'the default bucket; ' : '';
     inForce.push(
-      `witness: s3://${witness.bucket}/${witness.prefix} (${named}COMPLIANCE, ${days(witness.retentionSeconds)}; ${witness.credentials ? 'written with its own credentials' : 'written with the same credentials as the archive bucket'})`,
+      `witness: s3://${witness.bucket}/${witness.prefix} (${named}COMPLIANCE, ${describeDuration(witness.retentionSeconds)}; ${witness.credentials ? 'written with its own credentials' : 'written with the same credentials as the archive bucket'})`,
     );
     if (!witness.credentials)
       notProven.push(
