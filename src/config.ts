@@ -319,7 +319,7 @@ const ARCHIVE_SETTINGS = {
   SNAPSEAL_OBJECT_LOCK_DAYS: {
     schema: z.union([z.literal('0'), positiveInt]).transform(Number),
     // On by default: without retention a bucket writer deletes every version of an archive. A year outlasts
-    // any plausible time to notice a deletion (the daily status, a quarterly drill); README "Retention".
+    // any plausible time to notice a deletion (the daily status, a drill); README "Secure by default".
     default: '365',
     about:
       'Object Lock retention in days on every sealed object (0: opt out, none set at sealing: the bucket default, if any)',
