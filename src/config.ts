@@ -318,14 +318,19 @@ const ARCHIVE_SETTINGS = {
   },
   SNAPSEAL_OBJECT_LOCK_DAYS: {
     schema: z.union([z.literal('0'), positiveInt]).transform(Number),
-    default: '0',
-    about: 'Object Lock retention in days on sealed objects (0: bucket default or none)',
+    // On by default: without retention a bucket writer deletes every version of an archive. A year outlasts
+    // any plausible time to notice a deletion (the daily status, a drill); README "Secure by default".
+    default: '365',
+    about:
+      'Object Lock retention in days on every sealed object (0: opt out, none set at sealing: the bucket default, if any)',
   },
   SNAPSEAL_OBJECT_LOCK_MODE: {
     schema: z.enum(['GOVERNANCE', 'COMPLIANCE'], { message: 'expected GOVERNANCE or COMPLIANCE' }),
+    // GOVERNANCE: a first-time user who picks the wrong number of days can still undo it (with
+    // s3:BypassGovernanceRetention, which no deploy/iam role has); COMPLIANCE cannot be shortened, even by root.
     default: 'GOVERNANCE',
     about:
-      'Object Lock mode of that retention: GOVERNANCE (removable with the bypass permission) or COMPLIANCE (by nobody)',
+      'Object Lock mode of that retention: GOVERNANCE (removable only with s3:BypassGovernanceRetention) or COMPLIANCE (by nobody, not even root)',
   },
   SNAPSEAL_COLD_AFTER_DAYS: {
     schema: z.union([z.literal('0'), positiveInt]).transform(Number),
@@ -429,12 +434,23 @@ export type StagingConfig = z.infer<typeof stagingSchema>;
 
 // ---- Witness (where each seal's chain head is recorded beyond the archive bucket's writers)
 
+/** SNAPSEAL_WITNESS_BUCKET=none: the explicit opt-out of the witness (on by default). */
+export const WITNESS_OFF = 'none';
+
+/** The witness bucket when SNAPSEAL_WITNESS_BUCKET is empty: named after the archive bucket. */
+export const defaultWitnessBucket = (archiveBucket: string): string => `${archiveBucket}-witness`;
+
+/** The witness bucket the settings name: their own, the default one, or undefined when opted out. */
+function witnessBucketOf(setting: string, archiveBucket: string): string | undefined {
+  if (setting === WITNESS_OFF) return undefined;
+  return setting === '' ? defaultWitnessBucket(archiveBucket) : setting;
+}
+
 const WITNESS_SETTINGS = {
   SNAPSEAL_WITNESS_BUCKET: {
-    schema: z.union([z.literal(''), bucket]),
+    schema: z.union([z.literal(''), z.literal(WITNESS_OFF), bucket]),
     default: '',
-    about:
-      'bucket with Object Lock where each seal writes the chain head under COMPLIANCE retention, for verify --chain (empty: no witness)',
+    about: `bucket with Object Lock where each seal writes the chain head under COMPLIANCE retention, for verify --chain (empty: <archive bucket>-witness; ${WITNESS_OFF}: no witness, a cut tail goes unnoticed)`,
   },
   SNAPSEAL_WITNESS_PREFIX: { schema: keyPrefix, default: 'witness/', about: 'prefix of the witness records' },
   SNAPSEAL_WITNESS_RETENTION: {
@@ -472,12 +488,15 @@ export const witnessSchema = settingsObject({
   .superRefine(
     ...crossCheck<
       SettingValues<typeof WITNESS_SETTINGS & Pick<typeof ARCHIVE_SETTINGS, 'SNAPSEAL_ARCHIVE_BUCKET'>>
-    >(['SNAPSEAL_WITNESS_BUCKET', 'SNAPSEAL_ARCHIVE_BUCKET'], (s) =>
+    >(['SNAPSEAL_WITNESS_BUCKET', 'SNAPSEAL_ARCHIVE_BUCKET'], (s) => {
+      const witness = witnessBucketOf(s.SNAPSEAL_WITNESS_BUCKET, s.SNAPSEAL_ARCHIVE_BUCKET);
       // The witness exists to outlive whoever can rewrite the archive bucket: it cannot live in it.
-      s.SNAPSEAL_WITNESS_BUCKET !== '' && s.SNAPSEAL_WITNESS_BUCKET === s.SNAPSEAL_ARCHIVE_BUCKET
-        ? `SNAPSEAL_WITNESS_BUCKET is the archive bucket "${s.SNAPSEAL_ARCHIVE_BUCKET}": use a bucket of its own, created with Object Lock (snapseal setup creates it), such as snapseal-witness`
-        : undefined,
-    ),
+      if (witness === s.SNAPSEAL_ARCHIVE_BUCKET)
+        return `SNAPSEAL_WITNESS_BUCKET is the archive bucket "${s.SNAPSEAL_ARCHIVE_BUCKET}": use a bucket of its own, created with Object Lock (snapseal setup creates it), such as snapseal-witness`;
+      if (witness !== undefined && !bucket.safeParse(witness).success)
+        return `SNAPSEAL_WITNESS_BUCKET is empty, so the witness would be "${witness}" (the archive bucket's name + -witness), which is no valid S3 bucket name (at most 63 characters): name the witness bucket yourself, such as snapseal-witness, or opt out with SNAPSEAL_WITNESS_BUCKET=${WITNESS_OFF}`;
+      return undefined;
+    }),
   )
   .superRefine(
     ...crossCheck<SettingValues<typeof WITNESS_SETTINGS>>(
@@ -504,11 +523,12 @@ export const witnessSchema = settingsObject({
           : undefined,
     ),
   )
-  .transform((s) =>
-    s.SNAPSEAL_WITNESS_BUCKET === ''
+  .transform((s) => {
+    const witness = witnessBucketOf(s.SNAPSEAL_WITNESS_BUCKET, s.SNAPSEAL_ARCHIVE_BUCKET);
+    return witness === undefined
       ? undefined
       : {
-          bucket: s.SNAPSEAL_WITNESS_BUCKET,
+          bucket: witness,
           prefix: s.SNAPSEAL_WITNESS_PREFIX,
           retentionSeconds: s.SNAPSEAL_WITNESS_RETENTION,
           // The witness writer's own credentials: whoever writes volumes or manifests cannot write the witness.
@@ -521,8 +541,8 @@ export const witnessSchema = settingsObject({
                     s.SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY_FILE ?? s.SNAPSEAL_WITNESS_S3_SECRET_ACCESS_KEY,
                   ),
                 },
-        },
-  );
+        };
+  });
 export type WitnessConfig = z.infer<typeof witnessSchema>;
 
 // ---- Evidence (RFC 3161 time-stamps of each manifest)

@@ -6,6 +6,7 @@ import { Runtime } from '@temporalio/worker';
 import { loadConfig, withEnvFile } from './config';
 import { exitWithError } from './cli/exit-with-error';
 import { installWorkerRuntime } from './logging/install-runtime';
+import { assuranceOf } from './verify/assurance';
 import { createSnapsealWorker } from './worker-factory';
 import { workerNodeFlagsWarning } from './worker-node-flags';
 
@@ -25,6 +26,14 @@ async function main(): Promise<void> {
       metricsPort: config.metrics.port || undefined,
     },
   );
+  if (worker.roles.includes('seal')) {
+    // What the seals of this worker will carry, defaults and opt-outs named (the same lines as `snapseal status`).
+    const assurance = assuranceOf(config);
+    Runtime.instance().logger.info(
+      `snapseal seals with: ${assurance.inForce.join('; ')}${assurance.notProven.length ? `; not proven: ${assurance.notProven.join('; ')}` : ''}`,
+      { assurance },
+    );
+  }
   try {
     await worker.run(); // resolves after a shutdown signal once in-flight work has drained
   } finally {

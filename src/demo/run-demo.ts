@@ -1,5 +1,6 @@
 // `snapseal demo`: the main job on the embedded local stack. Sample audit logs in, one day archived by a real
-// worker through Temporal, the archive verified, and a summary of what was written.
+// worker through Temporal with every evidence feature on (witness, Object Lock retention, an RFC 3161 token from
+// the stack's time-stamp authority), the archive verified, and a summary of what was written and proven.
 import { existsSync } from 'node:fs';
 import { Runtime } from '@temporalio/worker';
 import { dirname, join } from 'node:path';
@@ -7,10 +8,12 @@ import { calendarDateIn, parseArchiveDate } from '../archive/archive-date';
 import { startArchive, waitForArchive } from '../cli/archive-command';
 import { output, withTemporal, workflowUrl, type GlobalOptions } from '../cli/cli-context';
 import { formatBytes } from '../cli/format';
-import { loadConfig, withEnvFile, type Config } from '../config';
+import { loadConfig, WITNESS_OFF, withEnvFile, type Config } from '../config';
 import { createOpenSearchClient } from '../opensearch/create-opensearch-client';
 import { createS3Client } from '../s3/create-s3-client';
 import { ensureBuckets } from '../setup/ensure-buckets';
+import { describeDuration } from '../verify/assurance';
+import type { VerifyReport } from '../verify/verify-archive';
 import { verifyWithConfig } from '../verify/verify-with-config';
 import { createSnapsealWorker } from '../worker-factory';
 import { demoLogger } from './demo-logger';
@@ -27,7 +30,10 @@ export interface DemoOptions {
 
 const STACK_DIR = join(__dirname, '..', '..', '.stack');
 
-/** The local stack's settings (services, demo keys, lifecycle: scripts/stack.sh writes them all), small volumes. */
+/**
+ * The local stack's settings (services, demo keys, lifecycle, time-stamp authority: scripts/stack.sh writes them
+ * all), small volumes; the witness and the retention are snapseal's defaults.
+ */
 function demoConfig(options: GlobalOptions, archiving: boolean): Config {
   const settingsFile = options.settingsFile ?? process.env.SNAPSEAL_ENV_FILE ?? join(STACK_DIR, 'env');
   if (!existsSync(settingsFile)) {
@@ -41,8 +47,30 @@ function demoConfig(options: GlobalOptions, archiving: boolean): Config {
       `The demo archives with the local stack's demo keys, and ${settingsFile} names none (SNAPSEAL_RECIPIENT_KEY_FILES, SNAPSEAL_SIGNING_KEY_FILE): it was written by an older scripts/stack.sh; run 'npm run stack -- up' again to rewrite it.`,
     );
   }
+  if (archiving && !env.SNAPSEAL_TSA_URL) {
+    throw new Error(
+      `The demo time-stamps each manifest with the local stack's time-stamp authority, and ${settingsFile} names none (SNAPSEAL_TSA_URL): it was written by an older scripts/stack.sh; run 'npm run stack -- up' again to start it and rewrite the file.`,
+    );
+  }
   env.SNAPSEAL_MAX_VOLUME_MIB ??= '1'; // small, so the demo shows several volumes
   return loadConfig(env);
+}
+
+/** What the sealed archive carries beyond its signature: witness, retention, time-stamp (each as verify saw it). */
+function evidenceLines(config: Config, report: VerifyReport): string[] {
+  const { witness, archive, evidence } = config;
+  const checked = report.ok ? 'checked by verify' : 'see the problems above';
+  return [
+    witness
+      ? `  witness:   chain head recorded in s3://${witness.bucket}/${witness.prefix} (COMPLIANCE, ${describeDuration(witness.retentionSeconds)}; ${checked}): a cut tail is detected`
+      : `  witness:   off (SNAPSEAL_WITNESS_BUCKET=${WITNESS_OFF}): a cut tail cannot be detected`,
+    archive.objectLockDays > 0
+      ? `  retention: Object Lock ${archive.objectLockMode}, ${archive.objectLockDays} days on every sealed object (${checked})`
+      : '  retention: off (SNAPSEAL_OBJECT_LOCK_DAYS=0): a bucket writer can delete every version',
+    evidence.tsaUrl && report.timestampGenTime
+      ? `  time-stamp: RFC 3161 token from ${evidence.tsaUrl}, genTime ${report.timestampGenTime} (${checked})`
+      : `  time-stamp: none (${report.timeEvidence ?? 'SNAPSEAL_TSA_URL is not set'})`,
+  ];
 }
 
 export async function runDemo(options: GlobalOptions, demo: DemoOptions): Promise<void> {
@@ -111,6 +139,7 @@ export async function runDemo(options: GlobalOptions, demo: DemoOptions): Promis
           (report.ok
             ? ''
             : `\n  problems:\n${report.problems.map((p) => `    ${JSON.stringify(p)}`).join('\n')}`),
+        ...evidenceLines(config, report),
         `  Temporal UI: ${summary.temporalUi}`,
         `  keys:      ${dirname(config.keys.recipientKeyFiles[0] ?? '')} (the local stack's demo keys)`,
       ].join('\n'),

@@ -2,7 +2,8 @@
 // versioning on the staging bucket (restores prove with it that the cluster read what they verified),
 // and snapseal's own lifecycle rule on each (archive: to Glacier after N days, expire after the retention;
 // staging: expire leftovers), merged by rule ID with rules it did not write, and the chain witness bucket with
-// Object Lock when SNAPSEAL_WITNESS_BUCKET is set. Reports what is in force, read back.
+// Object Lock (on by default: <archive bucket>-witness; SNAPSEAL_WITNESS_BUCKET=none opts out). Reports what is
+// in force, read back.
 import {
   BucketAlreadyOwnedByYou,
   CreateBucketCommand,
@@ -17,6 +18,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { Config } from '../config';
 import { describeS3Error, isNotFound } from '../s3/s3-errors';
+import { describeDuration } from '../verify/assurance';
 
 export interface BucketReport {
   bucket: string;
@@ -137,7 +139,7 @@ export async function ensureBuckets(s3: S3Client, config: Config): Promise<Bucke
   const archiveWarnings: string[] = [];
   if (!archiveLock) {
     archiveWarnings.push(
-      `Object Lock is off on the existing bucket "${archive}"${config.archive.objectLockDays > 0 ? ` (SNAPSEAL_OBJECT_LOCK_DAYS=${config.archive.objectLockDays}: sealing will fail to lock)` : ''}: archives can be deleted or overwritten. Use a bucket created with Object Lock (let \`snapseal setup\` create it), or enable it with PutObjectLockConfiguration where the store allows.`,
+      `Object Lock is off on the existing bucket "${archive}"${config.archive.objectLockDays > 0 ? ` (SNAPSEAL_OBJECT_LOCK_DAYS=${config.archive.objectLockDays}: sealing will fail to lock)` : ''}: archives can be deleted or overwritten. Use a bucket created with Object Lock (let \`snapseal setup\` create it), or enable it with PutObjectLockConfiguration where the store allows${config.archive.objectLockDays > 0 ? '; only if you accept deletable archives, opt out with SNAPSEAL_OBJECT_LOCK_DAYS=0' : ''}.`,
     );
   }
   if (archiveVersioning !== 'Enabled')
@@ -192,7 +194,7 @@ export async function ensureBuckets(s3: S3Client, config: Config): Promise<Bucke
   ];
 }
 
-/** The chain witness (SNAPSEAL_WITNESS_BUCKET): Object Lock is what makes it a witness, so it is required. */
+/** The chain witness (SNAPSEAL_WITNESS_BUCKET, by default <archive bucket>-witness): Object Lock is what makes it a witness, so it is required. */
 async function ensureWitnessBucket(s3: S3Client, config: Config): Promise<BucketReport> {
   const { bucket, prefix, retentionSeconds } = config.witness!;
   const created = await create(s3, bucket, true, config.s3.region);
@@ -206,7 +208,7 @@ async function ensureWitnessBucket(s3: S3Client, config: Config): Promise<Bucket
     objectLock,
     versioning: await versioningStatus(s3, bucket),
     lifecycle: [
-      `one record per seal under ${prefix}, COMPLIANCE retention ${retentionSeconds % 86_400 === 0 ? `${retentionSeconds / 86_400} days` : `${retentionSeconds} s`}`,
+      `one record per seal under ${prefix}, COMPLIANCE retention ${describeDuration(retentionSeconds)}`,
     ],
     otherLifecycleRules: [],
     warnings: objectLock

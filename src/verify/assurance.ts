@@ -1,6 +1,6 @@
 // What the settings in force let snapseal prove, and what they do not: one list, printed by `snapseal status`
 // and `verify --chain`, so nobody reads "OK" as more than it is.
-import type { Config } from '../config';
+import { defaultWitnessBucket, SETTINGS, WITNESS_OFF, type Config } from '../config';
 
 export interface Assurance {
   /** One line per kind of evidence: where it lives and how strong it is. */
@@ -11,8 +11,10 @@ export interface Assurance {
 
 type AssuranceConfig = Pick<Config, 'archive' | 'witness' | 'evidence' | 'keys'>;
 
-function days(seconds: number): string {
-  return seconds % 86_400 === 0 ? `${seconds / 86_400} days` : `${seconds} s`;
+/** A retention in seconds as people say it: "2557 days", "1 day", "40 s". */
+export function describeDuration(seconds: number): string {
+  if (seconds % 86_400 !== 0) return `${seconds} s`;
+  return seconds === 86_400 ? '1 day' : `${seconds / 86_400} days`;
 }
 
 export function assuranceOf(config: AssuranceConfig): Assurance {
@@ -32,39 +34,45 @@ export function assuranceOf(config: AssuranceConfig): Assurance {
   }
 
   if (witness) {
+    const named = witness.bucket === defaultWitnessBucket(archive.bucket) ? 'the default bucket; ' : '';
     inForce.push(
-      `witness: s3://${witness.bucket}/${witness.prefix} (COMPLIANCE, ${days(witness.retentionSeconds)}; ${witness.credentials ? 'written with its own credentials' : 'written with the same credentials as the archive bucket'})`,
+      `witness: s3://${witness.bucket}/${witness.prefix} (${named}COMPLIANCE, ${describeDuration(witness.retentionSeconds)}; ${witness.credentials ? 'written with its own credentials' : 'written with the same credentials as the archive bucket'})`,
     );
     if (!witness.credentials)
       notProven.push(
         'the witness shares the archive credentials: whoever can write manifests can also add witness records (SNAPSEAL_WITNESS_S3_ACCESS_KEY_ID)',
       );
   } else {
-    inForce.push('witness: off');
+    inForce.push(`witness: off (opted out: SNAPSEAL_WITNESS_BUCKET=${WITNESS_OFF})`);
     notProven.push(
-      'no witness: a cut tail (the newest archives deleted with their chain entries) cannot be detected (SNAPSEAL_WITNESS_BUCKET)',
+      `no witness: a cut tail (the newest archives deleted with their chain entries) cannot be detected (SNAPSEAL_WITNESS_BUCKET: leave it empty for the default <archive bucket>-witness, not ${WITNESS_OFF})`,
     );
   }
 
   if (archive.objectLockDays > 0) {
+    const isDefault =
+      String(archive.objectLockDays) === SETTINGS.SNAPSEAL_OBJECT_LOCK_DAYS!.default &&
+      archive.objectLockMode === SETTINGS.SNAPSEAL_OBJECT_LOCK_MODE!.default;
     inForce.push(
-      `retention: Object Lock ${archive.objectLockMode}, ${archive.objectLockDays} days on every sealed object`,
+      `retention: Object Lock ${archive.objectLockMode}, ${archive.objectLockDays} days on every sealed object${isDefault ? ' (the default)' : ''}`,
     );
     if (archive.objectLockMode === 'GOVERNANCE')
       notProven.push(
         'GOVERNANCE retention can be shortened by anyone allowed s3:BypassGovernanceRetention: only verify notices it (SNAPSEAL_OBJECT_LOCK_MODE=COMPLIANCE)',
       );
   } else {
-    inForce.push('retention: none set at sealing (the bucket default, if any)');
+    inForce.push(
+      'retention: none set at sealing (opted out: SNAPSEAL_OBJECT_LOCK_DAYS=0; the bucket default, if any)',
+    );
     notProven.push(
-      'no retention: a bucket writer can delete every version of an archive; verify reports it missing, nothing brings it back (SNAPSEAL_OBJECT_LOCK_DAYS)',
+      `no retention: a bucket writer can delete every version of an archive; verify reports it missing, nothing brings it back (SNAPSEAL_OBJECT_LOCK_DAYS, default ${SETTINGS.SNAPSEAL_OBJECT_LOCK_DAYS!.default})`,
     );
   }
 
   if (evidence.tsaUrl) {
     inForce.push(`time evidence: RFC 3161 tokens from ${evidence.tsaUrl}`);
   } else {
-    inForce.push('time evidence: off');
+    inForce.push('time evidence: off (SNAPSEAL_TSA_URL is empty: there is no default authority)');
     notProven.push(
       "no time-stamp authority: a manifest's createdAt is the signer's word, so a key thief can back-date one (SNAPSEAL_TSA_URL)",
     );

@@ -1,13 +1,16 @@
 // `snapseal setup` on buckets that exist already: it reports the Object Lock and versioning actually in force
-// and keeps lifecycle rules it did not write.
+// and keeps lifecycle rules it did not write. With the defaults it creates the witness bucket too.
 import {
   CreateBucketCommand,
   GetBucketLifecycleConfigurationCommand,
+  GetObjectLockConfigurationCommand,
   PutBucketLifecycleConfigurationCommand,
 } from '@aws-sdk/client-s3';
 import { loadConfig } from '../../src/config';
 import { ensureBuckets } from '../../src/setup/ensure-buckets';
+import { assuranceOf } from '../../src/verify/assurance';
 import { removeBucket, s3, uniqueName } from './stack';
+import { withSecureDefaults } from './test-opt-outs';
 
 describe('snapseal setup on an existing bucket (real stack)', () => {
   const client = s3();
@@ -68,5 +71,53 @@ describe('snapseal setup on an existing bucket (real stack)', () => {
       await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: archive }))
     ).Rules!.find((r) => r.ID === foreignRule.ID);
     expect(kept).toMatchObject({ Status: 'Enabled', Expiration: { Days: 30 } });
+  });
+});
+
+describe('snapseal setup with the defaults (real stack)', () => {
+  const client = s3();
+  const id = uniqueName('setup-defaults');
+  const archive = `${id}-archive`;
+  const staging = `${id}-staging`;
+  // What a user who sets neither the witness nor the retention gets: the tests' opt-outs removed.
+  const config = loadConfig({
+    ...withSecureDefaults(process.env),
+    SNAPSEAL_ARCHIVE_BUCKET: archive,
+    SNAPSEAL_STAGING_BUCKET: staging,
+    SNAPSEAL_LIFECYCLE_TRANSITIONS: 'false',
+  });
+
+  afterAll(async () => {
+    // setup writes no witness record, so the witness bucket is empty and goes like the others.
+    for (const bucket of [archive, staging, `${archive}-witness`])
+      await removeBucket(client, bucket).catch(() => undefined);
+    client.destroy();
+  });
+
+  it('creates the witness bucket <archive>-witness with Object Lock, and says so with the retention in force', async () => {
+    expect(config.archive).toMatchObject({ objectLockDays: 365, objectLockMode: 'GOVERNANCE' });
+    const reports = await ensureBuckets(client, config);
+    expect(reports.map((r) => r.bucket)).toEqual([archive, staging, `${archive}-witness`]);
+    expect(reports[0]).toMatchObject({
+      created: true,
+      objectLock: true,
+      versioning: 'Enabled',
+      warnings: [],
+    });
+    expect(reports[2]).toMatchObject({
+      created: true,
+      objectLock: true,
+      versioning: 'Enabled',
+      warnings: [],
+    });
+    // Read back from the store, not from the report: Object Lock can only be had when the bucket is created.
+    const lock = await client.send(new GetObjectLockConfigurationCommand({ Bucket: `${archive}-witness` }));
+    expect(lock.ObjectLockConfiguration?.ObjectLockEnabled).toBe('Enabled');
+    const { inForce, notProven } = assuranceOf(config);
+    expect(inForce).toContain(
+      'retention: Object Lock GOVERNANCE, 365 days on every sealed object (the default)',
+    );
+    expect(inForce.join('\n')).toContain(`witness: s3://${archive}-witness/witness/ (the default bucket;`);
+    expect(notProven.join('\n')).not.toMatch(/no witness|no retention/);
   });
 });

@@ -6,7 +6,10 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, rmdirSync, symlinkSync,
 import { join, resolve } from 'node:path';
 import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import { withEnvFile } from '../../src/config';
+import { witnessRecordKey } from '../../src/archive/archive-layout';
+import { removeWitnessBucket } from './remove-witness-bucket';
 import { opensearch, removeBucket, s3, uniqueName } from './stack';
+import { withSecureDefaults } from './test-opt-outs';
 
 const ROOT = join(__dirname, '..', '..');
 const SECTION = '## Using snapseal';
@@ -55,6 +58,8 @@ describe('README "Using snapseal"', () => {
     SNAPSEAL_ARCHIVE_BUCKET: `${id}-archive`,
     SNAPSEAL_TASK_QUEUE: id,
     SNAPSEAL_SCHEDULE_ID: `${id}-daily`,
+    // The block runs with the default witness (<archive>-witness); its record is COMPLIANCE, so kept short here.
+    SNAPSEAL_WITNESS_RETENTION: '30s',
   };
   const indices = ['logdata-21112026', 'restored-logdata-21112026'];
   const cleanUp: (() => Promise<void> | void)[] = [];
@@ -103,21 +108,36 @@ describe('README "Using snapseal"', () => {
         if (err.name !== 'NoSuchBucket') throw err;
       });
     }
+    await removeWitnessBucket(
+      client,
+      `${isolation.SNAPSEAL_ARCHIVE_BUCKET}-witness`,
+      witnessRecordKey('witness/', 1),
+    );
     client.destroy();
     for (const step of cleanUp.reverse()) await step();
   });
 
   it('runs as written, in order, on the local stack', async () => {
     const script = readmeSteps(readFileSync(join(ROOT, 'README.md'), 'utf8'));
-    // The settings come from the block's own `export SNAPSEAL_ENV_FILE=...`, not from this test's environment.
-    const env: NodeJS.ProcessEnv = { ...process.env, ...isolation };
+    // The settings come from the block's own `export SNAPSEAL_ENV_FILE=...`, not from this test's environment,
+    // with snapseal's defaults (witness, retention: the tests' opt-outs removed), then the isolation on top.
+    const env: NodeJS.ProcessEnv = withSecureDefaults(process.env);
     for (const name of Object.keys(withEnvFile(settingsFile, {}))) delete env[name];
     delete env.SNAPSEAL_ENV_FILE;
+    Object.assign(env, isolation);
     const { code, output } = await runBash(script, ROOT, env);
     if (code !== 0)
       throw new Error(`the README's block failed (exit ${code}); its output ends:\n${output.slice(-6000)}`);
     // What a reader is told to expect: an archive sealed, verified, restored and drilled.
     expect(output).toMatch(/sealed/i);
+    // setup and status say the assurance in force, verify --chain too: the defaults, with the stack's TSA.
+    expect(output).toContain(
+      `witness: s3://${isolation.SNAPSEAL_ARCHIVE_BUCKET}-witness/witness/ (the default bucket; COMPLIANCE, 30 s;`,
+    );
+    expect(output).toContain(
+      'retention: Object Lock GOVERNANCE, 365 days on every sealed object (the default)',
+    );
+    expect(output).toMatch(/time evidence: RFC 3161 tokens from http:\/\/127\.0\.0\.1:\d+\/tsa/);
     expect(output).toMatch(/restored-logdata-21112026/);
     const search = opensearch();
     try {

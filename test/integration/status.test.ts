@@ -105,8 +105,8 @@ describe('snapseal status (real stack)', () => {
     expect(s.missedDays).toEqual(['2026-11-19']);
     expect(s.schedule).toMatchObject({ scheduleId: h.config.schedule.id, paused: false });
     expect(Date.parse(s.schedule!.nextRun!)).toBeGreaterThan(Date.now());
-    // The assurance in force is part of the answer: this harness seals without a witness or retention.
-    expect(s.assurance.inForce).toContain('witness: off');
+    // The assurance in force is part of the answer: this harness opts out of the witness and the retention.
+    expect(s.assurance.inForce).toContain('witness: off (opted out: SNAPSEAL_WITNESS_BUCKET=none)');
     expect(s.assurance.notProven.join('\n')).toMatch(/no witness: a cut tail .* cannot be detected/);
 
     const strict = await h.runWorker(statusJson(['--max-age-hours', '0.0001']));

@@ -18,7 +18,8 @@ import { memoryBucket, type MemoryBucket } from '../s3/memory-bucket';
 import { signingKeys } from '../keys/signing-keys';
 import { fileSigner } from '../../../src/keys/signer';
 
-const config = loadConfig({});
+// The memory bucket has no Object Lock and no witness bucket beside it: both explicitly off (on by default).
+const config = loadConfig({ SNAPSEAL_OBJECT_LOCK_DAYS: '0', SNAPSEAL_WITNESS_BUCKET: 'none' });
 const digest = (c: string) => c.repeat(64);
 
 describe('sealArchive and key rotation', () => {
