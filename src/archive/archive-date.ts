@@ -61,6 +61,11 @@ export function dayEndsAt(date: string, timeZone: string): Date {
   return new Date(instant);
 }
 
+/** The instant a day may be archived: its end in `timeZone` plus `settleMinutes` for late documents to arrive. */
+export function daySettlesAt(date: string, timeZone: string, settleMinutes: number): Date {
+  return new Date(dayEndsAt(date, timeZone).getTime() + settleMinutes * 60_000);
+}
+
 /** A day asked for before it has ended (plus the settle time): an input error, nothing is started. */
 export class DayNotEndedError extends ArchiveDateError {}
 
@@ -75,7 +80,7 @@ export function assertDayEnded(
   now: Date,
   sources = { timeZone: 'SNAPSEAL_SCHEDULE_TIMEZONE', settle: 'SNAPSEAL_DAY_SETTLE_MINUTES' },
 ): void {
-  const ready = new Date(dayEndsAt(date, timeZone).getTime() + settleMinutes * 60_000);
+  const ready = daySettlesAt(date, timeZone, settleMinutes);
   if (now < ready) {
     throw new DayNotEndedError(
       `The day ${date} has not ended in ${timeZone} (${sources.timeZone}) plus ${settleMinutes} minutes to settle ` +
