@@ -73,7 +73,9 @@ async function untilDaySettled(date: string, timeZone: string, resolved: Resolve
     { key: ARCHIVE_DATE, value: date },
     { key: STAGE, value: SETTLING_STAGE },
   ]);
-  setCurrentDetails(`**${SETTLING_STAGE}** until ${resolved.settledAt}\n${why}; then archive ${resolved.archiveId}`);
+  setCurrentDetails(
+    `**${SETTLING_STAGE}** until ${resolved.settledAt}\n${why}; then archive ${resolved.archiveId}`,
+  );
   log.info('Waiting for the day to settle before archiving it', {
     date,
     settledAt: resolved.settledAt,

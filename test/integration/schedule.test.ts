@@ -145,9 +145,7 @@ describe('Schedules', () => {
     const firesAt = Number(timers[0]!.eventTime!.seconds) * 1000 + Number(timeout.seconds) * 1000;
     // The timer fires when the day has settled (event times are whole seconds here).
     expect(Math.abs(firesAt - settledAt.getTime())).toBeLessThan(2_000);
-    expect(seen.details).toContain(
-      `settling** until ${settledAt.toISOString()}`,
-    );
+    expect(seen.details).toContain(`settling** until ${settledAt.toISOString()}`);
   });
 
   it.each([
