@@ -3,7 +3,6 @@
 // exactly as Temporal takes it, and Temporal's refusal reaches the user as a usage error. A run the Schedule
 // starts before its day has settled waits on a durable timer, shown as such, and archives nothing yet.
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError } from '@temporalio/client';
-import { workflowMetadataQuery } from '@temporalio/workflow';
 import { calendarDateIn, dayEndsAt, indicesForDate } from '../../src/archive/archive-date';
 import {
   createSchedule,
@@ -124,10 +123,8 @@ describe('Schedules', () => {
             // Whichever comes first: the wait shown, the run closed, or the archive started without waiting.
             if (stage || described.status.name !== 'RUNNING' || (await archiveStarted())) {
               const history = await run.fetchHistory();
-              // Current details are answered by a worker (the UI asks the same query).
-              const details = (await run.query(workflowMetadataQuery)).currentDetails ?? '';
               if (described.status.name === 'RUNNING') await run.terminate('settle test done');
-              return { stage, status: described.status.name, history, details };
+              return { stage, status: described.status.name, history };
             }
           }
           await new Promise((r) => setTimeout(r, 250));
@@ -145,7 +142,11 @@ describe('Schedules', () => {
     const firesAt = Number(timers[0]!.eventTime!.seconds) * 1000 + Number(timeout.seconds) * 1000;
     // The timer fires when the day has settled (event times are whole seconds here).
     expect(Math.abs(firesAt - settledAt.getTime())).toBeLessThan(2_000);
-    expect(seen.details).toContain(`settling** until ${settledAt.toISOString()}`);
+    // The UI shows the timer with its summary: why the run waits, and until when.
+    const summary = timers[0]!.userMetadata?.summary?.data;
+    expect(JSON.parse(Buffer.from(summary ?? []).toString('utf8'))).toContain(
+      `settles at ${settledAt.toISOString()}`,
+    );
   });
 
   it.each([
