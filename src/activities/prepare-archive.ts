@@ -24,6 +24,9 @@ export function archiveTarget(request: ArchiveRequest, runTag: string, config: C
     return {
       archiveId,
       date: request.date,
+      ...(request.supersede
+        ? { supersede: { archiveId: request.supersede.archiveId, reason: request.supersede.reason.trim() } }
+        : {}),
       indexPattern,
       repository: `snapseal-${runTag}`,
       snapshot: `snapseal-${archiveId}`.toLowerCase(),
@@ -84,13 +87,27 @@ export function createPrepareArchive({ config, s3, opensearch }: ActivityDeps) {
         throw err; // a network blip or a 5xx: retried
       }
     }
-    const sealed = await s3
-      .send(new HeadObjectCommand({ Bucket: config.archive.bucket, Key: manifestKey }))
-      .then(() => true)
-      .catch((err: unknown) => {
-        if (isNotFound(err)) return false;
-        throw err;
-      });
+    const exists = (key: string): Promise<boolean> =>
+      s3
+        .send(new HeadObjectCommand({ Bucket: config.archive.bucket, Key: key }))
+        .then(() => true)
+        .catch((err: unknown) => {
+          if (isNotFound(err)) return false;
+          throw err;
+        });
+    const sealed = await exists(manifestKey);
+    const superseded = target.supersede?.archiveId;
+    // Fail fast on a correction of nothing; the seal authenticates the superseded manifest before naming it.
+    if (
+      !sealed &&
+      superseded &&
+      !(await exists(archiveLayout(config.archive.prefix, superseded).manifestKey))
+    ) {
+      throw permanentFailure(
+        FailureType.InvalidInput,
+        `--supersede ${superseded}: no sealed archive with that id in s3://${config.archive.bucket}/${config.archive.prefix} (see \`snapseal list\`)`,
+      );
+    }
 
     try {
       const cluster = await getClusterInfo(opensearch);
