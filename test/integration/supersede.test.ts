@@ -5,6 +5,8 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { archiveLayout } from '../../src/archive/archive-layout';
 import type { ArchiveResult } from '../../src/archive/archive-types';
+import type { ArchiveListing } from '../../src/cli/list-archives';
+import type { ArchivingStatus } from '../../src/cli/status-command';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
 import { parseManifest } from '../../src/pipeline/manifest';
 import type { ChainReport } from '../../src/verify/verify-chain';
@@ -84,6 +86,15 @@ describe('a signed supersede of a corrected day (real stack, built CLI)', () => 
             reason: REASON,
           },
         ]);
+        // list marks the superseded archive; status takes the correction as the day's archive.
+        const listed = await snapseal<ArchiveListing[]>(['list']);
+        expect(listed.out.map((r) => [r.id, r.status, r.supersedes, r.supersededBy])).toEqual([
+          [original, 'SUPERSEDED', undefined, `${original}~r2`],
+          [`${original}~r2`, 'SEALED', original, undefined],
+        ]);
+        const status = await snapseal<ArchivingStatus>(['status']);
+        expect(status.out.newest).toMatchObject({ archiveId: `${original}~r2`, sequence: 2, date: DATE });
+
         // The superseded archive stays, and still verifies.
         const old = await snapseal<VerifyReport>(['verify', original]);
         expect(old.code).toBe(0);
