@@ -51,7 +51,11 @@ function supersedingIdFor(first: string, supersede: SupersedeRequest): string {
     );
   }
   const reason = supersede.reason.trim();
-  if (reason.length === 0 || reason.length > MAX_SUPERSEDE_REASON || /[\u0000-\u001f\u007f]/.test(reason)) {
+  if (
+    reason.length === 0 ||
+    reason.length > MAX_SUPERSEDE_REASON ||
+    [...reason].some((c) => c < ' ' || c === '\u007f')
+  ) {
     throw new ArchiveDateError(
       `--reason must say why ${supersede.archiveId} is superseded: one line of 1 to ${MAX_SUPERSEDE_REASON} characters, for example "index logs-21112026 was restored late from the shipper's buffer"`,
     );
