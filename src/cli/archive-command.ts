@@ -115,6 +115,15 @@ function describeResult(result: ArchiveResult, config: Config): string {
   ].join('\n');
 }
 
+/** The command line of `snapseal archive`, as commander hands it over. */
+interface ArchiveFlags {
+  date?: string;
+  indices?: string;
+  supersede?: string;
+  reason?: string;
+  wait: boolean;
+}
+
 export function registerArchiveCommand(program: Command): void {
   program
     .command('archive')
@@ -129,46 +138,38 @@ export function registerArchiveCommand(program: Command): void {
     )
     .option('--reason <text>', 'why the archive named by --supersede is superseded (required with it)')
     .option('--no-wait', 'print the workflow id and exit')
-    .action(
-      async (opts: {
-        date?: string;
-        indices?: string;
-        supersede?: string;
-        reason?: string;
-        wait: boolean;
-      }) => {
-        const g = program.opts<GlobalOptions>();
-        const config = configFrom(g);
-        const supersede = supersedeOption(opts);
-        const date =
-          opts.date ??
-          (supersede
-            ? supersede.archiveId.slice(0, 10)
-            : calendarDateIn(new Date(), config.schedule.timeZone, 1));
-        parseArchiveDate(date);
-        // A sealed archive is final: a day still going on (or just ended) would be sealed without its last documents.
-        assertDayEnded(date, config.schedule.timeZone, config.schedule.settleMinutes, new Date());
-        await withTemporal(config, async (client) => {
-          const started = await startArchive(client, config, { ...opts, date, supersede, progress: !g.json });
-          const url = workflowUrl(config, started.workflowId, started.runId);
-          const verb = started.joined ? 'joined the run in progress of' : 'started';
-          if (!opts.wait) {
-            output(g, { ...started, url }, () => `${verb} ${started.workflowId}\n${url}`);
-            await warnMissingPollers(client, config.temporal.taskQueue, ARCHIVE_QUEUES);
-            return;
-          }
-          if (!g.json) process.stderr.write(`${verb} ${started.workflowId}: ${url}\n`);
-          const result = await untilInterrupted(started.workflowId, url, () =>
-            waitForArchive(client, started, !g.json, config.temporal.taskQueue),
-          );
-          output(g, { ...result, workflowId: started.workflowId, url }, () => describeResult(result, config));
-        });
-      },
-    );
+    .action(async (opts: ArchiveFlags) => {
+      const g = program.opts<GlobalOptions>();
+      const config = configFrom(g);
+      const supersede = supersedeOption(opts);
+      const date =
+        opts.date ??
+        (supersede
+          ? supersede.archiveId.slice(0, 10)
+          : calendarDateIn(new Date(), config.schedule.timeZone, 1));
+      parseArchiveDate(date);
+      // A sealed archive is final: a day still going on (or just ended) would be sealed without its last documents.
+      assertDayEnded(date, config.schedule.timeZone, config.schedule.settleMinutes, new Date());
+      await withTemporal(config, async (client) => {
+        const started = await startArchive(client, config, { ...opts, date, supersede, progress: !g.json });
+        const url = workflowUrl(config, started.workflowId, started.runId);
+        const verb = started.joined ? 'joined the run in progress of' : 'started';
+        if (!opts.wait) {
+          output(g, { ...started, url }, () => `${verb} ${started.workflowId}\n${url}`);
+          await warnMissingPollers(client, config.temporal.taskQueue, ARCHIVE_QUEUES);
+          return;
+        }
+        if (!g.json) process.stderr.write(`${verb} ${started.workflowId}: ${url}\n`);
+        const result = await untilInterrupted(started.workflowId, url, () =>
+          waitForArchive(client, started, !g.json, config.temporal.taskQueue),
+        );
+        output(g, { ...result, workflowId: started.workflowId, url }, () => describeResult(result, config));
+      });
+    });
 }
 
 /** --supersede and --reason, checked together: a correction always says why. */
-function supersedeOption(opts: { supersede?: string; reason?: string }): SupersedeRequest | undefined {
+function supersedeOption(opts: Pick<ArchiveFlags, 'supersede' | 'reason'>): SupersedeRequest | undefined {
   if (opts.supersede === undefined) {
     if (opts.reason !== undefined) throw new UsageError('--reason goes with --supersede <archive-id>');
     return undefined;
