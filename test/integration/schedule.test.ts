@@ -94,6 +94,8 @@ describe('Schedules', () => {
     const request = dailyUnder({ cron: '30 1 * * *', timeZone: 'UTC' });
     await createSchedule(h.temporal, request);
     const schedule = h.temporal.schedule.getHandle(request.scheduleId);
+    // A run of the archive started by this trigger counts (the first test sealed yesterday in an older run).
+    const triggeredAt = Date.now() - 1_000;
     await schedule.trigger();
     const worker = { ...h.config, schedule: { ...h.config.schedule, settleMinutes } };
     const archiveId = archiveWorkflowId(
@@ -106,7 +108,7 @@ describe('Schedules', () => {
         .getHandle(archiveId)
         .describe()
         .then(
-          () => true,
+          (d) => d.startTime.getTime() >= triggeredAt,
           (err: unknown) => {
             if (err instanceof WorkflowNotFoundError) return false;
             throw err;
