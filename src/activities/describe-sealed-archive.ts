@@ -34,6 +34,15 @@ export function createDescribeSealedArchive({ config, s3, keys }: ActivityDeps) 
       manifestSha256: ref.sha256,
       sequence: manifest.sequence,
       previousArchiveId: manifest.previous?.archiveId,
+      ...(manifest.supersedes
+        ? {
+            supersedes: {
+              archiveId: manifest.supersedes.archiveId,
+              sequence: manifest.supersedes.sequence,
+              reason: manifest.supersedes.reason,
+            },
+          }
+        : {}),
       volumes: manifest.volumes.length,
       plaintextBytes: manifest.volumes.reduce((s, v) => s + v.plaintextBytes, 0),
       ciphertextBytes: manifest.volumes.reduce((s, v) => s + v.ciphertextBytes, 0),

@@ -2,7 +2,7 @@
 // are usable, and whether this archive was sealed already.
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { archiveLayout, runFolders } from '../archive/archive-layout';
-import { ArchiveDateError } from '../archive/archive-date';
+import { ArchiveDateError, daySettlesAt } from '../archive/archive-date';
 import type { ArchiveRequest, ArchiveTarget, PreparedArchive } from '../archive/archive-types';
 import type { Config } from '../config';
 import { ClusterRequestError, getClusterInfo, resolveIndices } from '../opensearch/snapshot-api';
@@ -24,6 +24,9 @@ export function archiveTarget(request: ArchiveRequest, runTag: string, config: C
     return {
       archiveId,
       date: request.date,
+      ...(request.supersede
+        ? { supersede: { archiveId: request.supersede.archiveId, reason: request.supersede.reason.trim() } }
+        : {}),
       indexPattern,
       repository: `snapseal-${runTag}`,
       snapshot: `snapseal-${archiveId}`.toLowerCase(),
@@ -35,12 +38,33 @@ export function archiveTarget(request: ArchiveRequest, runTag: string, config: C
   }
 }
 
-/** The archive id and workflow id of a request, with this worker's index template (the daily Schedule's child). */
+/** What the daily Schedule's run needs to start its child: the ids, and when its day has settled. */
+export interface ResolvedArchive extends ArchiveIdentity {
+  /** When the day may be archived (its end in the given time zone plus the settle time); absent without one. */
+  settledAt?: string;
+  /** This worker's SNAPSEAL_DAY_SETTLE_MINUTES, which `settledAt` includes. */
+  settleMinutes?: number;
+}
+
+/**
+ * The archive id and workflow id of a request, with this worker's index template (the daily Schedule's child),
+ * and, given the Schedule's time zone, when the day has settled with this worker's SNAPSEAL_DAY_SETTLE_MINUTES.
+ */
 export function createResolveArchive({ config }: ActivityDeps) {
-  return async function resolveArchive(request: ArchiveRequest): Promise<ArchiveIdentity> {
+  return async function resolveArchive(request: ArchiveRequest, timeZone?: string): Promise<ResolvedArchive> {
     try {
-      return archiveIdentity(config.temporal.taskQueue, request, config.archive.indexTemplate);
+      const identity = archiveIdentity(config.temporal.taskQueue, request, config.archive.indexTemplate);
+      if (timeZone === undefined) return identity;
+      const settleMinutes = config.schedule.settleMinutes;
+      const settledAt = daySettlesAt(request.date, timeZone, settleMinutes).toISOString();
+      return { ...identity, settledAt, settleMinutes };
     } catch (err) {
+      if (err instanceof RangeError && timeZone !== undefined)
+        throw permanentFailure(
+          FailureType.InvalidInput,
+          `The Schedule's time zone "${timeZone}" is not an IANA time zone (expected e.g. Europe/Berlin): ${err.message}`,
+          err,
+        );
       if (err instanceof ArchiveDateError) throw permanentFailure(FailureType.InvalidInput, err.message, err);
       throw err;
     }
@@ -63,13 +87,27 @@ export function createPrepareArchive({ config, s3, opensearch }: ActivityDeps) {
         throw err; // a network blip or a 5xx: retried
       }
     }
-    const sealed = await s3
-      .send(new HeadObjectCommand({ Bucket: config.archive.bucket, Key: manifestKey }))
-      .then(() => true)
-      .catch((err: unknown) => {
-        if (isNotFound(err)) return false;
-        throw err;
-      });
+    const exists = (key: string): Promise<boolean> =>
+      s3
+        .send(new HeadObjectCommand({ Bucket: config.archive.bucket, Key: key }))
+        .then(() => true)
+        .catch((err: unknown) => {
+          if (isNotFound(err)) return false;
+          throw err;
+        });
+    const sealed = await exists(manifestKey);
+    const superseded = target.supersede?.archiveId;
+    // Fail fast on a correction of nothing; the seal authenticates the superseded manifest before naming it.
+    if (
+      !sealed &&
+      superseded &&
+      !(await exists(archiveLayout(config.archive.prefix, superseded).manifestKey))
+    ) {
+      throw permanentFailure(
+        FailureType.InvalidInput,
+        `--supersede ${superseded}: no sealed archive with that id in s3://${config.archive.bucket}/${config.archive.prefix} (see \`snapseal list\`)`,
+      );
+    }
 
     try {
       const cluster = await getClusterInfo(opensearch);

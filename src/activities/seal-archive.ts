@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { claimChainEntry, type ChainEntry, type ChainLink } from '../archive/archive-chain';
 import { archiveLayout, chainEntryKey } from '../archive/archive-layout';
 import {
+  authenticateManifest,
   manifestStore,
   ManifestNotAuthentic,
   type AuthenticatedManifest,
@@ -72,6 +73,31 @@ async function proveLinkTarget(
 }
 
 /**
+ * What a correction's manifest names of the archive it supersedes: taken from that archive's authenticated
+ * manifest (a planted or rewritten one is refused), never from the request alone.
+ */
+async function provenSupersedes(
+  { config, s3, keys }: ActivityDeps,
+  target: ArchiveTarget,
+): Promise<ArchiveManifest['supersedes']> {
+  if (!target.supersede) return undefined;
+  const { archiveId, reason } = target.supersede;
+  try {
+    const { manifest, ref } = await authenticateManifest(manifestStore(config, s3, keys.verify), archiveId);
+    if (manifest.date !== target.date)
+      throw new ManifestNotAuthentic(`it archives ${manifest.date}, not ${target.date}`);
+    return { archiveId, sequence: manifest.sequence, manifestSha256: ref.sha256, reason };
+  } catch (err) {
+    if (!(err instanceof ManifestNotAuthentic)) throw err;
+    throw permanentFailure(
+      err.missing ? FailureType.InvalidInput : FailureType.ArchiveTampered,
+      `Refusing to seal ${target.archiveId} as superseding ${archiveId}: ${err.missing ? 'that archive is not sealed' : `its manifest cannot be trusted (${err.message})`}. Nothing was signed.`,
+      err,
+    );
+  }
+}
+
+/**
  * The rotation record the manifest names when this worker's key did not sign its predecessor (undefined when
  * the signer stays): only a key the previous signer handed the chain over to may go on signing it.
  */
@@ -121,6 +147,7 @@ export function createSealArchive(deps: ActivityDeps) {
     }
     const layout = archiveLayout(config.archive.prefix, target.archiveId);
     const records = await readVolumeRecords(deps, target, input.volumeCount, input.volumeDigests);
+    const supersedes = await provenSupersedes(deps, target);
 
     const build = (
       sequence: number,
@@ -145,6 +172,7 @@ export function createSealArchive(deps: ActivityDeps) {
         signer: keys.signingFingerprint!,
         previous,
         ...(rotation ? { rotation } : {}),
+        ...(supersedes ? { supersedes } : {}),
         // readVolumeRecords hands on exactly the manifest's volume entries (nothing else of a record).
         volumes: records,
       };
@@ -240,6 +268,15 @@ export function createSealArchive(deps: ActivityDeps) {
       manifestSha256: sealed.sha256,
       sequence: sealed.manifest.sequence,
       previousArchiveId: sealed.manifest.previous?.archiveId,
+      ...(supersedes
+        ? {
+            supersedes: {
+              archiveId: supersedes.archiveId,
+              sequence: supersedes.sequence,
+              reason: supersedes.reason,
+            },
+          }
+        : {}),
       volumes: records.length,
       plaintextBytes: records.reduce((s, r) => s + r.plaintextBytes, 0),
       ciphertextBytes: records.reduce((s, r) => s + r.ciphertextBytes, 0),

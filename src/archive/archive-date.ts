@@ -61,6 +61,11 @@ export function dayEndsAt(date: string, timeZone: string): Date {
   return new Date(instant);
 }
 
+/** The instant a day may be archived: its end in `timeZone` plus `settleMinutes` for late documents to arrive. */
+export function daySettlesAt(date: string, timeZone: string, settleMinutes: number): Date {
+  return new Date(dayEndsAt(date, timeZone).getTime() + settleMinutes * 60_000);
+}
+
 /** A day asked for before it has ended (plus the settle time): an input error, nothing is started. */
 export class DayNotEndedError extends ArchiveDateError {}
 
@@ -75,7 +80,7 @@ export function assertDayEnded(
   now: Date,
   sources = { timeZone: 'SNAPSEAL_SCHEDULE_TIMEZONE', settle: 'SNAPSEAL_DAY_SETTLE_MINUTES' },
 ): void {
-  const ready = new Date(dayEndsAt(date, timeZone).getTime() + settleMinutes * 60_000);
+  const ready = daySettlesAt(date, timeZone, settleMinutes);
   if (now < ready) {
     throw new DayNotEndedError(
       `The day ${date} has not ended in ${timeZone} (${sources.timeZone}) plus ${settleMinutes} minutes to settle ` +
@@ -132,7 +137,11 @@ export function archiveIdFor(date: string, indices: string): string {
   return `${date}_${parts.map(encodePart).join('+')}`;
 }
 
-const ARCHIVE_ID = /^(\d{4}-\d{2}-\d{2})_([A-Za-z0-9._-]|~[0-9a-f]{2})+(\+([A-Za-z0-9._-]|~[0-9a-f]{2})+)*$/;
+// A corrected archive of a day (one that supersedes another) carries the revision after the selection: "~r2".
+// No selection contains "~r" (an encoded character is "~" and two hex digits), so the suffix is unambiguous.
+const ARCHIVE_ID =
+  /^(\d{4}-\d{2}-\d{2})_([A-Za-z0-9._-]|~[0-9a-f]{2})+(\+([A-Za-z0-9._-]|~[0-9a-f]{2})+)*(~r[1-9][0-9]{0,5})?$/;
+const REVISION = /~r([1-9][0-9]*)$/;
 const MAX_ARCHIVE_ID = 512;
 
 /** Check an archive id given by a user (verify, restore) has the form archiveIdFor makes, before any use. */
@@ -144,5 +153,25 @@ export function assertArchiveId(id: string): string {
     );
   }
   parseArchiveDate(m[1]!);
+  if (revisionOf(id) === 1 && REVISION.test(id))
+    throw new ArchiveDateError(
+      `Invalid archive id "${id.slice(0, 80)}": revision ~r1 is written without a suffix`,
+    );
   return id;
+}
+
+/** An archive's revision: 1 for the first archive of a day and selection, N for the "~rN" that corrects it. */
+export function revisionOf(archiveId: string): number {
+  const m = REVISION.exec(archiveId);
+  return m ? Number(m[1]) : 1;
+}
+
+/** The archive id without its revision: the same for every revision of one day and selection. */
+export function firstRevisionOf(archiveId: string): string {
+  return archiveId.replace(REVISION, '');
+}
+
+/** The id of the archive that supersedes `archiveId`: its next revision (2026-11-21_logs → 2026-11-21_logs~r2). */
+export function supersedingArchiveId(archiveId: string): string {
+  return `${firstRevisionOf(archiveId)}~r${revisionOf(archiveId) + 1}`;
 }

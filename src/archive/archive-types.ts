@@ -7,11 +7,21 @@ export interface ArchiveRequest {
   date: string;
   /** Index names or patterns, comma-separated; default: the configured template filled with the date. */
   indices?: string;
+  /** Seal a corrected archive of the day that names this sealed one as superseded (and why). */
+  supersede?: SupersedeRequest;
+}
+
+/** Which sealed archive of the same day and selection a new archive corrects, and the operator's reason. */
+export interface SupersedeRequest {
+  archiveId: string;
+  reason: string;
 }
 
 export interface ArchiveTarget {
   archiveId: string;
   date: string;
+  /** Set when this archive corrects a sealed one: the seal names it (id, sequence, digest) and the reason. */
+  supersede?: SupersedeRequest;
   indexPattern: string;
   repository: string;
   snapshot: string;
@@ -99,6 +109,8 @@ export interface SealResult {
   manifestSha256: string;
   sequence: number;
   previousArchiveId?: string;
+  /** Set when this archive corrects a sealed one: what its manifest names of it. */
+  supersedes?: { archiveId: string; sequence: number; reason: string };
   volumes: number;
   plaintextBytes: number;
   ciphertextBytes: number;

@@ -1,8 +1,8 @@
 // `snapseal archive`: start the archive of one day (or join its run in progress) and wait for it, saying what
 // it waits for: progress, a role no worker serves, an activity being retried; Ctrl-C leaves the run going.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import { assertDayEnded, calendarDateIn, parseArchiveDate } from '../archive/archive-date';
-import type { ArchiveResult } from '../archive/archive-types';
+import { assertArchiveId, assertDayEnded, calendarDateIn, parseArchiveDate } from '../archive/archive-date';
+import type { ArchiveResult, SupersedeRequest } from '../archive/archive-types';
 import type { Config } from '../config';
 import { archiveSnapshot } from '../workflows';
 import { archiveIdentity } from '../workflows/workflow-ids';
@@ -13,10 +13,13 @@ import { configFrom, output, withTemporal, workflowUrl, type GlobalOptions } fro
 import { formatBytes } from './format';
 import { followRun, untilInterrupted, warnMissingPollers } from './follow-run';
 import { ARCHIVE_QUEUES } from './queue-pollers';
+import { UsageError } from './usage-error';
 
 export interface ArchiveCommandOptions {
   date?: string;
   indices?: string;
+  /** Seal a corrected archive of the day that supersedes this sealed one, for this reason. */
+  supersede?: SupersedeRequest;
   wait: boolean;
   progress: boolean;
 }
@@ -38,7 +41,7 @@ export async function startArchive(
   // Named by the archive it makes: the default selection is the configured template filled with the date.
   const { workflowId, indexPattern } = archiveIdentity(
     config.temporal.taskQueue,
-    { date, indices: options.indices },
+    { date, indices: options.indices, supersede: options.supersede },
     config.archive.indexTemplate,
   );
   // A run found in progress that closes before it is described is not joined: the start is tried again.
@@ -47,8 +50,16 @@ export async function startArchive(
       const handle = await client.workflow.start(archiveSnapshot, {
         taskQueue: config.temporal.taskQueue,
         workflowId,
-        args: [{ date, indices: options.indices }],
-        staticSummary: archiveRunSummary(date, indexPattern, 'snapseal archive'),
+        args: [
+          { date, indices: options.indices, ...(options.supersede ? { supersede: options.supersede } : {}) },
+        ],
+        staticSummary: archiveRunSummary(
+          date,
+          indexPattern,
+          options.supersede
+            ? `snapseal archive --supersede ${options.supersede.archiveId}`
+            : 'snapseal archive',
+        ),
         // A running archive is joined, never duplicated (the start fails below). A closed run, even a completed
         // one, is never taken as the answer: its result may no longer hold (the archive deleted since), so a
         // new run starts and its own authenticated check of the bucket decides whether the day is sealed.
@@ -93,10 +104,24 @@ export async function waitForArchive(
 function describeResult(result: ArchiveResult, config: Config): string {
   return [
     `${result.status === 'SEALED' ? 'sealed' : 'already sealed'}: ${result.archiveId} (#${result.sequence}${result.previousArchiveId ? `, after ${result.previousArchiveId}` : ', first in chain'})`,
+    ...(result.supersedes
+      ? [
+          `  supersedes: ${result.supersedes.archiveId} (#${result.supersedes.sequence}): ${result.supersedes.reason}`,
+        ]
+      : []),
     `  indices:  ${result.indices.map((i) => `${i.name} (${i.docCount} docs)`).join(', ')}`,
     `  volumes:  ${result.volumes}, ${formatBytes(result.plaintextBytes)} tar, ${formatBytes(result.ciphertextBytes)} encrypted`,
     `  manifest: s3://${config.archive.bucket}/${result.manifestKey} (sha256 ${result.manifestSha256})`,
   ].join('\n');
+}
+
+/** The command line of `snapseal archive`, as commander hands it over. */
+interface ArchiveFlags {
+  date?: string;
+  indices?: string;
+  supersede?: string;
+  reason?: string;
+  wait: boolean;
 }
 
 export function registerArchiveCommand(program: Command): void {
@@ -107,16 +132,26 @@ export function registerArchiveCommand(program: Command): void {
     )
     .option('--date <YYYY-MM-DD>', 'the day to archive')
     .option('--indices <pattern>', 'index names or patterns, comma-separated, instead of the template')
+    .option(
+      '--supersede <archive-id>',
+      "seal a corrected archive of that sealed one's day (id <archive-id>~rN); it stays, marked superseded",
+    )
+    .option('--reason <text>', 'why the archive named by --supersede is superseded (required with it)')
     .option('--no-wait', 'print the workflow id and exit')
-    .action(async (opts: { date?: string; indices?: string; wait: boolean }) => {
+    .action(async (opts: ArchiveFlags) => {
       const g = program.opts<GlobalOptions>();
       const config = configFrom(g);
-      const date = opts.date ?? calendarDateIn(new Date(), config.schedule.timeZone, 1);
+      const supersede = supersedeOption(opts);
+      const date =
+        opts.date ??
+        (supersede
+          ? supersede.archiveId.slice(0, 10)
+          : calendarDateIn(new Date(), config.schedule.timeZone, 1));
       parseArchiveDate(date);
       // A sealed archive is final: a day still going on (or just ended) would be sealed without its last documents.
       assertDayEnded(date, config.schedule.timeZone, config.schedule.settleMinutes, new Date());
       await withTemporal(config, async (client) => {
-        const started = await startArchive(client, config, { ...opts, date, progress: !g.json });
+        const started = await startArchive(client, config, { ...opts, date, supersede, progress: !g.json });
         const url = workflowUrl(config, started.workflowId, started.runId);
         const verb = started.joined ? 'joined the run in progress of' : 'started';
         if (!opts.wait) {
@@ -131,4 +166,18 @@ export function registerArchiveCommand(program: Command): void {
         output(g, { ...result, workflowId: started.workflowId, url }, () => describeResult(result, config));
       });
     });
+}
+
+/** --supersede and --reason, checked together: a correction always says why. */
+function supersedeOption(opts: Pick<ArchiveFlags, 'supersede' | 'reason'>): SupersedeRequest | undefined {
+  if (opts.supersede === undefined) {
+    if (opts.reason !== undefined) throw new UsageError('--reason goes with --supersede <archive-id>');
+    return undefined;
+  }
+  assertArchiveId(opts.supersede);
+  if (opts.reason === undefined || opts.reason.trim() === '')
+    throw new UsageError(
+      `--supersede ${opts.supersede} needs --reason "<why>": the reason is signed into the new archive's manifest`,
+    );
+  return { archiveId: opts.supersede, reason: opts.reason };
 }

@@ -16,11 +16,11 @@ const MEANING: Record<ExitCodeName, string> = {
   Success: 'success',
   Failure: 'the command failed (a service unreachable, a run that failed); the message says what and where',
   Usage:
-    'invalid input: an unknown command or option, a bad date, archive id, cron or time zone, a day that has not ended (plus SNAPSEAL_DAY_SETTLE_MINUTES)',
+    'invalid input: an unknown command or option, a bad date, archive id, cron or time zone, a day that has not ended (plus SNAPSEAL_DAY_SETTLE_MINUTES), `--supersede` without `--reason` or naming another day',
   Config:
     'configuration or key problem: a setting (an unknown SNAPSEAL_* name too), the settings file, a key file, S3 credentials or a bucket setting',
   Verification:
-    'verification failed: `verify`, `verify --chain` or `drill run` found a problem (a decryption key the volumes were not encrypted for too), or `restore` found tampering',
+    'verification failed: `verify`, `verify --chain` or `drill run` found a problem (a decryption key the volumes were not encrypted for, a supersede claim the chain does not bear out too), or `restore` found tampering',
   Stale: '`status`: the newest archive is older than `--max-age-hours` (default 26), or there is none',
   Unhealthy:
     "`status`: archiving cannot run: Temporal unreachable, the Schedule missing or paused, no worker polling a role's task queue, or the witness ahead of the chain",

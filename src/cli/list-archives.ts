@@ -29,6 +29,10 @@ export interface ArchiveListing {
   status: string;
   /** Why the manifest could not be read (status is then not SEALED). */
   problem?: string;
+  /** The archive this one corrects (its manifest says so); the newest archive of the day is the correction. */
+  supersedes?: string;
+  /** Set on an archive a later one supersedes: its status is then SUPERSEDED (it stays, and still verifies). */
+  supersededBy?: string;
 }
 
 export interface ArchiveList {
@@ -66,6 +70,7 @@ export async function listArchives(
   const shown = limit > 0 ? entries.slice(-limit) : entries;
   const rows: ArchiveListing[] = [];
   for (const entry of shown) rows.push(await describeEntry(s3, bucket, entry));
+  markSuperseded(rows);
   if (temporal) {
     const query = `WorkflowType = '${archiveSnapshot.name}' AND ExecutionStatus = 'Running' AND TaskQueue = '${config.temporal.taskQueue}'`;
     for await (const wf of temporal.workflow.list({ query })) {
@@ -83,6 +88,16 @@ export async function listArchives(
     }
   }
   return { rows, totalArchives: entryKeys.length };
+}
+
+/** A shown archive that a shown correction supersedes is marked SUPERSEDED: the day's newest is the correction. */
+function markSuperseded(rows: ArchiveListing[]): void {
+  for (const correction of rows) {
+    const original = rows.find((r) => correction.supersedes !== undefined && r.id === correction.supersedes);
+    if (!original || original.status !== 'SEALED') continue;
+    original.status = 'SUPERSEDED';
+    original.supersededBy = correction.id;
+  }
 }
 
 /** The day an archive id names (ids start with YYYY-MM-DD); '' for none. */
@@ -107,6 +122,7 @@ async function describeEntry(s3: S3Client, bucket: string, entry: ChainEntry): P
       volumes: manifest.volumes.length,
       sealedAt: manifest.createdAt,
       status: 'SEALED',
+      ...(manifest.supersedes ? { supersedes: manifest.supersedes.archiveId } : {}),
     };
   } catch (err) {
     if (!(err instanceof ManifestUnreadableError)) throw err;

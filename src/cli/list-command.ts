@@ -11,7 +11,7 @@ function describeList({ rows, totalArchives }: ArchiveList): string {
   return [
     ...rows.map(
       (r) =>
-        `${r.status.padEnd(10)} ${r.sequence !== undefined ? `#${r.sequence}`.padEnd(5) : '     '} ${r.id}  date ${r.date}  ${r.volumes} volume(s)  ${formatBytes(r.bytes)}  ${r.indices.join(',')}${r.problem ? `\n           ${r.problem}` : ''}`,
+        `${r.status.padEnd(10)} ${r.sequence !== undefined ? `#${r.sequence}`.padEnd(5) : '     '} ${r.id}  date ${r.date}  ${r.volumes} volume(s)  ${formatBytes(r.bytes)}  ${r.indices.join(',')}${r.supersedes ? `  supersedes ${r.supersedes}` : ''}${r.supersededBy ? `  superseded by ${r.supersededBy}` : ''}${r.problem ? `\n           ${r.problem}` : ''}`,
     ),
     ...(sealedShown < totalArchives
       ? [`(the ${sealedShown} newest of ${totalArchives} archives by day; --limit 0 shows all)`]

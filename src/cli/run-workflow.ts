@@ -1,10 +1,12 @@
 // Commands that hand their work to the workers (verify --workflow, restore, drill run): start the workflow by
 // its typed reference, say where to watch it, and wait for its result, naming a restore queue no worker polls
-// and an activity being retried; Ctrl-C says the run goes on.
+// and an activity being retried; its stage whenever it changes (`thawing 2 objects, 1 of 3 ready` while a cold
+// archive thaws); Ctrl-C says the run goes on.
 import type { Client, Workflow, WorkflowResultType, WorkflowStartOptions } from '@temporalio/client';
 import type { Config } from '../config';
 import { workflowUrl, type GlobalOptions } from './cli-context';
 import { followRun, untilInterrupted } from './follow-run';
+import { STAGE } from '../workflows/search-attributes';
 import { RESTORE_QUEUES } from './queue-pollers';
 
 export async function runWorkflow<W extends Workflow>(
@@ -24,6 +26,8 @@ export async function runWorkflow<W extends Workflow>(
       followRun(client, handle, {
         baseQueue: context.config.temporal.taskQueue,
         needs: RESTORE_QUEUES,
+        // The stage the workflow publishes (SnapsealStage): what it does or waits for, a thaw included.
+        progressLine: (attrs) => attrs.get(STAGE) ?? '',
       }) as Promise<WorkflowResultType<W>>,
   );
 }

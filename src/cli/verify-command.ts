@@ -6,6 +6,7 @@ import { taskQueuesFor } from '../task-queues';
 import type { ChainProblem } from '../verify/verify-chain';
 import type { VerifyReport } from '../verify/verify-archive';
 import { assuranceOf, describeAssurance } from '../verify/assurance';
+import { describeSupersession } from '../verify/check-supersedes';
 import { verifyChainWithConfig, verifyWithConfig } from '../verify/verify-with-config';
 import { verifyArchiveWorkflow } from '../workflows';
 import { configFrom, output, withTemporal, type GlobalOptions } from './cli-context';
@@ -50,7 +51,7 @@ export function registerVerifyCommand(program: Command): void {
           () =>
             `${
               report.ok
-                ? `OK chain of ${report.archives} archive(s): every manifest signed and linked to the one before${report.witnessedSequence !== undefined ? `; the witness saw sequence ${report.witnessedSequence}` : ''}`
+                ? `OK chain of ${report.archives} archive(s): every manifest signed and linked to the one before${report.witnessedSequence !== undefined ? `; the witness saw sequence ${report.witnessedSequence}` : ''}${report.supersessions.map((s) => `\n  ${describeSupersession(s)}`).join('')}`
                 : `BROKEN chain (${report.archives} authentic manifest(s)); first problem: ${describeChainProblem(report.firstBroken!)}\n${report.problems.map((p) => `  ${describeChainProblem(p)}`).join('\n')}`
             }\n${describeAssurance(assurance)}`,
         );

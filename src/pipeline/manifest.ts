@@ -36,6 +36,16 @@ export const manifestSchema = z.object({
   // Only in the first manifest a new archiver key signs: the key rotation record that hands the chain over to it
   // (src/keys/key-rotation.ts). Absent everywhere else, and in manifests older than rotation records.
   rotation: z.object({ key: z.string().min(1), sha256 }).optional(),
+  // Only in a corrected archive of a day: the sealed archive it supersedes (which stays, and still verifies) and
+  // the operator's reason. Absent everywhere else.
+  supersedes: z
+    .object({
+      archiveId: z.string().min(1),
+      sequence: z.number().int().positive(),
+      manifestSha256: sha256,
+      reason: z.string().min(1),
+    })
+    .optional(),
   volumes: z.array(
     z.object({
       index: z.number().int().positive(),

@@ -19,6 +19,7 @@ import { KeyRotationError } from '../keys/key-rotation';
 import type { ArchiveManifest } from '../pipeline/manifest';
 import { fingerprint } from '../pipeline/openpgp-keys';
 import { listObjects } from '../s3/s3-objects';
+import { checkSupersedes, type Supersession } from './check-supersedes';
 
 export interface ChainProblem {
   archiveId?: string;
@@ -34,6 +35,8 @@ export interface ChainReport {
   problems: ChainProblem[];
   /** The newest sequence the chain witness saw, when one is configured (SNAPSEAL_WITNESS_BUCKET). */
   witnessedSequence?: number;
+  /** Corrected archives and the ones they supersede, as the signed manifests prove them (check-supersedes.ts). */
+  supersessions: Supersession[];
 }
 
 interface SignedManifest {
@@ -189,6 +192,10 @@ export async function verifyChain(deps: ChainDeps): Promise<ChainReport> {
     }
   }
 
+  // Corrections name the archive they supersede by digest: a claim the chain does not bear out is reported.
+  const { supersessions, problems: supersedeProblems } = checkSupersedes(manifests);
+  problems.push(...supersedeProblems);
+
   // The bucket's own evidence cannot show its newest archives cut away together with their chain entries.
   const witness = deps.witness
     ? await compareWithWitness(
@@ -208,6 +215,7 @@ export async function verifyChain(deps: ChainDeps): Promise<ChainReport> {
     archives: manifests.length,
     firstBroken: problems[0],
     problems,
+    supersessions,
     ...(witness ? { witnessedSequence: witness.witnessedSequence } : {}),
   };
 }

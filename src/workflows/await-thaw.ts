@@ -1,7 +1,8 @@
 // Waits, durably and for hours if need be, until every object of an archive is readable: requests thaws,
-// then polls with backoff. The Temporal UI shows how many objects are still thawing.
+// then polls with backoff. The Temporal UI (and the CLI following the run) shows how many objects are still
+// thawing and how many are ready.
 import { defineQuery, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import type { ThawRequest } from '../activities/thaw-archive';
+import type { ThawRequest, ThawStatus } from '../activities/thaw-archive';
 import { thawingActivities } from './activity-options';
 import { STAGE } from './search-attributes';
 
@@ -11,6 +12,12 @@ export interface ThawOptions extends ThawRequest {
   /** First wait between polls, and the longest (ms); S3 thaws take minutes (Expedited) to 48 hours (Bulk). */
   firstPollMs?: number;
   maxPollMs?: number;
+}
+
+/** The stage while objects thaw: `thawing 2 objects, 1 of 3 ready` (ready: readable now, thawed or never cold). */
+export function thawStage(status: Pick<ThawStatus, 'objects' | 'thawing'>): string {
+  const thawing = status.thawing.length;
+  return `thawing ${thawing} object${thawing === 1 ? '' : 's'}, ${status.objects - thawing} of ${status.objects} ready`;
 }
 
 /** The keys still thawing, for the Temporal UI's Queries tab (`thawingObjects`). */
@@ -31,9 +38,7 @@ export async function awaitThaw(options: ThawOptions): Promise<{ polls: number; 
     requested += status.requested.length;
     thawing = status.thawing;
     if (status.thawing.length === 0) return { polls, requested };
-    upsertSearchAttributes([
-      { key: STAGE, value: `thawing ${status.thawing.length} of ${status.objects} objects` },
-    ]);
+    upsertSearchAttributes([{ key: STAGE, value: thawStage(status) }]);
     await sleep(delay);
     delay = Math.min(delay * 2, maxDelay);
   }

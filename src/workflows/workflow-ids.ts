@@ -1,7 +1,16 @@
 // Workflow ids: one archive (deployment + archive id) is one workflow id, so asking twice for the same archive,
 // in any spelling of its index selection, joins one run instead of starting a second one that would race it.
 // The task queue names the deployment, so two deployments sharing a namespace never collide.
-import { archiveIdFor, indicesForDate, normalizeSelection } from '../archive/archive-date';
+import {
+  ArchiveDateError,
+  archiveIdFor,
+  assertArchiveId,
+  firstRevisionOf,
+  indicesForDate,
+  normalizeSelection,
+  supersedingArchiveId,
+} from '../archive/archive-date';
+import type { SupersedeRequest } from '../archive/archive-types';
 import { baseTaskQueue } from '../task-queues';
 
 export interface ArchiveIdentity {
@@ -18,14 +27,40 @@ export interface ArchiveIdentity {
  */
 export function archiveIdentity(
   taskQueue: string,
-  request: { date: string; indices?: string },
+  request: { date: string; indices?: string; supersede?: SupersedeRequest },
   indexTemplate: string,
 ): ArchiveIdentity {
   const indexPattern = normalizeSelection(
     request.indices ?? indicesForDate(indexTemplate, request.date),
   ).join(',');
-  const archiveId = archiveIdFor(request.date, indexPattern);
+  const first = archiveIdFor(request.date, indexPattern);
+  // A correction is the next revision of the archive it supersedes: asked twice, it is one archive and one run.
+  const archiveId = request.supersede ? supersedingIdFor(first, request.supersede) : first;
   return { archiveId, indexPattern, workflowId: `${baseTaskQueue(taskQueue)}/archive/${archiveId}` };
+}
+
+/** The longest reason a supersede may give: it is signed into the manifest and shown by `verify --chain`. */
+export const MAX_SUPERSEDE_REASON = 500;
+
+/** The id of a correction of `first` (this request's first revision), or an ArchiveDateError saying why not. */
+function supersedingIdFor(first: string, supersede: SupersedeRequest): string {
+  assertArchiveId(supersede.archiveId);
+  if (firstRevisionOf(supersede.archiveId) !== first) {
+    throw new ArchiveDateError(
+      `--supersede ${supersede.archiveId} names an archive of another day or index selection: this run archives ${first} (give --date and --indices as that archive has them)`,
+    );
+  }
+  const reason = supersede.reason.trim();
+  if (
+    reason.length === 0 ||
+    reason.length > MAX_SUPERSEDE_REASON ||
+    [...reason].some((c) => c < ' ' || c === '\u007f')
+  ) {
+    throw new ArchiveDateError(
+      `--reason must say why ${supersede.archiveId} is superseded: one line of 1 to ${MAX_SUPERSEDE_REASON} characters, for example "index logs-21112026 was restored late from the shipper's buffer"`,
+    );
+  }
+  return supersedingArchiveId(supersede.archiveId);
 }
 
 /**

@@ -1,8 +1,9 @@
 // Schedules on the real Temporal server: the daily one is created, triggered once, and its run archives
 // "yesterday" relative to the scheduled time, as a child workflow named after the archive; a cron is taken
-// exactly as Temporal takes it, and Temporal's refusal reaches the user as a usage error.
-import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
-import { calendarDateIn, indicesForDate } from '../../src/archive/archive-date';
+// exactly as Temporal takes it, and Temporal's refusal reaches the user as a usage error. A run the Schedule
+// starts before its day has settled waits on a durable timer, shown as such, and archives nothing yet.
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { calendarDateIn, dayEndsAt, indicesForDate } from '../../src/archive/archive-date';
 import {
   createSchedule,
   dailySchedule,
@@ -11,6 +12,8 @@ import {
   scheduleTiming,
 } from '../../src/cli/schedule-command';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
+import { STAGE } from '../../src/workflows/search-attributes';
+import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, type ArchiveHarness } from './archive-harness';
 import { uniqueName } from './stack';
 
@@ -18,7 +21,8 @@ describe('Schedules', () => {
   let h: ArchiveHarness;
   const created: string[] = [];
   beforeAll(async () => {
-    h = await createArchiveHarness();
+    // Yesterday has settled whenever these tests run (the settle test gives its worker its own settle time).
+    h = await createArchiveHarness({ SNAPSEAL_DAY_SETTLE_MINUTES: '0' });
   });
   afterAll(async () => {
     for (const id of [h.config.schedule.id, ...created]) {
@@ -78,6 +82,73 @@ describe('Schedules', () => {
     expect(result.indices.map((i: { name: string }) => i.name)).toEqual([
       indicesForDate(h.template, yesterday),
     ]);
+  });
+
+  it('waits on a durable timer, shown as settling, when it fires before yesterday has settled', async () => {
+    const yesterday = calendarDateIn(new Date(), 'UTC', 1);
+    await loadSampleDay(h.search, h.template, yesterday, 20);
+    // A settle time reaching three hours past now: the Schedule fires "too early", as at 00:10 with a 60 min settle.
+    const endedAt = dayEndsAt(yesterday, 'UTC');
+    const settleMinutes = Math.ceil((Date.now() - endedAt.getTime()) / 60_000) + 180;
+    const settledAt = new Date(endedAt.getTime() + settleMinutes * 60_000);
+    const request = dailyUnder({ cron: '30 1 * * *', timeZone: 'UTC' });
+    await createSchedule(h.temporal, request);
+    const schedule = h.temporal.schedule.getHandle(request.scheduleId);
+    // A run of the archive started by this trigger counts (the first test sealed yesterday in an older run).
+    const triggeredAt = Date.now() - 1_000;
+    await schedule.trigger();
+    const worker = { ...h.config, schedule: { ...h.config.schedule, settleMinutes } };
+    const archiveId = archiveWorkflowId(
+      h.config.temporal.taskQueue,
+      yesterday,
+      indicesForDate(h.template, yesterday),
+    );
+    const archiveStarted = () =>
+      h.temporal.workflow
+        .getHandle(archiveId)
+        .describe()
+        .then(
+          (d) => d.startTime.getTime() >= triggeredAt,
+          (err: unknown) => {
+            if (err instanceof WorkflowNotFoundError) return false;
+            throw err;
+          },
+        );
+    const seen = await h.runWorker(
+      (async () => {
+        for (let i = 0; i < 240; i++) {
+          const action = (await schedule.describe()).info.recentActions[0];
+          if (action) {
+            const run = h.temporal.workflow.getHandle(action.action.workflow.workflowId);
+            const described = await run.describe();
+            const stage = described.typedSearchAttributes.get(STAGE);
+            // Whichever comes first: the wait shown, the run closed, or the archive started without waiting.
+            if (stage || described.status.name !== 'RUNNING' || (await archiveStarted())) {
+              const history = await run.fetchHistory();
+              if (described.status.name === 'RUNNING') await run.terminate('settle test done');
+              return { stage, status: described.status.name, history };
+            }
+          }
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        throw new Error('the triggered schedule started no workflow within 60 s');
+      })(),
+      undefined,
+      worker,
+    );
+    expect(seen).toMatchObject({ stage: 'settling', status: 'RUNNING' });
+    expect(await archiveStarted()).toBe(false);
+    const timers = (seen.history.events ?? []).filter((e) => e.timerStartedEventAttributes);
+    expect(timers).toHaveLength(1);
+    const timeout = timers[0]!.timerStartedEventAttributes!.startToFireTimeout!;
+    const firesAt = Number(timers[0]!.eventTime!.seconds) * 1000 + Number(timeout.seconds) * 1000;
+    // The timer fires when the day has settled (event times are whole seconds here).
+    expect(Math.abs(firesAt - settledAt.getTime())).toBeLessThan(2_000);
+    // The UI shows the timer with its summary: why the run waits, and until when.
+    const summary = timers[0]!.userMetadata?.summary?.data;
+    expect(JSON.parse(Buffer.from(summary ?? []).toString('utf8'))).toContain(
+      `settles at ${settledAt.toISOString()}`,
+    );
   });
 
   it.each([

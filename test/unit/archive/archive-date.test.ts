@@ -6,8 +6,12 @@ import {
   archiveIdFor,
   calendarDateIn,
   indicesForDate,
+  firstRevisionOf,
   parseArchiveDate,
+  revisionOf,
+  supersedingArchiveId,
 } from '../../../src/archive/archive-date';
+import { archiveIdentity } from '../../../src/workflows/workflow-ids';
 
 describe('archive dates', () => {
   it('fills the index template', () => {
@@ -101,5 +105,39 @@ describe('archive dates', () => {
     expect(() => assertArchiveId('../../secret')).toThrow(
       'Invalid archive id "../../secret": expected <YYYY-MM-DD>_<indices> as `snapseal list` shows it',
     );
+  });
+
+  it('names a correction as the next revision of the archive it supersedes, unambiguously', () => {
+    const id = archiveIdFor('2026-11-21', 'logs-21112026');
+    expect(supersedingArchiveId(id)).toBe('2026-11-21_logs-21112026~r2');
+    expect(supersedingArchiveId(`${id}~r2`)).toBe('2026-11-21_logs-21112026~r3');
+    expect([revisionOf(id), revisionOf(`${id}~r12`), firstRevisionOf(`${id}~r12`)]).toEqual([1, 12, id]);
+    expect(assertArchiveId(`${id}~r2`)).toBe(`${id}~r2`);
+    expect(() => assertArchiveId(`${id}~r1`)).toThrow('revision ~r1 is written without a suffix');
+    expect(() => assertArchiveId(`${id}~r0`)).toThrow('Invalid archive id');
+    // An encoded character is "~" and two hex digits: no selection ends like a revision.
+    expect(revisionOf(archiveIdFor('2026-11-21', 'logs-*'))).toBe(1);
+  });
+
+  it('gives a supersede the id and workflow id of the next revision, and refuses one of another day or without reason', () => {
+    const supersede = { archiveId: '2026-11-21_logs-21112026', reason: 'late documents' };
+    const identity = archiveIdentity('snapseal', { date: '2026-11-21', supersede }, 'logs-{DD}{MM}{YYYY}');
+    expect(identity).toEqual({
+      archiveId: '2026-11-21_logs-21112026~r2',
+      indexPattern: 'logs-21112026',
+      workflowId: 'snapseal/archive/2026-11-21_logs-21112026~r2',
+    });
+    expect(() =>
+      archiveIdentity('snapseal', { date: '2026-11-22', supersede }, 'logs-{DD}{MM}{YYYY}'),
+    ).toThrow(
+      'names an archive of another day or index selection: this run archives 2026-11-22_logs-22112026',
+    );
+    expect(() =>
+      archiveIdentity(
+        'snapseal',
+        { date: '2026-11-21', supersede: { ...supersede, reason: ' ' } },
+        'logs-{DD}{MM}{YYYY}',
+      ),
+    ).toThrow('--reason must say why');
   });
 });
