@@ -4,6 +4,7 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { streamVolume } from '../../../src/archive/stream-volume';
+import { StagingBucket } from '../../../src/buckets/buckets';
 import { TarSourceError } from '../../../src/pipeline/deterministic-tar';
 import { decryptStream } from '../../../src/pipeline/openpgp-decrypt';
 import {
@@ -75,7 +76,7 @@ describe('streamVolume', () => {
   const streamTo = async (s3: FakeS3) =>
     streamVolume({
       s3: s3.client,
-      source: { bucket: 'staging', basePath: 'repo' },
+      source: { staging: new StagingBucket(s3.client, 'staging', ''), basePath: 'repo' },
       destination,
       index: 1,
       entries,
