@@ -55,7 +55,27 @@ export function repositoryBlobs(bucket: string, prefix: string, histories: KeyHi
     if (key === '' || isClusterScratch(key)) continue;
     blobs.push(writtenOnce(bucket, history, key));
   }
+  assertOneGeneration(bucket, prefix, blobs);
   return blobs;
+}
+
+/**
+ * A new repository holds the one generation (root index-N, the RepositoryData) its snapshot wrote. A restore
+ * takes the highest index-N it finds, so a second one planted beside it would decide what is restored.
+ */
+function assertOneGeneration(bucket: string, prefix: string, blobs: RepositoryBlob[]): void {
+  const generations = blobs
+    .map((b) => /^index-(\d+)$/.exec(b.key))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .sort((a, b) => Number(a[1]) - Number(b[1]));
+  if (generations.length <= 1) return;
+  const [first] = generations;
+  const planted = generations.at(-1)!;
+  throw new TamperedObjectError(
+    bucket,
+    `${prefix}${planted[0]}`,
+    `a second repository generation beside ${first![0]}: the cluster writes one generation (index-N) in a new repository, and a restore would read the highest`,
+  );
 }
 
 /** The one version the cluster wrote of a blob: retries of the same bytes (one ETag) count as one write. */
