@@ -45,7 +45,10 @@ export class StagingBucket extends Bucket {
   }
 
   /** One repository blob's bytes, exactly the version the history check named (else a TamperedObjectError). */
-  readRepositoryBlob(basePath: string, blob: Pick<RepositoryBlob, 'key' | 'etag' | 'versionId'>): Promise<Buffer> {
+  readRepositoryBlob(
+    basePath: string,
+    blob: Pick<RepositoryBlob, 'key' | 'etag' | 'versionId'>,
+  ): Promise<Buffer> {
     return this.readListed(`${basePath}/${blob.key}`, { ...blob, by: CHECKED_BY });
   }
 
@@ -66,9 +69,12 @@ export class StagingBucket extends Bucket {
         signal,
       )) as Readable;
     }
-    const got = await this.s3.send(new GetObjectCommand({ Bucket: this.name, Key: key, IfMatch: blob.etag }), {
-      abortSignal: signal,
-    });
+    const got = await this.s3.send(
+      new GetObjectCommand({ Bucket: this.name, Key: key, IfMatch: blob.etag }),
+      {
+        abortSignal: signal,
+      },
+    );
     return got.Body as Readable;
   }
 

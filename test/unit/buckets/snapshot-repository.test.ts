@@ -1,10 +1,7 @@
 // The rule "what the cluster wrote" over a snapshot repository's version histories: every blob once (or
 // retried with the same bytes), no delete marker; the repository verification blobs ignored whatever they hold.
 import type { KeyHistory } from '../../../src/buckets/bucket';
-import {
-  repositoryBlobs,
-  UnversionedStagingError,
-} from '../../../src/buckets/snapshot-repository';
+import { repositoryBlobs, UnversionedStagingError } from '../../../src/buckets/snapshot-repository';
 import { TamperedObjectError } from '../../../src/buckets/trust';
 
 const PREFIX = 'snapseal/a1/run1/repository/';
@@ -25,7 +22,10 @@ function history(
       lastModified: at(i),
       ...(i === versions.length - 1 && deleteMarkers.length === 0 ? { isLatest: true } : {}),
     })),
-    deleteMarkers: deleteMarkers.map((versionId, i) => ({ versionId, lastModified: at(versions.length + i) })),
+    deleteMarkers: deleteMarkers.map((versionId, i) => ({
+      versionId,
+      lastModified: at(versions.length + i),
+    })),
   };
 }
 
@@ -82,7 +82,9 @@ describe('repositoryBlobs', () => {
     histories[2] = history('indices/Ab/0/__d1', [['v-d1', '"e-d1"', 3094]], ['m-d1']);
     const err = problemOf(histories);
     expect(err.key).toBe(`${PREFIX}indices/Ab/0/__d1`);
-    expect(err.message).toContain('deleted after the snapshot wrote it: 1 delete marker(s) beside version v-d1');
+    expect(err.message).toContain(
+      'deleted after the snapshot wrote it: 1 delete marker(s) beside version v-d1',
+    );
   });
 
   it('names a blob of which only a delete marker is left', () => {
