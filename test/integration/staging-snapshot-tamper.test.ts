@@ -2,7 +2,8 @@
 // S3 as a bucket writer would (no key, no hook in snapseal's code): the worker's S3 client goes through a
 // loopback proxy, and on the run's first read of its snapshot repository (the listing the document count and
 // the plan start from) the test first deletes or overwrites one blob with a direct client. The run must fail
-// as ArchiveTampered naming that blob, with nothing uploaded or signed. Before the repository was read from
+// as ArchiveTampered naming that blob, with nothing uploaded or signed, and still clean up (even when the
+// cluster can no longer read the snapshot it wrote). Before the repository was read from
 // its version history, each of these was archived and sealed as the bucket then held it.
 import {
   GetObjectCommand,
@@ -17,7 +18,7 @@ import { loadConfig } from '../../src/config';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
 import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { startFaultProxy, type FaultProxy } from '../faults/fault-proxy';
-import { createArchiveHarness, workerEnv, type ArchiveHarness } from './archive-harness';
+import { createArchiveHarness, stagingRepositories, workerEnv, type ArchiveHarness } from './archive-harness';
 
 /** A tamper of one blob of the repository under `base` (its key found by `pick`); returns the key. */
 interface Tamper {
@@ -134,6 +135,26 @@ describe("the snapshot's staging copy tampered with before the plan (real stack)
       },
     });
     await expectRefused(date, outcome, key, /written over after the snapshot wrote it/);
+  });
+
+  it("refuses the snapshot's own snap-<uuid>.dat written over, and still cleans up the run the cluster cannot read", async () => {
+    const date = '2026-10-04';
+    const { outcome, key } = await archiveTampered(date, {
+      pick: /^snap-[^/]+\.dat$/,
+      act: async (s3, bucket, k) => {
+        const bytes = await bytesOf(s3, bucket, k);
+        await s3.send(
+          new PutObjectCommand({ Bucket: bucket, Key: k, Body: bytes.subarray(0, bytes.length >> 1) }),
+        );
+      },
+    });
+    await expectRefused(date, outcome, key, /written over after the snapshot wrote it/);
+    // The cluster cannot read that snapshot any more; cleanup removed the run's folder and repository anyway.
+    const staging = await h.s3.send(
+      new ListObjectsV2Command({ Bucket: h.config.staging.bucket, Prefix: key.split('/repository/')[0] }),
+    );
+    expect(staging.Contents ?? []).toEqual([]);
+    expect(await stagingRepositories(h)).toEqual([]);
   });
 
   it("refuses a shard's snap-<uuid>.dat written over before the plan, naming it; nothing is signed", async () => {
