@@ -137,6 +137,22 @@ describe("the snapshot's staging copy tampered with before the plan (real stack)
     await expectRefused(date, outcome, key, /written over after the snapshot wrote it/);
   });
 
+  it("refuses a second repository generation (index-N) planted beside the snapshot's, naming it", async () => {
+    const date = '2026-10-05';
+    let planted = '';
+    const { outcome } = await archiveTampered(date, {
+      pick: /^index-0$/,
+      // A restore would read the highest generation: a copy of the cluster's, one generation up.
+      act: async (s3, bucket, k) => {
+        planted = k.replace(/index-0$/, 'index-1');
+        await s3.send(
+          new PutObjectCommand({ Bucket: bucket, Key: planted, Body: await bytesOf(s3, bucket, k) }),
+        );
+      },
+    });
+    await expectRefused(date, outcome, planted, /a second repository generation beside index-0/);
+  });
+
   it("refuses the snapshot's own snap-<uuid>.dat written over, and still cleans up the run the cluster cannot read", async () => {
     const date = '2026-10-04';
     const { outcome, key } = await archiveTampered(date, {
