@@ -3,8 +3,9 @@
 // sha256, the ciphertext's sha256, the S3 version and ETag) before the record is written to staging: a retried
 // attempt trusts an earlier upload only when the record and the volume object are exactly what that proof
 // names (they are in Temporal, not in the bucket); anything else is streamed again.
-// The volume's blobs come from its page of the stored plan (a bound read), fetched with If-Match on the
-// ETag planned: a blob changed or removed after planning fails the volume as StagingChanged.
+// The volume's blobs come from its page of the stored plan (a bound read), each read as exactly the version
+// planned (its VersionId, If-Match on its ETag): a blob changed or removed after planning fails the volume as
+// StagingChanged.
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import { archiveLayout } from '../archive/archive-layout';
@@ -113,7 +114,7 @@ export function createArchiveVolume(deps: ActivityDeps) {
     }, 10_000);
     const record = await streamVolume({
       s3,
-      source: { bucket: config.staging.bucket, basePath: target.folders.repositoryBasePath },
+      source: { staging: buckets.staging, basePath: target.folders.repositoryBasePath },
       destination: {
         bucket: config.archive.bucket,
         key: layout.volumeKey(index),
@@ -226,20 +227,27 @@ function stagingBucketGone(bucket: string, index: number, err: unknown): Error |
   return undefined;
 }
 
-/** A blob whose planned version is gone (412 on If-Match, or 404): the snapshot's staging copy changed. */
+/**
+ * A blob whose planned version is no longer the current one (another version, 412 on If-Match, or 404): the
+ * snapshot's staging copy changed.
+ */
 function stagingChanged(target: ArchiveTarget, volume: PlannedVolume, err: unknown): Error | undefined {
   let path: string | undefined;
   for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
     // The tar stage names the blob it was opening or reading.
     path ??= /^(?:Opening|Reading) (.+?) failed/.exec((e as Error).message ?? '')?.[1];
-    const changed = isPreconditionFailed(e);
+    // The staging adapter refuses a blob that is no longer the planned version (its cause: the S3 error, if any).
+    if (e instanceof TamperedObjectError) path ??= plannedKey(target, e.key);
+    const changed = isPreconditionFailed(e) || (e instanceof TamperedObjectError && !isNotFound(e.cause));
     if (!changed && !isNotFound(e)) continue;
     // Else the refused request itself names the object (the S3 adapter tags every failed request).
     const requested = (e as { $snapseal?: { key?: string } }).$snapseal?.key;
     const planned = volume.entries.find(
       (entry) => entry.key === path || (requested !== undefined && requested.endsWith(`/${entry.key}`)),
     );
-    const blob = planned ? `"${planned.key}" (planned ETag ${planned.etag})` : 'of this volume';
+    const blob = planned
+      ? `"${planned.key}" (planned ${planned.versionId ? `version ${planned.versionId}, ` : ''}ETag ${planned.etag})`
+      : 'of this volume';
     return permanentFailure(
       FailureType.StagingChanged,
       `Staging blob ${blob} of snapshot "${target.snapshot}" was ${changed ? 'overwritten' : 'removed'} after planning (volume ${volume.index}); refusing to archive a different blob. Something else writes to the staging folder ${target.folders.runFolder}: stop it and start the archive again.`,
@@ -247,4 +255,10 @@ function stagingChanged(target: ArchiveTarget, volume: PlannedVolume, err: unkno
     );
   }
   return undefined;
+}
+
+/** A staging key's path inside the run's snapshot repository. */
+function plannedKey(target: ArchiveTarget, key: string): string | undefined {
+  const prefix = `${target.folders.repositoryBasePath}/`;
+  return key.startsWith(prefix) ? key.slice(prefix.length) : undefined;
 }

@@ -2,7 +2,13 @@
 // not seal, its volume objects too, so a failed run never looks like an archive. Safe to repeat.
 import { archiveLayout } from '../archive/archive-layout';
 import type { ArchiveTarget } from '../archive/archive-types';
-import { deleteRepository, deleteSnapshot, getSnapshotStatus } from '../opensearch/snapshot-api';
+import { Context } from '@temporalio/activity';
+import {
+  deleteRepository,
+  deleteSnapshot,
+  getSnapshotStatus,
+  isUnreadableSnapshot,
+} from '../opensearch/snapshot-api';
 import { abortUploads, deletePrefix } from '../s3/s3-objects';
 import type { ActivityDeps } from './activity-deps';
 
@@ -15,8 +21,21 @@ export function createCleanUpRun({ config, s3, opensearch, buckets }: ActivityDe
   return async function cleanUpRun(target: ArchiveTarget, sealed: boolean): Promise<CleanUpReport> {
     // The snapshot can only be deleted through its repository, so the repository goes last.
     // An unreachable cluster fails this attempt; cleanup is retried until the cluster answers.
-    const status = await getSnapshotStatus(opensearch, target.repository, target.snapshot);
-    if (status.state !== 'MISSING') await deleteSnapshot(opensearch, target.repository, target.snapshot);
+    try {
+      const status = await getSnapshotStatus(opensearch, target.repository, target.snapshot);
+      if (status.state !== 'MISSING') await deleteSnapshot(opensearch, target.repository, target.snapshot);
+    } catch (err) {
+      if (!isUnreadableSnapshot(err)) throw err;
+      // The run's own repository no longer reads (its blobs were changed under the cluster): the snapshot lives
+      // only in the run's staging folder, removed below with the registration. Asking again would never end.
+      Context.current().log.warn(
+        'Snapshot unreadable in its repository; removing its staging folder instead',
+        {
+          snapshot: target.snapshot,
+          error: (err as Error).message,
+        },
+      );
+    }
     await deleteRepository(opensearch, target.repository);
 
     // Every version: staging is versioned (restores need it), and a run's copy of the snapshot must not linger.

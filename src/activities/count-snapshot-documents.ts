@@ -1,15 +1,15 @@
 // Reads, right after the snapshot succeeded, how many documents the snapshot holds per index: the live
 // documents of each primary shard's Lucene commit, taken only when that commit is the one the snapshot copied.
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+// The repository's blobs are read as the cluster wrote them (the staging adapter checks their version
+// histories and reads exactly the version each names): one deleted or written over fails the run as
+// ArchiveTampered.
 import type { ArchiveTarget } from '../archive/archive-types';
-import { listStagingBlobs } from '../archive/staging-blobs';
 import {
   ClusterRequestError,
   primaryShardCommits,
   type IndexInfo,
   type ShardCommit,
 } from '../opensearch/snapshot-api';
-import { isNotFound } from '../s3/s3-errors';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
@@ -51,31 +51,24 @@ export function snapshotDocCount(
   return total;
 }
 
-export function createCountSnapshotDocuments({ config, s3, opensearch }: ActivityDeps) {
-  const bucket = config.staging.bucket;
-
-  async function readBytes(key: string): Promise<Uint8Array | undefined> {
-    try {
-      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return await got.Body!.transformToByteArray();
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-  }
-
+export function createCountSnapshotDocuments({ opensearch, buckets }: ActivityDeps) {
   return async function countSnapshotDocuments(
     target: ArchiveTarget,
     snapshotUuid: string,
     indices: IndexInfo[],
   ): Promise<IndexInfo[]> {
     const base = target.folders.repositoryBasePath;
-    const generations = (await listStagingBlobs(s3, bucket, base))
-      .map((b) => /^index-(\d+)$/.exec(b.key)?.[1])
+    const blobs = new Map((await buckets.staging.snapshotRepository(base)).map((b) => [b.key, b]));
+    const readBytes = async (key: string): Promise<Uint8Array | undefined> => {
+      const blob = blobs.get(key);
+      return blob && (await buckets.staging.readRepositoryBlob(base, blob));
+    };
+    const generations = [...blobs.keys()]
+      .map((key) => /^index-(\d+)$/.exec(key)?.[1])
       .filter((n): n is string => n !== undefined)
       .map(Number);
     const latest = generations.length ? Math.max(...generations) : undefined;
-    const bytes = latest === undefined ? undefined : await readBytes(`${base}/index-${latest}`);
+    const bytes = latest === undefined ? undefined : await readBytes(`index-${latest}`);
     const repository = bytes
       ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as RepositoryData)
       : undefined;
@@ -92,7 +85,7 @@ export function createCountSnapshotDocuments({ config, s3, opensearch }: Activit
       const id = repository?.indices?.[index.name]?.id;
       const snapshotGenerations = new Map<number, number | undefined>();
       for (const c of id ? commits : []) {
-        const blob = await readBytes(`${base}/indices/${id}/${c.shard}/snap-${snapshotUuid}.dat`);
+        const blob = await readBytes(`indices/${id}/${c.shard}/snap-${snapshotUuid}.dat`);
         snapshotGenerations.set(c.shard, blob ? snapshotCommitGeneration(blob) : undefined);
       }
       const docCount = snapshotDocCount(commits, snapshotGenerations);

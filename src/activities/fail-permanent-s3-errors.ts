@@ -1,7 +1,8 @@
 // The activity boundary for S3 errors: an S3 error the adapter classifies as permanent (access denied, bad
 // credentials, a missing bucket, a rejected request) fails the activity at once, naming the action, bucket
 // and key, instead of being retried like an outage. So does a TamperedObjectError from a bucket adapter (bytes
-// that differ from what vouches for them): retrying reads the same tampered object again.
+// that differ from what vouches for them): retrying reads the same tampered object again; and a staging bucket
+// written without versions, where an overwrite of the snapshot could not be seen.
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import {
   classifyS3Error,
@@ -10,13 +11,14 @@ import {
   findS3Error,
   s3OperationOf,
 } from '../s3/s3-errors';
+import { UnversionedStagingError } from '../buckets/snapshot-repository';
 import { TamperedObjectError } from '../buckets/trust';
 import { FailureType, permanentFailure } from './failure-types';
 
 /** The permanent failure an error stands for, when it is (or wraps) a permanent S3 error; else undefined. */
 export function permanentS3Failure(err: unknown): ApplicationFailure | undefined {
   if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return undefined;
-  const tampered = tamperedIn(err);
+  const tampered = causeOfType(err, TamperedObjectError);
   if (tampered) {
     return permanentFailure(
       FailureType.ArchiveTampered,
@@ -24,6 +26,8 @@ export function permanentS3Failure(err: unknown): ApplicationFailure | undefined
       err,
     );
   }
+  const unversioned = causeOfType(err, UnversionedStagingError);
+  if (unversioned) return permanentFailure(FailureType.BucketUnusable, unversioned.message, err);
   const s3Error = findS3Error(err);
   if (!s3Error || classifyS3Error(s3Error) !== 'permanent') return undefined;
   return permanentFailure(
@@ -33,9 +37,12 @@ export function permanentS3Failure(err: unknown): ApplicationFailure | undefined
   );
 }
 
-function tamperedIn(err: unknown): TamperedObjectError | undefined {
+function causeOfType<E extends Error>(
+  err: unknown,
+  type: abstract new (...args: never[]) => E,
+): E | undefined {
   for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
-    if (e instanceof TamperedObjectError) return e;
+    if (e instanceof type) return e;
   }
   return undefined;
 }

@@ -1,20 +1,21 @@
 // Lists the finished snapshot's blobs once, cuts them into volumes and stores the plan in the run's staging
 // work folder. Only the plan's digest and a summary go into workflow history; each volume reads its own page.
-// A blob whose name restore would refuse fails the plan: it cannot be a snapshot's, and is never sealed.
+// A blob whose name restore would refuse fails the plan: it cannot be a snapshot's, and is never sealed. The
+// blobs are read from the repository's version histories (the staging adapter): one deleted or written over
+// since the cluster wrote it fails the run as ArchiveTampered, and each planned blob names its version.
 import type { ArchiveTarget, VolumePlanSummary } from '../archive/archive-types';
-import { listStagingBlobs } from '../archive/staging-blobs';
 import { readPlanPages, writePlan, PlanIntegrityError, type PlanPageRef } from '../archive/volume-plan-store';
 import { UnsafeTarEntry } from '../pipeline/safe-tar-entry';
 import { planVolumes } from '../pipeline/volume-plan';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 
-export function createPlanArchiveVolumes({ config, s3, buckets }: ActivityDeps) {
+export function createPlanArchiveVolumes({ config, buckets }: ActivityDeps) {
   return async function planArchiveVolumes(
     target: ArchiveTarget,
     maxVolumeBytes: number,
   ): Promise<VolumePlanSummary> {
-    const blobs = await listStagingBlobs(s3, config.staging.bucket, target.folders.repositoryBasePath);
+    const blobs = await buckets.staging.snapshotRepository(target.folders.repositoryBasePath);
     if (blobs.length === 0) {
       throw permanentFailure(
         FailureType.SnapshotFailed,

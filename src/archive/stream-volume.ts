@@ -2,15 +2,15 @@
 // sha256, sha256, OpenPGP, sha256] → S3 upload (CRC32 parts).
 // The event loop only moves bytes (S3 I/O, tar framing); the per-byte CPU work runs on the volume's own
 // thread. Nothing touches local disk; memory is bounded by stream buffers and the upload's in-flight parts.
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { PublicKey } from 'openpgp';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createByteProgress } from '../pipeline/byte-progress';
 import { createChunkCoalescer } from '../pipeline/coalesce-chunks';
 import { createDeterministicTar, TarSourceError, type TarFileRecord } from '../pipeline/deterministic-tar';
 import { createSeipdV1Assertion } from '../pipeline/assert-seipd-v1';
 import { VolumeCryptoStream } from '../pipeline/volume-crypto-stream';
+import type { StagingBucket } from '../buckets/buckets';
 import { startStreamUpload, type UploadedObject, type UploadTarget } from '../s3/upload-stream';
 import { volumeName } from './archive-layout';
 import type { VolumeResult } from './archive-types';
@@ -26,28 +26,20 @@ export interface VolumeRecord extends Omit<VolumeResult, 'fileCount' | 'recordSh
 }
 
 export interface StreamVolumeInput {
+  /** The client the volume is uploaded with. */
   s3: S3Client;
-  source: { bucket: string; basePath: string };
+  /** The run's snapshot repository: its staging adapter and base path. */
+  source: { staging: StagingBucket; basePath: string };
   destination: UploadTarget;
   index: number;
-  /** `etag`: the version planned; a blob changed since fails its GET (412) instead of being archived. */
-  entries: { key: string; size: number; etag?: string }[];
+  /**
+   * `versionId` and `etag`: the version planned; a blob changed since fails its read (a TamperedObjectError,
+   * or 412 with only an ETag) instead of being archived.
+   */
+  entries: { key: string; size: number; etag?: string; versionId?: string }[];
   recipients: PublicKey[];
   signal?: AbortSignal;
   onProgress?: (plaintextBytes: number, filesDone: number) => void;
-}
-
-async function openBlob(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  etag: string | undefined,
-  signal?: AbortSignal,
-): Promise<Readable> {
-  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: etag }), {
-    abortSignal: signal,
-  });
-  return got.Body as Readable;
 }
 
 export async function streamVolume(input: StreamVolumeInput): Promise<VolumeRecord> {
@@ -57,7 +49,7 @@ export async function streamVolume(input: StreamVolumeInput): Promise<VolumeReco
     input.entries.map((e) => ({
       path: e.key,
       size: e.size,
-      open: () => openBlob(s3, source.bucket, `${source.basePath}/${e.key}`, e.etag, signal),
+      open: () => source.staging.openPlannedBlob(source.basePath, e, signal),
     })),
     { onFile: () => (filesDone += 1), hashFiles: false },
   );

@@ -3,6 +3,7 @@
 // their layout on top. No activity calls the S3 client for these buckets itself.
 import {
   GetObjectCommand,
+  type GetObjectCommandOutput,
   HeadObjectCommand,
   ListObjectVersionsCommand,
   PutObjectCommand,
@@ -10,8 +11,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { describeS3Error, isNotFound } from '../s3/s3-errors';
-import { TamperedObjectError, type Vouch } from './trust';
+import { describeS3Error, isNotFound, isPreconditionFailed } from '../s3/s3-errors';
+import { TamperedObjectError, type ListedVersion, type Vouch } from './trust';
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -29,7 +30,7 @@ export interface EvidenceObject {
 /** One key's history under a prefix, oldest first. */
 export interface KeyHistory {
   key: string;
-  versions: { versionId: string; lastModified?: Date; size: number; etag: string }[];
+  versions: { versionId: string; lastModified?: Date; size: number; etag: string; isLatest?: boolean }[];
   deleteMarkers: { versionId: string; lastModified?: Date }[];
 }
 
@@ -82,6 +83,50 @@ export class Bucket {
   async readUnbound(key: string, checkedBy: string): Promise<Buffer | undefined> {
     void checkedBy;
     return this.get(key);
+  }
+
+  /**
+   * The version of `key` that a check of its history just named (`listed`), read as the key's current object:
+   * the server must answer with exactly that version and ETag. A later version, a delete marker, or the key
+   * gone: a TamperedObjectError saying what the listing vouched for. Asks for no version by id, so it needs
+   * no permission beyond reading the object.
+   */
+  async readListed(key: string, listed: ListedVersion): Promise<Buffer> {
+    const got = await this.openListed(key, listed);
+    return Buffer.from(await got.transformToByteArray());
+  }
+
+  /** The body of the version `listed` names, as a stream (see readListed), for a caller that streams it. */
+  async openListed(
+    key: string,
+    listed: ListedVersion,
+    signal?: AbortSignal,
+  ): Promise<NonNullable<GetObjectCommandOutput['Body']>> {
+    let got: GetObjectCommandOutput;
+    try {
+      got = await this.s3.send(new GetObjectCommand({ Bucket: this.name, Key: key, IfMatch: listed.etag }), {
+        abortSignal: signal,
+      });
+    } catch (err) {
+      if (isNotFound(err) || isPreconditionFailed(err)) {
+        throw new TamperedObjectError(
+          this.name,
+          key,
+          `${isNotFound(err) ? 'deleted' : 'written over'} since ${listed.by} named its version ${listed.versionId} (ETag ${listed.etag})`,
+          { cause: err },
+        );
+      }
+      throw new Error(`Reading ${this.url(key)} failed: ${describeS3Error(err)}`, { cause: err });
+    }
+    if ((got.VersionId ?? 'null') !== listed.versionId) {
+      destroyBody(got.Body);
+      throw new TamperedObjectError(
+        this.name,
+        key,
+        `its current version is ${got.VersionId ?? 'unversioned'}, not ${listed.versionId} as ${listed.by} named it: written over with the same bytes`,
+      );
+    }
+    return got.Body!;
   }
 
   /**
@@ -167,6 +212,7 @@ export class Bucket {
           lastModified: v.LastModified,
           size: v.Size ?? 0,
           etag: v.ETag ?? '',
+          ...(v.IsLatest ? { isLatest: true } : {}),
         });
       }
       for (const m of page.DeleteMarkers ?? []) {
@@ -240,6 +286,10 @@ export function assertWrittenOnce(bucket: string, history: KeyHistory): void {
     history.key,
     `written over after it was recorded: ${what} over version ${history.versions[0]?.versionId ?? '?'} (records are written once)`,
   );
+}
+
+function destroyBody(body: unknown): void {
+  (body as { destroy?: () => void } | undefined)?.destroy?.();
 }
 
 function describeVoucher(vouch: Vouch): string {

@@ -1,5 +1,6 @@
 // The three buckets snapseal uses, each behind its own adapter, built once per process from the configuration.
-import type { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
 import type { Config } from '../config';
 import { createS3Client } from '../s3/create-s3-client';
 import type { StreamUpload } from '../s3/upload-stream';
@@ -7,6 +8,7 @@ import { deleteEveryVersion, startStagedUpload, versioningOf } from './restore-s
 import { planIndexKey, planPageKey, volumeRecordKey, type RunFolders } from '../archive/archive-layout';
 import type { PlanPageRef } from '../archive/archive-types';
 import { Bucket, type WrittenObject } from './bucket';
+import { CHECKED_BY, repositoryBlobs, type RepositoryBlob } from './snapshot-repository';
 import type { Vouch } from './trust';
 
 /** The archive bucket: volumes, manifests, signatures, time-stamp tokens, retention records, the chain. */
@@ -29,6 +31,51 @@ export class StagingBucket extends Bucket {
   /** Every version and delete marker under `prefix` (narrowed by `which`) removed; returns the keys removed. */
   deleteEveryVersion(prefix: string, which?: (key: string) => boolean): Promise<number> {
     return deleteEveryVersion(this, prefix, which);
+  }
+
+  // ---- A run's snapshot repository (./snapshot-repository.ts): the blobs as the cluster wrote them ----
+
+  /**
+   * The snapshot's blobs under `basePath`, each with the one version the cluster wrote, read from the keys'
+   * version histories; a blob deleted or written over since is a TamperedObjectError naming it.
+   */
+  async snapshotRepository(basePath: string): Promise<RepositoryBlob[]> {
+    const prefix = `${basePath}/`;
+    return repositoryBlobs(this.name, prefix, await this.histories(prefix));
+  }
+
+  /** One repository blob's bytes, exactly the version the history check named (else a TamperedObjectError). */
+  readRepositoryBlob(
+    basePath: string,
+    blob: Pick<RepositoryBlob, 'key' | 'etag' | 'versionId'>,
+  ): Promise<Buffer> {
+    return this.readListed(`${basePath}/${blob.key}`, { ...blob, by: CHECKED_BY });
+  }
+
+  /**
+   * One planned blob as a stream, for a volume. With the version the plan carries (in history by the plan
+   * digest) it must be exactly that version; a plan of older code names only the ETag (If-Match alone).
+   */
+  async openPlannedBlob(
+    basePath: string,
+    blob: { key: string; etag?: string; versionId?: string },
+    signal?: AbortSignal,
+  ): Promise<Readable> {
+    const key = `${basePath}/${blob.key}`;
+    if (blob.versionId && blob.etag) {
+      return (await this.openListed(
+        key,
+        { versionId: blob.versionId, etag: blob.etag, by: 'the volume plan' },
+        signal,
+      )) as Readable;
+    }
+    const got = await this.s3.send(
+      new GetObjectCommand({ Bucket: this.name, Key: key, IfMatch: blob.etag }),
+      {
+        abortSignal: signal,
+      },
+    );
+    return got.Body as Readable;
   }
 
   // ---- A run's work folder: the volume plan and the volume records ----

@@ -4,6 +4,9 @@
 //   heartbeat's details or a verified signature carries; bytes that differ are a TamperedObjectError;
 // - evidence: a record written once and kept under retention (chain entries, witness records, retention and
 //   rotation records); its oldest version is the record and anything written over it is reported by name;
+// - listed: a version a check of the key's history has just named (the snapshot repository's blobs, whose
+//   histories must show what the cluster wrote: ./snapshot-repository.ts); the read must be answered with
+//   exactly that version and ETag, and the version travels on in history (the volume plan);
 // - unbound: only for bytes checked afterwards against something bound; the caller says what checks them.
 
 /** Who vouches for the digest a bound read is checked against. */
@@ -18,6 +21,15 @@ export interface Vouch {
   versionId?: string;
 }
 
+/** A version a history check named: a listed read is refused unless the server answers with exactly it. */
+export interface ListedVersion {
+  versionId: string;
+  /** As the listing gave it, quotes included (what If-Match expects). */
+  etag: string;
+  /** What named it, for the error message (e.g. "the check of the snapshot repository's history"). */
+  by: string;
+}
+
 /** Bytes in a bucket that differ from what vouches for them, or a written-once record written over. */
 export class TamperedObjectError extends Error {
   override name = 'TamperedObjectError';
@@ -25,7 +37,8 @@ export class TamperedObjectError extends Error {
     readonly bucket: string,
     readonly key: string,
     readonly problem: string,
+    options?: { cause?: unknown },
   ) {
-    super(`s3://${bucket}/${key}: ${problem}`);
+    super(`s3://${bucket}/${key}: ${problem}`, options);
   }
 }

@@ -87,6 +87,20 @@ function explain(operation: string, err: unknown): ClusterRequestError {
   });
 }
 
+/**
+ * Whether the cluster answered that it cannot read a snapshot's metadata from its repository (a snapshot or
+ * repository exception with an HTTP status, e.g. a snap-<uuid>.dat changed under it): an answer, not an outage,
+ * and asking again reads the same blobs.
+ */
+export function isUnreadableSnapshot(err: unknown): boolean {
+  const e = (err instanceof ClusterRequestError ? err.cause : err) as ResponseErrorLike | undefined;
+  const body = e?.meta?.body?.error;
+  const type = typeof body === 'object' ? body.type : undefined;
+  return (
+    e?.meta?.statusCode !== undefined && (type === 'snapshot_exception' || type === 'repository_exception')
+  );
+}
+
 async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();

@@ -11,6 +11,8 @@ export interface PlannedBlob {
   size: number;
   /** The blob's ETag when it was listed: the volume reads exactly this version (If-Match). */
   etag: string;
+  /** The version the repository's history check took (absent in plans of older code): read exactly it. */
+  versionId?: string;
 }
 
 export interface PlannedVolume {
@@ -54,7 +56,12 @@ export function planVolumes(blobs: PlannedBlob[], maxVolumeBytes: number): Plann
       current = { index: volumes.length + 1, entries: [], tarBytes: TAR_END };
       volumes.push(current);
     }
-    current.entries.push({ key: blob.key, size: blob.size, etag: blob.etag });
+    current.entries.push({
+      key: blob.key,
+      size: blob.size,
+      etag: blob.etag,
+      ...(blob.versionId ? { versionId: blob.versionId } : {}),
+    });
     current.tarBytes += bytes;
   }
   return volumes;

@@ -4,6 +4,7 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { streamVolume } from '../../../src/archive/stream-volume';
+import { StagingBucket } from '../../../src/buckets/buckets';
 import { TarSourceError } from '../../../src/pipeline/deterministic-tar';
 import { decryptStream } from '../../../src/pipeline/openpgp-decrypt';
 import {
@@ -19,15 +20,22 @@ interface FakeS3 {
   puts: Map<string, Buffer>;
 }
 
-/** GetObject serves `blobs` (or fails for keys in `failing`); PutObject stores what it reads. */
-function fakeS3(blobs: Map<string, Buffer>, failing = new Set<string>()): FakeS3 {
+/**
+ * GetObject serves `blobs` (or fails for keys in `failing`), answering with the version `versions` names;
+ * PutObject stores what it reads.
+ */
+function fakeS3(
+  blobs: Map<string, Buffer>,
+  failing = new Set<string>(),
+  versions = new Map<string, string>(),
+): FakeS3 {
   const puts = new Map<string, Buffer>();
   const send = async (command: unknown): Promise<unknown> => {
     if (command instanceof GetObjectCommand) {
       const key = command.input.Key!;
       if (failing.has(key))
         throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9000'), { code: 'ECONNREFUSED' });
-      return { Body: Readable.from([blobs.get(key)!]) };
+      return { Body: Readable.from([blobs.get(key)!]), VersionId: versions.get(key) };
     }
     if (command instanceof PutObjectCommand) {
       const body = command.input.Body;
@@ -71,14 +79,14 @@ describe('streamVolume', () => {
     team = await generateDemoKeys({ name: 'Team', email: 'team@example.invalid' });
   });
 
-  /** Volume 1 of `entries`, from the staging folder `repo` to `destination`, for the team's key. */
-  const streamTo = async (s3: FakeS3) =>
+  /** Volume 1 of `planned`, from the staging folder `repo` to `destination`, for the team's key. */
+  const streamTo = async (s3: FakeS3, planned: typeof entries = entries) =>
     streamVolume({
       s3: s3.client,
-      source: { bucket: 'staging', basePath: 'repo' },
+      source: { staging: new StagingBucket(s3.client, 'staging', ''), basePath: 'repo' },
       destination,
       index: 1,
-      entries,
+      entries: planned,
       recipients: await readRecipientKeys([team.publicKey]),
     });
 
@@ -96,6 +104,27 @@ describe('streamVolume', () => {
       ['a', sha256(blobs.get('repo/a')!)],
       ['b', sha256(blobs.get('repo/b')!)],
     ]);
+  });
+
+  it('reads the version the plan names, and refuses a blob answered with another version', async () => {
+    const versions = new Map([
+      ['repo/a', 'v-a'],
+      ['repo/b', 'v-b2'],
+    ]);
+    const planned = [
+      { key: 'a', size: 70_000, etag: '"e-a"', versionId: 'v-a' },
+      { key: 'b', size: 5_000, etag: '"e-b"', versionId: 'v-b1' },
+    ];
+    const s3 = fakeS3(blobs, new Set(), versions);
+    const attempt = streamTo(s3, planned);
+    await expect(attempt).rejects.toThrow(TarSourceError);
+    await expect(attempt).rejects.toThrow(
+      /Opening b failed: s3:\/\/staging\/repo\/b: its current version is v-b2, not v-b1 as the volume plan named it/,
+    );
+    expect(s3.puts.size).toBe(0);
+    versions.set('repo/b', 'v-b1');
+    const record = await streamTo(fakeS3(blobs, new Set(), versions), planned);
+    expect(record.files.map((f) => f.path)).toEqual(['a', 'b']);
   });
 
   it('fails with the source error, uploads nothing, and raises no unhandled stream error', async () => {
