@@ -206,10 +206,10 @@ export function createSealArchive(deps: ActivityDeps) {
       ? { ObjectLockMode: retention.Mode, ObjectLockRetainUntilDate: retention.RetainUntilDate }
       : {};
     // Before the manifest: once an archive is complete, its time evidence is there too.
-    const token = await stampManifest(config.evidence, {
+    const tokens = await stampManifest(config.evidence, {
       archive: deps.buckets.archive,
       archiveId: target.archiveId,
-      timestampKey: layout.timestampKey,
+      timestampKeyOf: layout.timestampKeyOf,
       manifest: sealed.bytes,
       manifestSha256: sealed.sha256,
       lock,
@@ -232,7 +232,7 @@ export function createSealArchive(deps: ActivityDeps) {
         }),
       );
     }
-    await recordSealEvidence(deps, sealed.manifest, sealed.sha256, token?.der);
+    await recordSealEvidence(deps, sealed.manifest, sealed.sha256, tokens);
 
     return {
       archiveId: target.archiveId,
