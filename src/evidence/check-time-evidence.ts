@@ -115,7 +115,10 @@ function applyPolicy(outcomes: TokenOutcome[], policy: TimeEvidencePolicy): Time
           `${verified.length} of ${outcomes.length} time-stamp tokens verify, SNAPSEAL_TSA_POLICY asks for ${required}`,
         ]
       : [];
-  return { genTime: genTime ?? outcomes.find((o) => o.genTime)?.genTime, problems: [...failures, ...summary] };
+  return {
+    genTime: genTime ?? outcomes.find((o) => o.genTime)?.genTime,
+    problems: [...failures, ...summary],
+  };
 }
 
 async function readCaPem(caFile: string | undefined): Promise<string | { problem: string }> {

@@ -51,7 +51,8 @@ export async function requestTimestamp(
   } catch (err) {
     throw new TimestampError(`time-stamp authority ${tsaUrl} cannot be reached: ${(err as Error).message}`);
   }
-  if (!response.ok) throw new TimestampError(`time-stamp authority ${tsaUrl} answered HTTP ${response.status}`);
+  if (!response.ok)
+    throw new TimestampError(`time-stamp authority ${tsaUrl} answered HTTP ${response.status}`);
   const der = Buffer.from(await response.arrayBuffer());
   const parsed = parseReply(der);
   if (parsed.imprintHex !== sha256Hex)
