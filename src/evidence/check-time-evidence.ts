@@ -1,7 +1,8 @@
 // The one check of an archive's time evidence, shared by `snapseal verify`, `verify --chain` and the verify
 // workflow: reads each authority's token beside an authenticated manifest (manifest.json.tsr,
 // manifest.json.tsr.2, ...), checks each against the TSA CA bundle and the manifest, and applies
-// SNAPSEAL_TSA_POLICY: the evidence holds when at least that many tokens verify, and names the ones that do not.
+// SNAPSEAL_TSA_POLICY: the evidence holds when at least that many tokens verify, and names the ones that do not. A
+// manifest that declares a late stamp (authorities unreachable when sealed) is a warning, never back-dated.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { readFile } from 'node:fs/promises';
 import { archiveLayout } from '../archive/archive-layout';
@@ -24,6 +25,11 @@ export interface TimeEvidence {
   genTime?: string;
   /** Why there is no checked time evidence, or which tokens failed while the policy still holds. */
   note?: string;
+  /**
+   * A warning, not a problem: the manifest declares the authorities were unreachable when it was sealed, so its
+   * time is proven only from its tokens' genTime (or not yet, before `snapseal stamp`).
+   */
+  lateStamp?: string;
   problems: string[];
 }
 
@@ -52,6 +58,16 @@ export async function checkTimeEvidence(
       key,
       'its signature, CA chain and imprint of the authenticated manifest (verifyTimestamp below)',
     );
+  const { manifest } = authentic;
+  if (manifest.lateStamp && !(await readToken(layout.timestampKey))) {
+    const anyLater = await anyTokenBeyondFirst(readToken, layout, policy.authorities);
+    if (!anyLater) {
+      return {
+        lateStamp: `late stamp pending: the time-stamp authorities were unreachable when ${manifest.archiveId} was sealed and no token has been obtained since (run "snapseal stamp ${manifest.archiveId}")`,
+        problems: [],
+      };
+    }
+  }
   if (policy.authorities === 0) {
     // No authority configured: a token that is there is still checked, its absence is no problem.
     const key = layout.timestampKey;
@@ -81,12 +97,28 @@ export async function checkTimeEvidence(
       token,
       Buffer.from(authentic.text, 'utf8'),
       caPem,
-      authentic.manifest.createdAt,
-      policy.toleranceSeconds,
+      manifest.createdAt,
+      // A late stamp is after createdAt by nature: it proves existence from genTime, never createdAt.
+      manifest.lateStamp ? Number.POSITIVE_INFINITY : policy.toleranceSeconds,
     );
     outcomes.push({ key, genTime: check.genTime, problems: check.problems.map((p) => `${key}: ${p}`) });
   }
-  return applyPolicy(outcomes, policy);
+  const evidence = applyPolicy(outcomes, policy);
+  if (manifest.lateStamp && evidence.problems.length === 0) {
+    evidence.lateStamp = `late stamp: time proven from ${evidence.genTime}, the authority was unreachable when sealed`;
+  }
+  return evidence;
+}
+
+async function anyTokenBeyondFirst(
+  readToken: (key: string) => Promise<Buffer | undefined>,
+  layout: ReturnType<typeof archiveLayout>,
+  authorities: number,
+): Promise<boolean> {
+  for (let authority = 1; authority < authorities; authority++) {
+    if (await readToken(layout.timestampKeyOf(authority))) return true;
+  }
+  return false;
 }
 
 /** The evidence holds when `required` tokens verify; the failed ones are problems below that, a note above. */

@@ -75,7 +75,7 @@ export async function assertSequenceUnwitnessed(deps: ActivityDeps, sealing: Sea
 
 /**
  * After the manifest (and its token, if any) is written: record retention, then witness the new head.
- * `tokens` are the time-stamp replies stampManifest obtained or verified for this manifest; the witness records
+ * `tokens` are the time-stamp replies the seal obtained or verified for this manifest; the witness records
  * the first authority's (manifest.json.tsr), the one `openssl ts -verify` is shown with.
  */
 export async function recordSealEvidence(

@@ -1,8 +1,9 @@
-// The last step of sealing: a third-party RFC 3161 time-stamp over the manifest's sha256 from each authority of
-// SNAPSEAL_TSA_URLS, stored beside it (manifest.json.tsr, manifest.json.tsr.2, ...) under the same Object Lock
-// retention, each written once. A token is verified before it is stored or kept (signature, CA chain,
-// time-stamping signer, imprint), so what the seal witnesses is evidence. Retry-safe: a stored token for this
-// manifest that verifies is kept; any other stored token refuses the seal by name.
+// Third-party RFC 3161 time-stamps over the manifest's sha256 from each authority of SNAPSEAL_TSA_URLS: obtained
+// before the seal claims its chain link (an outage decides whether the manifest declares a late stamp), stored
+// beside it (manifest.json.tsr, manifest.json.tsr.2, ...) under the same Object Lock retention, each written once.
+// A token is verified before it is stored or kept (signature, CA chain, time-stamping signer, imprint), so what
+// the seal witnesses is evidence. Retry-safe: a stored token for this manifest that verifies is kept; any other
+// stored token refuses the seal by name. `snapseal stamp` stores the tokens of a late-stamped archive the same way.
 import { readFile } from 'node:fs/promises';
 import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { FailureType, permanentFailure } from '../activities/failure-types';
@@ -39,22 +40,27 @@ export class TimestampAuthoritiesUnreachable extends Error {
 type StampSettings = Pick<Config['evidence'], 'tsaUrls' | 'tsaRequired' | 'tsaCaFile'>;
 
 /**
- * Returns the tokens the seal obtained (or found stored from an earlier attempt) and verified, one per authority
- * that answered, or [] when no TSA is configured. Fewer than `tsaRequired` throws an ordinary (retryable)
- * TimestampAuthoritiesUnreachable before anything is stored, so the seal activity fails and Temporal retries it:
- * an archive is never reported sealed without the tokens its policy asks for.
+ * The seal attempt from which an outage no longer fails the seal: the manifest is sealed declaring `lateStamp`
+ * instead (src/activities/seal-archive.ts). Attempts 1-4 are retried with the seal's retry policy (2 s, 4 s, 8 s
+ * apart), so an authority that is down for half a minute still stamps the archive on time.
  */
-export async function stampManifest(evidence: StampSettings, t: StampTarget): Promise<StampedToken[]> {
-  if (evidence.tsaUrls.length === 0) return [];
+export const LATE_STAMP_FROM_ATTEMPT = 5;
+
+/**
+ * The tokens for this manifest, one per authority that answered, each verified: a stored one (an earlier attempt)
+ * or a new one, not yet stored; [] when no TSA is configured. Fewer than `tsaRequired` throws an ordinary
+ * (retryable) TimestampAuthoritiesUnreachable: nothing was stored.
+ */
+export async function obtainTokens(evidence: StampSettings, t: StampTarget): Promise<ObtainedTokens> {
+  const obtained: ObtainedTokens = { kept: [], fresh: [] };
+  if (evidence.tsaUrls.length === 0) return obtained;
   const caPem = await readCaBundle(evidence.tsaCaFile);
-  const kept: StampedToken[] = [];
-  const obtained: StampedToken[] = [];
   const failures: string[] = [];
   for (const [authority, url] of evidence.tsaUrls.entries()) {
     const key = t.timestampKeyOf(authority);
     const stored = await storedToken(t, key);
     if (stored) {
-      kept.push({ authority, key, reply: await acceptStored(t, key, stored, caPem) });
+      obtained.kept.push({ authority, key, reply: await acceptStored(t, key, stored, caPem) });
       continue;
     }
     let reply: TimestampReply;
@@ -72,16 +78,36 @@ export async function stampManifest(evidence: StampSettings, t: StampTarget): Pr
         `Time-stamp authority ${url} (SNAPSEAL_TSA_URLS) answered a token for ${t.archiveId} that does not verify against SNAPSEAL_TSA_CA_FILE ${evidence.tsaCaFile}: ${check.problems.join('; ')}. Nothing was stored.`,
       );
     }
-    obtained.push({ authority, key, reply });
+    obtained.fresh.push({ authority, key, reply });
   }
-  const count = kept.length + obtained.length;
+  const count = obtained.kept.length + obtained.fresh.length;
   if (count < evidence.tsaRequired) {
     throw new TimestampAuthoritiesUnreachable(
-      `${count} of ${evidence.tsaUrls.length} time-stamp authorities gave a token for ${t.archiveId}, SNAPSEAL_TSA_POLICY asks for ${evidence.tsaRequired}: ${failures.join('; ')}. Nothing was stored; the seal is retried.`,
+      `${count} of ${evidence.tsaUrls.length} time-stamp authorities gave a token for ${t.archiveId}, SNAPSEAL_TSA_POLICY asks for ${evidence.tsaRequired}: ${failures.join('; ')}. Nothing was stored.`,
     );
   }
-  for (const token of obtained) kept.push(await storeToken(t, token, caPem));
-  return kept.sort((a, b) => a.authority - b.authority);
+  return obtained;
+}
+
+export interface ObtainedTokens {
+  /** Verified tokens already stored for this manifest. */
+  kept: StampedToken[];
+  /** Verified tokens to store. */
+  fresh: StampedToken[];
+}
+
+/** Stores the fresh tokens (written once) and returns every token of the manifest, in authority order. */
+export async function storeTokens(
+  evidence: StampSettings,
+  t: StampTarget,
+  obtained: ObtainedTokens,
+): Promise<StampedToken[]> {
+  const all = [...obtained.kept];
+  if (obtained.fresh.length > 0) {
+    const caPem = await readCaBundle(evidence.tsaCaFile);
+    for (const token of obtained.fresh) all.push(await storeToken(t, token, caPem));
+  }
+  return all.sort((a, b) => a.authority - b.authority);
 }
 
 async function storeToken(t: StampTarget, token: StampedToken, caPem: string): Promise<StampedToken> {

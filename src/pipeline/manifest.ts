@@ -36,6 +36,10 @@ export const manifestSchema = z.object({
   // Only in the first manifest a new archiver key signs: the key rotation record that hands the chain over to it
   // (src/keys/key-rotation.ts). Absent everywhere else, and in manifests older than rotation records.
   rotation: z.object({ key: z.string().min(1), sha256 }).optional(),
+  // Only when the time-stamp authorities could not be reached through the seal's retries: the manifest was sealed
+  // without its tokens, which are obtained later (`snapseal stamp`); they prove its existence from their genTime
+  // only. Absent in every manifest stamped on time.
+  lateStamp: z.object({ reason: z.literal('authorities-unreachable') }).optional(),
   volumes: z.array(
     z.object({
       index: z.number().int().positive(),

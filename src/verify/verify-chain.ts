@@ -66,7 +66,9 @@ async function timeOf(
   const time = await checkTimeEvidence(deps.s3, deps.bucket, deps.archivePrefix, signed, deps.timeEvidence);
   const where = { archiveId: manifest.archiveId, sequence: manifest.sequence };
   problems.push(...time.problems.map((problem) => ({ ...where, problem })));
-  return time.problems.length === 0 && time.genTime ? { genTime: time.genTime } : {};
+  return time.problems.length === 0 && time.genTime
+    ? { genTime: time.genTime, late: manifest.lateStamp !== undefined }
+    : {};
 }
 
 /** Every manifest.json under the archive prefix whose signature verifies; the others are reported. */
