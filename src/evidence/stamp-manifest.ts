@@ -41,8 +41,8 @@ type StampSettings = Pick<Config['evidence'], 'tsaUrls' | 'tsaRequired' | 'tsaCa
 
 /**
  * The seal attempt from which an outage no longer fails the seal: the manifest is sealed declaring `lateStamp`
- * instead (src/activities/seal-archive.ts). Attempts 1-4 are retried with the seal's retry policy (2 s, 4 s, 8 s
- * apart), so an authority that is down for half a minute still stamps the archive on time.
+ * instead (src/activities/seal-archive.ts). Attempts 1-4 are retried with the seal's retry policy (2, 4, 8, 16 s
+ * apart: about 30 s), so an authority that is down for less still stamps the archive on time.
  */
 export const LATE_STAMP_FROM_ATTEMPT = 5;
 
