@@ -285,7 +285,7 @@ describe('evidence cannot be rolled back by a bucket writer (real stack)', () =>
         `${layout.timestampKey}: time-stamp token is not signed by a TSA of SNAPSEAL_TSA_CA_FILE`,
       );
       const refused = await cli(['stamp', archiveId]);
-      expect(refused.code).toBe(1);
+      expect(refused.code).toBe(4); // tampering found
       expect(refused.stderr).toContain(
         `s3://${archive()}/${layout.timestampKey} is already there and is no time-stamp of this manifest`,
       );
