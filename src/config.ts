@@ -611,7 +611,8 @@ export const evidenceSchema = settingsObject(EVIDENCE_SETTINGS)
     return {
       tsaUrls,
       /** How many tokens (of tsaUrls.length) must verify: SNAPSEAL_TSA_POLICY resolved. */
-      tsaRequired: policy === 'all' ? tsaUrls.length : policy === 'any' ? Math.min(1, tsaUrls.length) : policy,
+      tsaRequired:
+        policy === 'all' ? tsaUrls.length : policy === 'any' ? Math.min(1, tsaUrls.length) : policy,
       tsaCaFile: orUndefined(s.SNAPSEAL_TSA_CA_FILE),
       toleranceSeconds: s.SNAPSEAL_TSA_TOLERANCE_SECONDS,
     };

@@ -136,9 +136,14 @@ describe('configuration', () => {
         SNAPSEAL_TSA_URLS: urls,
         SNAPSEAL_TSA_CA_FILE: '/ca.pem',
       }),
-    ).toThrow(/SNAPSEAL_TSA_URL \(http:\/\/tsa-a.example\/tsa\) and SNAPSEAL_TSA_URLS .* are both set and differ/);
+    ).toThrow(
+      /SNAPSEAL_TSA_URL \(http:\/\/tsa-a.example\/tsa\) and SNAPSEAL_TSA_URLS .* are both set and differ/,
+    );
     expect(() =>
-      loadConfig({ SNAPSEAL_TSA_URLS: 'http://tsa-a.example/tsa,not a url', SNAPSEAL_TSA_CA_FILE: '/ca.pem' }),
+      loadConfig({
+        SNAPSEAL_TSA_URLS: 'http://tsa-a.example/tsa,not a url',
+        SNAPSEAL_TSA_CA_FILE: '/ca.pem',
+      }),
     ).toThrow(/SNAPSEAL_TSA_URLS.*expected comma-separated URLs/);
     expect(() =>
       loadConfig({
