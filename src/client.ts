@@ -16,6 +16,7 @@ import { registerRestoreCommand } from './cli/restore-command';
 import { registerRotateKeyCommand } from './cli/rotate-key-command';
 import { registerScheduleCommand } from './cli/schedule-command';
 import { registerSetupCommand } from './cli/setup-command';
+import { registerStampCommand } from './cli/stamp-command';
 import { registerStatusCommand } from './cli/status-command';
 import { registerVerifyCommand } from './cli/verify-command';
 import { registerWorkerCommand } from './cli/worker-command';
@@ -41,6 +42,7 @@ for (const register of [
   registerScheduleCommand,
   registerSetupCommand,
   registerVerifyCommand,
+  registerStampCommand,
   registerRestoreCommand,
   registerDrillCommand,
   registerRotateKeyCommand,

@@ -551,13 +551,28 @@ const EVIDENCE_SETTINGS = {
   SNAPSEAL_TSA_URL: {
     schema: url,
     default: '',
+    about: 'one RFC 3161 time-stamp authority (an alias of SNAPSEAL_TSA_URLS with a single URL)',
+  },
+  SNAPSEAL_TSA_URLS: {
+    schema: fileList.pipe(
+      z.array(z.url({ message: 'expected comma-separated URLs such as http://tsa-a/,http://tsa-b/' })),
+    ),
+    default: '',
     about:
-      'RFC 3161 time-stamp authority that stamps each manifest (manifest.json.tsr); set: verify requires the token',
+      'RFC 3161 time-stamp authorities that stamp each manifest (manifest.json.tsr, manifest.json.tsr.2, ...); set: verify requires the tokens',
+  },
+  SNAPSEAL_TSA_POLICY: {
+    schema: z.union([z.enum(['all', 'any']), positiveInt], {
+      message: 'expected all, any or a number of authorities such as 2',
+    }),
+    default: 'all',
+    about: 'how many of the SNAPSEAL_TSA_URLS tokens must verify: all, any, or a number N',
   },
   SNAPSEAL_TSA_CA_FILE: {
     schema: text,
     default: '',
-    about: 'PEM CA certificate(s) the time-stamp signer must chain to; required with SNAPSEAL_TSA_URL',
+    about:
+      'PEM CA certificate(s) the time-stamp signers must chain to (one bundle for all authorities); required with a TSA',
   },
   SNAPSEAL_TSA_TOLERANCE_SECONDS: {
     schema: positiveInt,
@@ -567,22 +582,61 @@ const EVIDENCE_SETTINGS = {
   },
 } as const satisfies Record<string, Setting>;
 
+type EvidenceValues = SettingValues<typeof EVIDENCE_SETTINGS>;
+
+/** The authorities: SNAPSEAL_TSA_URLS, or the one SNAPSEAL_TSA_URL (the same list when both are set). */
+function tsaUrlsOf(s: Pick<EvidenceValues, 'SNAPSEAL_TSA_URL' | 'SNAPSEAL_TSA_URLS'>): string[] {
+  return s.SNAPSEAL_TSA_URLS.length > 0
+    ? s.SNAPSEAL_TSA_URLS
+    : s.SNAPSEAL_TSA_URL === ''
+      ? []
+      : [s.SNAPSEAL_TSA_URL];
+}
+
 export const evidenceSchema = settingsObject(EVIDENCE_SETTINGS)
   .superRefine(
-    ...crossCheck<SettingValues<typeof EVIDENCE_SETTINGS>>(
-      ['SNAPSEAL_TSA_URL', 'SNAPSEAL_TSA_CA_FILE'],
-      (s) =>
-        // With a TSA every manifest must carry a token, and a token is only evidence once checked against its CA.
-        s.SNAPSEAL_TSA_URL !== '' && s.SNAPSEAL_TSA_CA_FILE === ''
-          ? 'SNAPSEAL_TSA_URL is set but SNAPSEAL_TSA_CA_FILE is empty: name the PEM CA bundle of the time-stamp authority (e.g. /etc/snapseal/tsa-ca.pem), so verify can check each token'
-          : undefined,
+    ...crossCheck<EvidenceValues>(['SNAPSEAL_TSA_URL', 'SNAPSEAL_TSA_URLS'], (s) =>
+      s.SNAPSEAL_TSA_URL !== '' &&
+      s.SNAPSEAL_TSA_URLS.length > 0 &&
+      s.SNAPSEAL_TSA_URLS.join(',') !== s.SNAPSEAL_TSA_URL
+        ? `SNAPSEAL_TSA_URL (${s.SNAPSEAL_TSA_URL}) and SNAPSEAL_TSA_URLS (${s.SNAPSEAL_TSA_URLS.join(',')}) are both set and differ: set SNAPSEAL_TSA_URLS only (SNAPSEAL_TSA_URL is its one-URL alias)`
+        : undefined,
     ),
   )
-  .transform((s) => ({
-    tsaUrl: orUndefined(s.SNAPSEAL_TSA_URL),
-    tsaCaFile: orUndefined(s.SNAPSEAL_TSA_CA_FILE),
-    toleranceSeconds: s.SNAPSEAL_TSA_TOLERANCE_SECONDS,
-  }));
+  .superRefine(
+    ...crossCheck<EvidenceValues>(['SNAPSEAL_TSA_URLS', 'SNAPSEAL_TSA_URL'], (s) =>
+      new Set(tsaUrlsOf(s)).size !== tsaUrlsOf(s).length
+        ? `SNAPSEAL_TSA_URLS names an authority twice (${tsaUrlsOf(s).join(',')}): each token must come from another authority`
+        : undefined,
+    ),
+  )
+  .superRefine(
+    ...crossCheck<EvidenceValues>(['SNAPSEAL_TSA_URL', 'SNAPSEAL_TSA_URLS', 'SNAPSEAL_TSA_CA_FILE'], (s) =>
+      // With a TSA every manifest must carry a token, and a token is only evidence once checked against its CA.
+      tsaUrlsOf(s).length > 0 && s.SNAPSEAL_TSA_CA_FILE === ''
+        ? 'SNAPSEAL_TSA_URLS is set but SNAPSEAL_TSA_CA_FILE is empty: name the PEM CA bundle of the time-stamp authorities (e.g. /etc/snapseal/tsa-ca.pem), so verify can check each token'
+        : undefined,
+    ),
+  )
+  .superRefine(
+    ...crossCheck<EvidenceValues>(['SNAPSEAL_TSA_URL', 'SNAPSEAL_TSA_URLS', 'SNAPSEAL_TSA_POLICY'], (s) =>
+      typeof s.SNAPSEAL_TSA_POLICY === 'number' && s.SNAPSEAL_TSA_POLICY > tsaUrlsOf(s).length
+        ? `SNAPSEAL_TSA_POLICY is ${s.SNAPSEAL_TSA_POLICY} but SNAPSEAL_TSA_URLS names ${tsaUrlsOf(s).length} authorit${tsaUrlsOf(s).length === 1 ? 'y' : 'ies'}: expected all, any or a number up to ${tsaUrlsOf(s).length}`
+        : undefined,
+    ),
+  )
+  .transform((s) => {
+    const tsaUrls = tsaUrlsOf(s);
+    const policy = s.SNAPSEAL_TSA_POLICY;
+    return {
+      tsaUrls,
+      /** How many tokens (of tsaUrls.length) must verify: SNAPSEAL_TSA_POLICY resolved. */
+      tsaRequired:
+        policy === 'all' ? tsaUrls.length : policy === 'any' ? Math.min(1, tsaUrls.length) : policy,
+      tsaCaFile: orUndefined(s.SNAPSEAL_TSA_CA_FILE),
+      toleranceSeconds: s.SNAPSEAL_TSA_TOLERANCE_SECONDS,
+    };
+  });
 export type EvidenceConfig = z.infer<typeof evidenceSchema>;
 
 // ---- OpenSearch

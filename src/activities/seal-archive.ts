@@ -5,6 +5,7 @@
 // retention name the exact volume versions verified. A worker
 // whose key did not sign the previous manifest seals only after a key rotation record hands the chain over to it.
 import { PutObjectRetentionCommand } from '@aws-sdk/client-s3';
+import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { claimChainEntry, type ChainEntry, type ChainLink } from '../archive/archive-chain';
 import { archiveLayout, chainEntryKey } from '../archive/archive-layout';
@@ -35,7 +36,14 @@ import {
   recordSealEvidence,
 } from '../evidence/record-seal-evidence';
 import { promisedRetention } from '../evidence/retention-promise';
-import { stampManifest } from '../evidence/stamp-manifest';
+import {
+  LATE_STAMP_FROM_ATTEMPT,
+  obtainTokens,
+  storeTokens,
+  TimestampAuthoritiesUnreachable,
+  type ObtainedTokens,
+  type StampTarget,
+} from '../evidence/stamp-manifest';
 import type { ActivityDeps } from './activity-deps';
 import { FailureType, permanentFailure } from './failure-types';
 import { readVolumeRecords } from './read-volume-records';
@@ -153,6 +161,7 @@ export function createSealArchive(deps: ActivityDeps) {
       sequence: number,
       previous: ChainLink | null,
       rotation: RotationRef | undefined,
+      late = false,
     ): { manifest: ArchiveManifest; bytes: Buffer; sha256: string } => {
       const manifest: ArchiveManifest = {
         format: 'snapseal-manifest/1',
@@ -173,6 +182,7 @@ export function createSealArchive(deps: ActivityDeps) {
         previous,
         ...(rotation ? { rotation } : {}),
         ...(supersedes ? { supersedes } : {}),
+        ...(late ? { lateStamp: { reason: 'authorities-unreachable' as const } } : {}),
         // readVolumeRecords hands on exactly the manifest's volume entries (nothing else of a record).
         volumes: records,
       };
@@ -180,26 +190,53 @@ export function createSealArchive(deps: ActivityDeps) {
       return { manifest, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
     };
 
-    // Claim the next link of the chain; on a lost race, relink to the new head and try again.
+    const stampTarget = (candidate: ReturnType<typeof build>): StampTarget => ({
+      archive: deps.buckets.archive,
+      archiveId: target.archiveId,
+      timestampKeyOf: layout.timestampKeyOf,
+      manifest: candidate.bytes,
+      manifestSha256: candidate.sha256,
+      lock: {},
+    });
+
+    // Claim the next link of the chain; on a lost race, relink to the new head and try again. The tokens are
+    // obtained before the claim: whether the manifest declares a late stamp is part of what is claimed.
     let sealed: ReturnType<typeof build> | undefined;
+    let tokens: ObtainedTokens = { kept: [], fresh: [] };
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && !sealed; attempt++) {
       const head = await readChainHeadToSeal(deps, target.archiveId);
       const predecessor = await proveLinkTarget(deps, head, target.archiveId);
       const rotation = await requiredRotation(deps, predecessor, target.archiveId);
       if (head?.archiveId === target.archiveId) {
         // An earlier attempt of this seal claimed the link already; the manifest is rebuilt identically.
-        const again = build(head.sequence, head.previous, rotation);
-        if (again.sha256 !== head.manifestSha256) {
+        const again = [false, true]
+          .map((late) => build(head.sequence, head.previous, rotation, late))
+          .find((candidate) => candidate.sha256 === head.manifestSha256);
+        if (!again) {
           throw permanentFailure(
             FailureType.StagingChanged,
             `Chain entry ${head.sequence} names this archive with a different manifest digest`,
           );
         }
         sealed = again;
+        if (!again.manifest.lateStamp) tokens = await obtainTokens(config.evidence, stampTarget(again));
         break;
       }
       const previous = head ? { archiveId: head.archiveId, manifestSha256: head.manifestSha256 } : null;
-      const candidate = build((head?.sequence ?? 0) + 1, previous, rotation);
+      let candidate = build((head?.sequence ?? 0) + 1, previous, rotation);
+      try {
+        tokens = await obtainTokens(config.evidence, stampTarget(candidate));
+      } catch (err) {
+        if (!(err instanceof TimestampAuthoritiesUnreachable)) throw err;
+        if (Context.current().info.attempt < LATE_STAMP_FROM_ATTEMPT) throw err;
+        // The outage outlasted the retries: seal now, declaring it in the signed manifest; tokens come later.
+        Context.current().log.warn('Time-stamp authorities unreachable: sealing with a late stamp', {
+          archiveId: target.archiveId,
+          reason: err.message,
+        });
+        candidate = build(candidate.manifest.sequence, previous, rotation, true);
+        tokens = { kept: [], fresh: [] };
+      }
       const entry: ChainEntry = {
         sequence: candidate.manifest.sequence,
         archiveId: target.archiveId,
@@ -234,14 +271,7 @@ export function createSealArchive(deps: ActivityDeps) {
       ? { ObjectLockMode: retention.Mode, ObjectLockRetainUntilDate: retention.RetainUntilDate }
       : {};
     // Before the manifest: once an archive is complete, its time evidence is there too.
-    const token = await stampManifest(config.evidence, {
-      archive: deps.buckets.archive,
-      archiveId: target.archiveId,
-      timestampKey: layout.timestampKey,
-      manifest: sealed.bytes,
-      manifestSha256: sealed.sha256,
-      lock,
-    });
+    const stored = await storeTokens(config.evidence, { ...stampTarget(sealed), lock }, tokens);
     await writeObject(s3, config.archive.bucket, layout.signatureKey, signature, {
       ContentType: 'application/pgp-signature',
       ...lock,
@@ -260,7 +290,7 @@ export function createSealArchive(deps: ActivityDeps) {
         }),
       );
     }
-    await recordSealEvidence(deps, sealed.manifest, sealed.sha256, token?.der);
+    await recordSealEvidence(deps, sealed.manifest, sealed.sha256, stored);
 
     return {
       archiveId: target.archiveId,

@@ -27,6 +27,7 @@ export function createVerifyActivities({ config, s3, opensearch, keys, buckets }
       volumes: number[];
       timestampGenTime?: string;
       timeEvidence?: string;
+      lateStamp?: string;
       problems: VerifyProblem[];
     }> {
       try {
@@ -48,6 +49,7 @@ export function createVerifyActivities({ config, s3, opensearch, keys, buckets }
           volumes: authentic.manifest.volumes.map((v) => v.index),
           timestampGenTime: evidence.timestampGenTime,
           timeEvidence: evidence.timeEvidence,
+          ...(evidence.lateStamp ? { lateStamp: evidence.lateStamp } : {}),
           problems: evidence.problems,
         };
       } catch (err) {

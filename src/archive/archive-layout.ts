@@ -7,8 +7,13 @@ export interface ArchiveLayout {
   volumeKey(index: number): string;
   manifestKey: string;
   signatureKey: string;
-  /** RFC 3161 time-stamp reply over the manifest's sha256 (when SNAPSEAL_TSA_URL is set). */
+  /** RFC 3161 time-stamp reply over the manifest's sha256 from the first authority of SNAPSEAL_TSA_URLS. */
   timestampKey: string;
+  /**
+   * The token of authority `index` (0-based, in SNAPSEAL_TSA_URLS order): the first keeps manifest.json.tsr (what
+   * `openssl ts -verify` is shown with), the others lie beside it as manifest.json.tsr.2, manifest.json.tsr.3, ...
+   */
+  timestampKeyOf(index: number): string;
 }
 
 export const VOLUME_SUFFIX = '.tar.gpg';
@@ -26,6 +31,7 @@ export function archiveLayout(archivePrefix: string, archiveId: string): Archive
     manifestKey: `${folder}manifest.json`,
     signatureKey: `${folder}manifest.json.asc`,
     timestampKey: `${folder}manifest.json.tsr`,
+    timestampKeyOf: (index) => `${folder}manifest.json.tsr${index === 0 ? '' : `.${index + 1}`}`,
   };
 }
 

@@ -8,6 +8,7 @@ export const ExitCode = {
   Verification: 4,
   Stale: 5,
   Unhealthy: 6,
+  LateStamp: 7,
 } as const;
 
 export type ExitCodeName = keyof typeof ExitCode;
@@ -24,6 +25,8 @@ const MEANING: Record<ExitCodeName, string> = {
   Stale: '`status`: the newest archive is older than `--max-age-hours` (default 26), or there is none',
   Unhealthy:
     "`status`: archiving cannot run: Temporal unreachable, the Schedule missing or paused, no worker polling a role's task queue, or the witness ahead of the chain",
+  LateStamp:
+    '`verify`: the archive verified, but it was sealed while the time-stamp authorities were unreachable: its time is proven only from its late token (a warning)',
 };
 
 export interface ExitCodeRow {

@@ -1,5 +1,5 @@
 // `snapseal verify`: one archive in this process or on the workers (--workflow), or the whole chain (--chain);
-// exit code 4 when a check fails.
+// exit code 4 when a check fails, 7 when it passes with a late time-stamp.
 import type { Command } from 'commander';
 import { assertArchiveId } from '../archive/archive-date';
 import { taskQueuesFor } from '../task-queues';
@@ -20,7 +20,7 @@ const describeChainProblem = (p: ChainProblem): string =>
 
 function describeReport(archiveId: string, report: VerifyReport): string {
   return report.ok
-    ? `OK ${archiveId}: signed by ${report.signer}; ${report.volumesChecked} volume(s), ${report.filesChecked} files, ${formatBytes(report.plaintextBytes)} verified; ${report.timestampGenTime ? `time-stamped ${report.timestampGenTime}` : (report.timeEvidence ?? 'no time evidence')}`
+    ? `OK ${archiveId}: signed by ${report.signer}; ${report.volumesChecked} volume(s), ${report.filesChecked} files, ${formatBytes(report.plaintextBytes)} verified; ${report.timestampGenTime ? `time-stamped ${report.timestampGenTime}` : (report.timeEvidence ?? 'no time evidence')}${report.lateStamp ? `\nWARNING ${archiveId}: ${report.lateStamp}` : ''}`
     : `FAILED ${archiveId}:\n${report.problems.map((p) => `  ${[p.volume ? `volume ${p.volume}` : '', p.file ?? ''].filter(Boolean).join(' ')}: ${p.problem}`).join('\n')}`;
 }
 
@@ -77,5 +77,6 @@ export function registerVerifyCommand(program: Command): void {
         : await verifyWithConfig(config, archiveId);
       output(g, report, () => describeReport(archiveId, report));
       if (!report.ok) process.exitCode = ExitCode.Verification;
+      else if (report.lateStamp) process.exitCode = ExitCode.LateStamp;
     });
 }

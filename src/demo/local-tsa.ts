@@ -39,6 +39,8 @@ signer_digest = sha256
 default_policy = 1.3.6.1.4.1.55555.1
 digests = sha256
 accuracy = secs:1
+# Milliseconds in genTime: archives stamped one after another get distinct, ordered times.
+clock_precision_digits = 3
 ordering = no
 tsa_name = no
 ess_cert_id_chain = no

@@ -67,8 +67,8 @@ function evidenceLines(config: Config, report: VerifyReport): string[] {
     archive.objectLockDays > 0
       ? `  retention: Object Lock ${archive.objectLockMode}, ${archive.objectLockDays} days on every sealed object (${checked})`
       : '  retention: off (SNAPSEAL_OBJECT_LOCK_DAYS=0): a bucket writer can delete every version',
-    evidence.tsaUrl && report.timestampGenTime
-      ? `  time-stamp: RFC 3161 token from ${evidence.tsaUrl}, genTime ${report.timestampGenTime} (${checked})`
+    evidence.tsaUrls.length > 0 && report.timestampGenTime
+      ? `  time-stamp: RFC 3161 token from ${evidence.tsaUrls.join(', ')}, genTime ${report.timestampGenTime} (${checked})`
       : `  time-stamp: none (${report.timeEvidence ?? 'SNAPSEAL_TSA_URL is not set'})`,
   ];
 }

@@ -21,6 +21,7 @@ import {
 import { readRetentions } from './object-retention';
 import { promisedRetention } from './retention-promise';
 import { serializeRetentionRecord, type RetentionRecord } from './retention-record';
+import type { StampedToken } from './stamp-manifest';
 
 type Sealing = Pick<ArchiveManifest, 'archiveId' | 'sequence'> & { manifestSha256: string };
 
@@ -74,13 +75,14 @@ export async function assertSequenceUnwitnessed(deps: ActivityDeps, sealing: Sea
 
 /**
  * After the manifest (and its token, if any) is written: record retention, then witness the new head.
- * `token` is the time-stamp reply stampManifest obtained or verified for this manifest.
+ * `tokens` are the time-stamp replies the seal obtained or verified for this manifest; the witness records
+ * the first authority's (manifest.json.tsr), the one `openssl ts -verify` is shown with.
  */
 export async function recordSealEvidence(
   deps: ActivityDeps,
   manifest: ArchiveManifest,
   manifestSha256: string,
-  token: Buffer | undefined,
+  tokens: readonly StampedToken[],
 ): Promise<void> {
   const { config, s3 } = deps;
   const archive = deps.buckets.archive;
@@ -89,7 +91,7 @@ export async function recordSealEvidence(
     ...manifest.volumes.map((v) => v.key),
     layout.manifestKey,
     layout.signatureKey,
-    ...(token ? [layout.timestampKey] : []),
+    ...tokens.map((t) => t.key),
     chainEntryKey(config.archive.prefix, manifest.sequence),
   ];
   const promise = promisedRetention(config.archive, manifest.createdAt);
@@ -104,6 +106,7 @@ export async function recordSealEvidence(
 
   const witness = deps.buckets.witness;
   if (!witness || !config.witness) return;
+  const token = tokens.find((t) => t.authority === 0)?.reply.der;
   const head: WitnessRecord = {
     format: 'snapseal-witness/1',
     sequence: manifest.sequence,

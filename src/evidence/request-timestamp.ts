@@ -49,9 +49,10 @@ export async function requestTimestamp(
       signal: AbortSignal.timeout(30_000),
     });
   } catch (err) {
-    throw new TimestampError(`SNAPSEAL_TSA_URL ${tsaUrl} cannot be reached: ${(err as Error).message}`);
+    throw new TimestampError(`time-stamp authority ${tsaUrl} cannot be reached: ${(err as Error).message}`);
   }
-  if (!response.ok) throw new TimestampError(`SNAPSEAL_TSA_URL ${tsaUrl} answered HTTP ${response.status}`);
+  if (!response.ok)
+    throw new TimestampError(`time-stamp authority ${tsaUrl} answered HTTP ${response.status}`);
   const der = Buffer.from(await response.arrayBuffer());
   const parsed = parseReply(der);
   if (parsed.imprintHex !== sha256Hex)

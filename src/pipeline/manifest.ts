@@ -46,6 +46,10 @@ export const manifestSchema = z.object({
       reason: z.string().min(1),
     })
     .optional(),
+  // Only when the time-stamp authorities could not be reached through the seal's retries: the manifest was sealed
+  // without its tokens, which are obtained later (`snapseal stamp`); they prove its existence from their genTime
+  // only. Absent in every manifest stamped on time.
+  lateStamp: z.object({ reason: z.literal('authorities-unreachable') }).optional(),
   volumes: z.array(
     z.object({
       index: z.number().int().positive(),

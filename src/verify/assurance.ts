@@ -69,12 +69,14 @@ export function assuranceOf(config: AssuranceConfig): Assurance {
     );
   }
 
-  if (evidence.tsaUrl) {
-    inForce.push(`time evidence: RFC 3161 tokens from ${evidence.tsaUrl}`);
+  if (evidence.tsaUrls.length > 0) {
+    inForce.push(
+      `time evidence: RFC 3161 tokens from ${evidence.tsaUrls.join(', ')} (${evidence.tsaRequired} of ${evidence.tsaUrls.length} must verify)`,
+    );
   } else {
     inForce.push('time evidence: off (SNAPSEAL_TSA_URL is empty: there is no default authority)');
     notProven.push(
-      "no time-stamp authority: a manifest's createdAt is the signer's word, so a key thief can back-date one (SNAPSEAL_TSA_URL)",
+      "no time-stamp authority: a manifest's createdAt is the signer's word, so a key thief can back-date one (SNAPSEAL_TSA_URLS)",
     );
   }
   return { inForce, notProven };

@@ -19,6 +19,8 @@ export interface ManifestEvidence {
   timestampGenTime?: string;
   /** Why the archive has no checked time evidence, when that is not a problem. */
   timeEvidence?: string;
+  /** A warning: the archive was sealed while the time-stamp authorities were unreachable. */
+  lateStamp?: string;
   problems: VerifyProblem[];
 }
 
@@ -45,6 +47,7 @@ export async function checkManifestEvidence(
     );
     evidence.timestampGenTime = time.genTime;
     evidence.timeEvidence = time.note;
+    evidence.lateStamp = time.lateStamp;
     evidence.problems.push(...time.problems.map((problem) => ({ archiveId, problem })));
   }
   return evidence;

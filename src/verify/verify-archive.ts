@@ -29,6 +29,8 @@ export interface VerifyReport {
   timestampGenTime?: string;
   /** Why the archive has no checked time evidence, when that is not a problem. */
   timeEvidence?: string;
+  /** A warning (exit code 7): sealed while the time-stamp authorities were unreachable (src/evidence). */
+  lateStamp?: string;
   volumesChecked: number;
   filesChecked: number;
   plaintextBytes: number;
@@ -61,6 +63,7 @@ export async function verifyArchive(deps: VerifyDeps, archiveId: string): Promis
   const evidence = await checkManifestEvidence(deps, authentic);
   report.timestampGenTime = evidence.timestampGenTime;
   report.timeEvidence = evidence.timeEvidence;
+  if (evidence.lateStamp) report.lateStamp = evidence.lateStamp;
   report.problems.push(...evidence.problems);
   for (const volume of authentic.manifest.volumes) {
     const result = await checkVolume(deps, volume);

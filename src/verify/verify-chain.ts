@@ -14,7 +14,10 @@ import {
 } from '../archive/authenticated-manifest';
 import { proveRotation, RotationRecordMissing, type RotationRef } from '../archive/rotation-records';
 import type { WitnessConfig } from '../evidence/chain-witness';
+import { chainTimeProblems, type StampedLink } from '../evidence/check-chain-time';
+import { checkTimeEvidence, type TimeEvidencePolicy } from '../evidence/check-time-evidence';
 import { compareWithWitness } from '../evidence/check-witness';
+import { HandedOverKeys } from '../evidence/handed-over-keys';
 import { KeyRotationError } from '../keys/key-rotation';
 import type { ArchiveManifest } from '../pipeline/manifest';
 import { fingerprint } from '../pipeline/openpgp-keys';
@@ -42,12 +45,34 @@ export interface ChainReport {
 interface SignedManifest {
   folder: string;
   manifest: ArchiveManifest;
+  /** The manifest's exact text, as signed. */
+  text: string;
   sha256: string;
   /** Fingerprint of the trusted key whose signature verified. */
   signer: string;
 }
 
-export type ChainDeps = ManifestStore & { witness?: WitnessConfig };
+export type ChainDeps = ManifestStore & {
+  witness?: WitnessConfig;
+  /** Absent: the chain's time evidence is not looked at. */
+  timeEvidence?: TimeEvidencePolicy & { timeZone: string };
+};
+
+/** The archive's verified genTime for chain ordering; a token that does not verify is named here. */
+async function timeOf(
+  deps: ChainDeps,
+  signed: SignedManifest,
+  problems: ChainProblem[],
+): Promise<Pick<StampedLink, 'genTime' | 'late'>> {
+  if (!deps.timeEvidence) return {};
+  const { manifest } = signed;
+  const time = await checkTimeEvidence(deps.s3, deps.bucket, deps.archivePrefix, signed, deps.timeEvidence);
+  const where = { archiveId: manifest.archiveId, sequence: manifest.sequence };
+  problems.push(...time.problems.map((problem) => ({ ...where, problem })));
+  return time.problems.length === 0 && time.genTime
+    ? { genTime: time.genTime, late: manifest.lateStamp !== undefined }
+    : {};
+}
 
 /** Every manifest.json under the archive prefix whose signature verifies; the others are reported. */
 async function readSignedManifests(deps: ChainDeps, problems: ChainProblem[]): Promise<SignedManifest[]> {
@@ -57,8 +82,8 @@ async function readSignedManifests(deps: ChainDeps, problems: ChainProblem[]): P
     const folder = o.key.slice(deps.archivePrefix.length, -'/manifest.json'.length);
     try {
       // The one signature path (size-capped reads); whether the folder is the manifest's own id is checked below.
-      const { manifest, ref, signer } = await authenticateManifestIn(deps, folder);
-      found.push({ folder, manifest, sha256: ref.sha256, signer });
+      const { manifest, text, ref, signer } = await authenticateManifestIn(deps, folder);
+      found.push({ folder, manifest, text, sha256: ref.sha256, signer });
     } catch (err) {
       if (!(err instanceof ManifestNotAuthentic)) throw err;
       problems.push({ archiveId: folder, problem: `manifest is not authentic: ${err.message}` });
@@ -75,10 +100,10 @@ async function signerChangeProblem(
   deps: ChainDeps,
   previous: SignedManifest,
   current: SignedManifest,
-): Promise<string | undefined> {
+): Promise<{ problem?: string; handover?: RotationRef }> {
   const from = previous.signer;
   const to = current.signer;
-  if (from === to) return undefined;
+  if (from === to) return {};
   const { manifest } = current;
   const takeover = `archive ${manifest.archiveId} (#${manifest.sequence}) is signed by ${to}, but ${from} signed #${previous.manifest.sequence}`;
   const keyOf = (fpr: string) => deps.trustedKeys.find((k) => fingerprint(k) === fpr)!; // both verified a manifest
@@ -87,19 +112,25 @@ async function signerChangeProblem(
     proven = await proveRotation(deps, keyOf(from), keyOf(to));
   } catch (err) {
     if (err instanceof RotationRecordMissing)
-      return `${takeover} and ${err.message}: an unendorsed key took over the chain`;
+      return { problem: `${takeover} and ${err.message}: an unendorsed key took over the chain` };
     if (err instanceof KeyRotationError)
-      return `${takeover}, and the rotation record proves no handover (${err.message}): an unendorsed key took over the chain`;
+      return {
+        problem: `${takeover}, and the rotation record proves no handover (${err.message}): an unendorsed key took over the chain`,
+      };
     throw err;
   }
   const named = manifest.rotation;
   if (!named) {
-    return `${takeover} and names no rotation record (one from ${from} to ${to} is at ${proven.key}): the handover is not part of the chain`;
+    return {
+      problem: `${takeover} and names no rotation record (one from ${from} to ${to} is at ${proven.key}): the handover is not part of the chain`,
+    };
   }
   if (named.key !== proven.key || named.sha256 !== proven.sha256) {
-    return `${takeover} and names the rotation record ${named.key} with sha256 ${named.sha256}, but ${proven.key} has sha256 ${proven.sha256}: replaced after sealing`;
+    return {
+      problem: `${takeover} and names the rotation record ${named.key} with sha256 ${named.sha256}, but ${proven.key} has sha256 ${proven.sha256}: replaced after sealing`,
+    };
   }
-  return undefined;
+  return { handover: proven };
 }
 
 export async function verifyChain(deps: ChainDeps): Promise<ChainReport> {
@@ -111,6 +142,8 @@ export async function verifyChain(deps: ChainDeps): Promise<ChainReport> {
   const seenIds = new Set<string>();
   const seenSnapshots = new Map<string, string>();
   let previous: SignedManifest | undefined;
+  const handedOver = new HandedOverKeys();
+  const stamped: StampedLink[] = [];
   for (const current of manifests) {
     const { manifest } = current;
     const where = { archiveId: manifest.archiveId, sequence: manifest.sequence };
@@ -155,11 +188,16 @@ export async function verifyChain(deps: ChainDeps): Promise<ChainReport> {
         problem: `the oldest archive links to ${manifest.previous.archiveId}, which is missing`,
       });
     } else if (previous) {
-      const problem = await signerChangeProblem(deps, previous, current);
+      const change = await signerChangeProblem(deps, previous, current);
+      const problem = change.handover
+        ? handedOver.handover(previous.signer, current.signer, change.handover, where)
+        : change.problem && (handedOver.retiredProblem(current.signer, where) ?? change.problem);
       if (problem) problems.push({ ...where, problem });
     }
+    stamped.push({ ...where, date: manifest.date, ...(await timeOf(deps, current, problems)) });
     previous = current;
   }
+  if (deps.timeEvidence) problems.push(...chainTimeProblems(stamped, deps.timeEvidence.timeZone));
 
   // The chain index knows of every sealed archive: a missing newest archive shows here, and so does an entry
   // deleted (its delete marker) or written over (a later version), read from the entries' version history.

@@ -65,7 +65,11 @@ export async function verifyChainWithConfig(config: Config): Promise<ChainReport
   const verifyKeys = await loadVerifyKeys(config);
   const s3 = createS3Client(config.s3);
   try {
-    return await verifyChain({ ...manifestStore(config, s3, verifyKeys), witness: config.witness });
+    return await verifyChain({
+      ...manifestStore(config, s3, verifyKeys),
+      witness: config.witness,
+      timeEvidence: { ...timeEvidencePolicy(config), timeZone: config.schedule.timeZone },
+    });
   } finally {
     s3.destroy();
   }

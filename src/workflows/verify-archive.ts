@@ -27,6 +27,7 @@ export async function verifyArchiveWorkflow(archiveId: string): Promise<VerifyRe
     signer: head.signer,
     timestampGenTime: head.timestampGenTime,
     timeEvidence: head.timeEvidence,
+    ...(head.lateStamp ? { lateStamp: head.lateStamp } : {}),
     volumesChecked: 0,
     filesChecked: 0,
     plaintextBytes: 0,

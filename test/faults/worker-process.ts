@@ -57,7 +57,7 @@ export async function expectNoOrphans(h: ArchiveHarness, result: ArchiveResult):
     layout.manifestKey,
     layout.signatureKey,
     retentionRecordKey(layout),
-    ...(h.config.evidence.tsaUrl ? [layout.timestampKey] : []),
+    ...h.config.evidence.tsaUrls.map((_, i) => layout.timestampKeyOf(i)),
   ].sort();
   expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual(expected);
   const uploads = await h.s3.send(

@@ -1,21 +1,20 @@
 // Evidence cannot be rolled back, on the real stack: a bucket writer (no key) deletes or writes over witness
 // records, chain entries and retention records with plain DELETEs and PUTs (S3 keeps the first version under a
 // delete marker or a newer version, and COMPLIANCE retention allows both), plants a time-stamp token from a
-// foreign authority while a seal waits on its own, and plants a key rotation record before rotate-key runs.
+// foreign authority for an archive sealed late through an outage, and plants a key rotation record before rotate-key runs.
 // Each is named (verify and verify --chain exit 4; the seal and rotate-key refuse), and each case puts the
 // buckets back as they were.
 import { removeWitnessBucket } from './remove-witness-bucket';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
-  HeadObjectCommand,
   ListObjectVersionsCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { archiveIdFor, indicesForDate } from '../../src/archive/archive-date';
 import {
   archiveLayout,
@@ -29,6 +28,7 @@ import { PlantedRotationRecord } from '../../src/archive/rotation-records';
 import { rotateKey } from '../../src/cli/rotate-key-command';
 import { loadConfig } from '../../src/config';
 import { loadSampleDay } from '../../src/demo/load-sample-data';
+import { LATE_STAMP_FROM_ATTEMPT } from '../../src/evidence/stamp-manifest';
 import { requestTimestamp } from '../../src/evidence/request-timestamp';
 import { serializeKeyRotation } from '../../src/keys/key-rotation';
 import { fingerprint, generateDemoKeys, readSigningKey } from '../../src/pipeline/openpgp-keys';
@@ -37,7 +37,6 @@ import { archiveWorkflowId } from '../../src/workflows/workflow-ids';
 import { createArchiveHarness, workerEnv, type ArchiveHarness } from './archive-harness';
 import { uniqueName } from './stack';
 import { startTestTsa, type TestTsa } from './tsa-server';
-import { waitFor } from './wait-for';
 
 const DAYS = ['2026-08-01', '2026-08-02', '2026-08-03'] as const;
 // Short, so the test can remove its witness bucket once the COMPLIANCE retention has run out.
@@ -240,58 +239,70 @@ describe('evidence cannot be rolled back by a bucket writer (real stack)', () =>
     expect((await verifyWithConfig(h.config, a.archiveId)).ok).toBe(true);
   });
 
-  it('refuses a time-stamp token planted by a bucket writer during the seal, and witnesses nothing', async () => {
+  it('seals late through an outage; a token planted for it is named by verify and refused by stamp', async () => {
     const date = DAYS[2];
     const archiveId = archiveIdFor(date, indicesForDate(h.template, date));
     const layout = archiveLayout(h.config.archive.prefix, archiveId);
-    const entry = chainEntryKey(h.config.archive.prefix, 3);
-    // The seal's own authority is down: the seal claims its chain entry, then waits on the TSA and retries.
+    // The seal's own authority is down: tokens are asked for before the chain link is claimed, so the seal
+    // retries with nothing claimed, and after its retries seals declaring the late stamp in the manifest.
     tsa.refuse(true);
-    const run = archiveRun(date).catch((e: unknown) => e);
     try {
-      await waitFor(
-        async () => tsa.refused() > 0 && (await versionsOf(archive(), entry)).length > 0,
-        'the seal to claim its chain entry and ask the time-stamp authority',
-        { timeoutMs: 240_000, everyMs: 500 },
-      );
-      // The claimed entry names the manifest's sha256: a token over it from a foreign authority is planted.
-      const { manifestSha256 } = JSON.parse((await get(archive(), entry)).toString('utf8')) as {
-        manifestSha256: string;
-      };
-      const planted = await requestTimestamp(stranger.url, manifestSha256);
-      await tamper.put(archive(), layout.timestampKey, planted.der);
+      sealed.push(await archiveRun(date));
     } finally {
       tsa.refuse(false);
     }
-    const err = await run;
+    expect(tsa.refused()).toBe(LATE_STAMP_FROM_ATTEMPT);
+    const manifest = JSON.parse((await get(archive(), layout.manifestKey)).toString('utf8')) as {
+      lateStamp?: unknown;
+    };
+    expect(manifest.lateStamp).toEqual({ reason: 'authorities-unreachable' });
+    expect(await versionsOf(archive(), layout.timestampKey)).toEqual([]);
+    const witnessed = JSON.parse((await get(witnessBucket, witnessKey(3))).toString('utf8')) as object;
+    expect(witnessed).not.toHaveProperty('tokenSha256');
+
+    const pending = await cli(['verify', archiveId]);
+    expect(pending.code).toBe(7);
+    expect(pending.stdout).toContain(
+      `WARNING ${archiveId}: late stamp pending: the time-stamp authorities were unreachable when ${archiveId} was sealed and no token has been obtained since (run "snapseal stamp ${archiveId}")`,
+    );
+
+    // A bucket writer plants a foreign authority's token over the signed manifest before anyone stamps it.
+    const manifestSha256 = createHash('sha256')
+      .update(await get(archive(), layout.manifestKey))
+      .digest('hex');
+    const planted = await requestTimestamp(stranger.url, manifestSha256);
+    const left = [
+      {
+        bucket: archive(),
+        key: layout.timestampKey,
+        versionId: await tamper.put(archive(), layout.timestampKey, planted.der),
+      },
+    ];
     try {
-      expect(err).toBeInstanceOf(WorkflowFailedError);
-      const cause = ((err as WorkflowFailedError).cause as ActivityFailure).cause as ApplicationFailure;
-      expect(cause.type).toBe('ArchiveTampered');
-      expect(cause.message).toContain(
+      const named = await cli(['verify', archiveId]);
+      expect(named.code).toBe(4);
+      expect(named.stdout).toContain(
+        `${layout.timestampKey}: time-stamp token is not signed by a TSA of SNAPSEAL_TSA_CA_FILE`,
+      );
+      const refused = await cli(['stamp', archiveId]);
+      expect(refused.code).toBe(4); // tampering found
+      expect(refused.stderr).toContain(
         `s3://${archive()}/${layout.timestampKey} is already there and is no time-stamp of this manifest`,
       );
-      expect(cause.message).toContain('is not signed by a TSA of SNAPSEAL_TSA_CA_FILE');
-      // Not accepted: no manifest, no signature, no witness record of sequence 3.
-      for (const key of [layout.manifestKey, layout.signatureKey]) {
-        await expect(h.s3.send(new HeadObjectCommand({ Bucket: archive(), Key: key }))).rejects.toThrow();
-      }
-      expect(await versionsOf(witnessBucket, witnessKey(3))).toEqual([]);
     } finally {
-      // The refused seal's claim and the planted token go (the bypass header only matters had it been sealed).
-      for (const key of [entry, layout.timestampKey]) {
-        for (const v of await versionsOf(archive(), key)) {
-          await h.s3.send(
-            new DeleteObjectCommand({
-              Bucket: archive(),
-              Key: key,
-              VersionId: v.VersionId,
-              BypassGovernanceRetention: true,
-            }),
-          );
-        }
-      }
+      await undo(left);
     }
+
+    // Once the authority answers, stamp stores its token; verify proves the time from its genTime only.
+    const stamped = await cli(['stamp', archiveId]);
+    expect(stamped.code).toBe(0);
+    const genTime = /manifest\.json\.tsr: (\S+)/.exec(stamped.stdout)?.[1];
+    expect(genTime).toBeDefined();
+    const late = await cli(['verify', archiveId]);
+    expect(late.code).toBe(7);
+    expect(late.stdout).toContain(
+      `WARNING ${archiveId}: late stamp: time proven from ${genTime}, the authority was unreachable when sealed`,
+    );
     expect((await verifyChainWithConfig(h.config)).ok).toBe(true);
   });
 

@@ -209,7 +209,7 @@ describe('RFC 3161 time evidence (real stack, real TSA)', () => {
         const ran = await cli(['verify', sealed.archiveId]);
         expect(ran.code).toBe(4);
         expect(ran.stdout).toContain(
-          `${layout.timestampKey} is missing: SNAPSEAL_TSA_URL is set, so every sealed manifest must carry one`,
+          `${layout.timestampKey} is missing: SNAPSEAL_TSA_URLS is set, so every sealed manifest must carry one`,
         );
         // Without the TSA settings the missing token is no time-evidence problem; the retention record made
         // at sealing still names the token, so its removal is reported there (and only there).

@@ -88,12 +88,69 @@ describe('configuration', () => {
 
   it('refuses a time-stamp authority without the CA bundle its tokens are checked against', () => {
     expect(() => loadConfig({ SNAPSEAL_TSA_URL: 'http://127.0.0.1:3180/tsa' })).toThrow(
-      /SNAPSEAL_TSA_URL is set but SNAPSEAL_TSA_CA_FILE is empty/,
+      /SNAPSEAL_TSA_URLS is set but SNAPSEAL_TSA_CA_FILE is empty/,
     );
     expect(
       loadConfig({ SNAPSEAL_TSA_URL: 'http://127.0.0.1:3180/tsa', SNAPSEAL_TSA_CA_FILE: '/ca.pem' }).evidence,
-    ).toEqual({ tsaUrl: 'http://127.0.0.1:3180/tsa', tsaCaFile: '/ca.pem', toleranceSeconds: 86400 });
-    expect(loadConfig({}).evidence.tsaUrl).toBeUndefined();
+    ).toEqual({
+      tsaUrls: ['http://127.0.0.1:3180/tsa'],
+      tsaRequired: 1,
+      tsaCaFile: '/ca.pem',
+      toleranceSeconds: 86400,
+    });
+    expect(loadConfig({}).evidence).toMatchObject({ tsaUrls: [], tsaRequired: 0 });
+  });
+
+  it('reads several time-stamp authorities and resolves SNAPSEAL_TSA_POLICY against them', () => {
+    const urls = 'http://tsa-a.example/tsa, http://tsa-b.example/tsa,http://tsa-c.example/tsa';
+    const with_ = (policy?: string) =>
+      loadConfig({
+        SNAPSEAL_TSA_URLS: urls,
+        SNAPSEAL_TSA_CA_FILE: '/ca.pem',
+        ...(policy ? { SNAPSEAL_TSA_POLICY: policy } : {}),
+      }).evidence;
+    expect(with_().tsaUrls).toEqual([
+      'http://tsa-a.example/tsa',
+      'http://tsa-b.example/tsa',
+      'http://tsa-c.example/tsa',
+    ]);
+    expect(with_().tsaRequired).toBe(3);
+    expect(with_('all').tsaRequired).toBe(3);
+    expect(with_('any').tsaRequired).toBe(1);
+    expect(with_('2').tsaRequired).toBe(2);
+    expect(() => with_('4')).toThrow(
+      /SNAPSEAL_TSA_POLICY is 4 but SNAPSEAL_TSA_URLS names 3 authorities: expected all, any or a number up to 3/,
+    );
+    expect(() => with_('most')).toThrow(/SNAPSEAL_TSA_POLICY.*expected all, any or a number/);
+    // The one-URL alias agrees with the list, or is refused by name.
+    expect(
+      loadConfig({
+        SNAPSEAL_TSA_URL: 'http://tsa-a.example/tsa',
+        SNAPSEAL_TSA_URLS: 'http://tsa-a.example/tsa',
+        SNAPSEAL_TSA_CA_FILE: '/ca.pem',
+      }).evidence.tsaUrls,
+    ).toEqual(['http://tsa-a.example/tsa']);
+    expect(() =>
+      loadConfig({
+        SNAPSEAL_TSA_URL: 'http://tsa-a.example/tsa',
+        SNAPSEAL_TSA_URLS: urls,
+        SNAPSEAL_TSA_CA_FILE: '/ca.pem',
+      }),
+    ).toThrow(
+      /SNAPSEAL_TSA_URL \(http:\/\/tsa-a.example\/tsa\) and SNAPSEAL_TSA_URLS .* are both set and differ/,
+    );
+    expect(() =>
+      loadConfig({
+        SNAPSEAL_TSA_URLS: 'http://tsa-a.example/tsa,not a url',
+        SNAPSEAL_TSA_CA_FILE: '/ca.pem',
+      }),
+    ).toThrow(/SNAPSEAL_TSA_URLS.*expected comma-separated URLs/);
+    expect(() =>
+      loadConfig({
+        SNAPSEAL_TSA_URLS: 'http://tsa-a.example/tsa,http://tsa-a.example/tsa',
+        SNAPSEAL_TSA_CA_FILE: '/ca.pem',
+      }),
+    ).toThrow(/names an authority twice/);
   });
 
   it('refuses a part size S3 would refuse, naming the minimum', () => {

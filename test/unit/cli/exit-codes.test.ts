@@ -27,7 +27,8 @@ describe('exit codes', () => {
     expect(ExitCode.Stale).toBe(5);
     expect(ExitCode.Unhealthy).toBe(6);
     const codes = exitCodeTable().map((r) => r.code);
-    expect(codes).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(codes).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(ExitCode.LateStamp).toBe(7);
     expect(exitCodeTable().find((r) => r.code === 4)?.meaning).toMatch(/^verification failed/);
   });
 

@@ -32,9 +32,9 @@ function depsOf(bucket: ReturnType<typeof memoryBucket>) {
 describe('recordSealEvidence: retention.json', () => {
   it('is written once, and a retried seal accepts its own record', async () => {
     const bucket = memoryBucket();
-    await recordSealEvidence(depsOf(bucket), manifest, 'f'.repeat(64), undefined);
+    await recordSealEvidence(depsOf(bucket), manifest, 'f'.repeat(64), []);
     const written = bucket.objects.get(key)!;
-    await recordSealEvidence(depsOf(bucket), manifest, 'f'.repeat(64), undefined);
+    await recordSealEvidence(depsOf(bucket), manifest, 'f'.repeat(64), []);
     expect(bucket.puts.filter((p) => p.Key === key)).toEqual([expect.objectContaining({ IfNoneMatch: '*' })]);
     expect(bucket.objects.get(key)).toEqual(written);
   });
@@ -48,7 +48,7 @@ describe('recordSealEvidence: retention.json', () => {
       objects: [],
     });
     bucket.objects.set(key, Buffer.from(planted));
-    const err = await recordSealEvidence(depsOf(bucket), manifest, 'f'.repeat(64), undefined).catch(
+    const err = await recordSealEvidence(depsOf(bucket), manifest, 'f'.repeat(64), []).catch(
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ApplicationFailure);
